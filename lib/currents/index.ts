@@ -1,0 +1,4 @@
+export * from './contract';
+export * from './client';
+export * from './samples';
+export * from './delivery';

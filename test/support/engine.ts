@@ -1,0 +1,222 @@
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IConnections,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+export const PACKAGE = 'n8n-nodes-test-run-webhooks';
+
+/** A start node for tests: outputs the items given in its `items` parameter. */
+class ItemsSource implements INodeType {
+	description = {
+		displayName: 'Items',
+		name: 'items',
+		group: ['input'],
+		version: 1,
+		description: 'Emits fixed items',
+		defaults: { name: 'Items' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getNodeParameter('items', 0) as IDataObject[] | string;
+		const list = (typeof items === 'string' ? JSON.parse(items) : items) as IDataObject[];
+		return [list.map((json, index) => ({ json, pairedItem: { item: index } }))];
+	}
+}
+
+export class NodeTypeRegistry implements INodeTypes {
+	private readonly types = new Map<string, INodeType>([['test.items', new ItemsSource()]]);
+
+	constructor(nodes: Record<string, INodeType>) {
+		for (const [name, type] of Object.entries(nodes)) this.types.set(`${PACKAGE}.${name}`, type);
+	}
+
+	getByName(name: string): INodeType {
+		const type = this.types.get(name);
+		if (!type) throw new Error(`Unknown node type ${name}`);
+		return type;
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		return this.getByName(name);
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+/** Hands the engine the test's credentials, decrypted, by credential type. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+	getParentTypes(): string[] {
+		return [];
+	}
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: never) {
+		return requestOptions;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by these tests');
+	}
+	async getDecrypted(_data: unknown, _details: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const credentials = this.byType[type];
+		if (!credentials) throw new Error(`No test credential of type ${type}`);
+		return credentials;
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export function additionalDataFor(
+	workflowData: IWorkflowBase,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	mode: WorkflowExecuteMode,
+): IWorkflowExecuteAdditionalData {
+	const base = 'http://127.0.0.1:5678';
+	return {
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		hooks: new ExecutionLifecycleHooks(mode, 'test-execution', workflowData),
+		executeWorkflow: async () => {
+			throw new Error('not used by these tests');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: `${base}/rest`,
+		instanceBaseUrl: base,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used by these tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface WorkflowSpec {
+	nodes: INode[];
+	connections: IConnections;
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	nodeTypes: NodeTypeRegistry;
+	staticData?: IDataObject;
+}
+
+export function buildWorkflow(spec: WorkflowSpec): { workflow: Workflow; workflowData: IWorkflowBase } {
+	const workflowData = {
+		id: 'wf-test',
+		name: 'Test workflow',
+		active: false,
+		nodes: spec.nodes,
+		connections: spec.connections,
+		settings: { executionOrder: 'v1' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes: spec.nodes,
+		connections: spec.connections,
+		active: false,
+		nodeTypes: spec.nodeTypes,
+		staticData: spec.staticData,
+		settings: { executionOrder: 'v1' },
+	});
+	return { workflow, workflowData };
+}
+
+/** Runs a workflow in n8n-core's engine from the node named `startNode`. */
+export async function runWorkflow(spec: WorkflowSpec & { startNode: string }): Promise<IRun> {
+	const { workflow, workflowData } = buildWorkflow(spec);
+	const additionalData = additionalDataFor(workflowData, spec.credentials ?? {}, 'manual');
+	const execute = new WorkflowExecute(additionalData, 'manual', createRunExecutionData());
+	return await execute.run({ workflow, startNode: workflow.getNode(spec.startNode) ?? undefined });
+}
+
+/** The JSON of the items a node sent to one of its outputs in the first run. */
+export function outputOf(run: IRun, nodeName: string, outputIndex = 0): IDataObject[] {
+	const task = run.data.resultData.runData[nodeName]?.[0];
+	return (task?.data?.main?.[outputIndex] ?? []).map((item) => item.json);
+}
+
+export function pairedItemsOf(run: IRun, nodeName: string, outputIndex = 0): unknown[] {
+	const task = run.data.resultData.runData[nodeName]?.[0];
+	return (task?.data?.main?.[outputIndex] ?? []).map((item) => item.pairedItem);
+}
+
+let nodeCounter = 0;
+export function node(type: string, parameters: INode['parameters'], extra: Partial<INode> = {}): INode {
+	nodeCounter++;
+	return {
+		id: `node-${nodeCounter}`,
+		name: extra.name ?? type,
+		type: type === 'test.items' ? type : `${PACKAGE}.${type}`,
+		typeVersion: 1,
+		position: [nodeCounter * 200, 0],
+		parameters,
+		...extra,
+	};
+}
+
+/** Items → node, as a two-node workflow. */
+export function itemsInto(target: INode, items: IDataObject[]): { nodes: INode[]; connections: IConnections } {
+	const source = node('test.items', { items: JSON.stringify(items) }, { name: 'Items' });
+	return {
+		nodes: [source, target],
+		connections: { Items: { main: [[{ node: target.name, type: 'main', index: 0 }]] } },
+	};
+}
+
+/** Calls a node's list-search method through n8n-core's real LoadOptionsContext. */
+export async function listSearch(
+	spec: WorkflowSpec & { nodeName: string; method: string; parameterPath: string; filter?: string },
+) {
+	const { LoadOptionsContext } = await import('n8n-core');
+	const { workflow, workflowData } = buildWorkflow(spec);
+	const target = workflow.getNode(spec.nodeName)!;
+	const additionalData = additionalDataFor(workflowData, spec.credentials ?? {}, 'manual');
+	// The editor sends the node's current parameters along with a list-search request.
+	additionalData.currentNodeParameters = target.parameters;
+	const context = new LoadOptionsContext(workflow, target, additionalData, spec.parameterPath);
+	const type = spec.nodeTypes.getByName(target.type);
+	const search = type.methods?.listSearch?.[spec.method];
+	if (!search) throw new Error(`No list search ${spec.method}`);
+	return await search.call(context, spec.filter);
+}
