@@ -2,3 +2,4 @@ export * from './contract';
 export * from './client';
 export * from './samples';
 export * from './delivery';
+export * from './registration';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { RUN_EVENTS } from '../currents/contract';
+import type { Normalized, RunStatus } from './item';
+
+const nullableText = z.string().nullable().optional().transform((value) => value ?? null);
+const count = z.number().int().nonnegative();
+
+export const currentsPayloadSchema = z.object({
+	event: z.enum(RUN_EVENTS),
+	runUrl: z.string(),
+	buildId: z.string().nullable().optional(),
+	groupId: z.string().nullable().optional(),
+	tags: z.array(z.string()).nullable().optional(),
+	commit: z
+		.object({
+			sha: nullableText,
+			branch: nullableText,
+			authorName: nullableText,
+			authorEmail: nullableText,
+			message: nullableText,
+			remoteOrigin: nullableText,
+			defaultBranch: nullableText,
+		})
+		.nullable()
+		.optional(),
+	overall: count,
+	passes: count,
+	failures: count,
+	pending: count,
+	skipped: count,
+	retries: count.optional(),
+	flaky: count.optional(),
+});
+export type CurrentsPayload = z.infer<typeof currentsPayloadSchema>;
+
+function statusOf(payload: CurrentsPayload): RunStatus {
+	switch (payload.event) {
+		case 'RUN_START':
+			return 'running';
+		case 'RUN_TIMEOUT':
+			return 'timedOut';
+		case 'RUN_CANCELED':
+			return 'canceled';
+		default:
+			return payload.failures > 0 ? 'failed' : 'passed';
+	}
+}
+
+/** The run id is the last segment of the run's dashboard URL (…/run/<id>). */
+function runIdOf(runUrl: string): string | null {
+	const match = /\/run\/([^/?#]+)/.exec(runUrl);
+	return match ? match[1] : null;
+}
+
+export function normalizeCurrents(payload: CurrentsPayload): Normalized {
+	const commit = payload.commit;
+	const group = payload.groupId ? ` (${payload.groupId})` : '';
+	return {
+		event: payload.event,
+		run: {
+			id: runIdOf(payload.runUrl),
+			name: payload.buildId ? `${payload.buildId}${group}` : null,
+			url: payload.runUrl,
+			status: statusOf(payload),
+			startedAt: null,
+			endedAt: null,
+			durationMs: null,
+			app: null,
+			git: commit
+				? { sha: commit.sha, branch: commit.branch, author: commit.authorName, message: commit.message, remote: commit.remoteOrigin }
+				: null,
+			tags: payload.tags ?? [],
+			totals: {
+				tests: payload.overall,
+				passed: payload.passes,
+				failed: payload.failures,
+				skipped: payload.skipped,
+				pending: payload.pending,
+				flaky: payload.flaky ?? 0,
+				retries: payload.retries ?? 0,
+			},
+			// Currents sends counts only; the failed tests are on the run's page.
+			failures: [],
+		},
+	};
+}

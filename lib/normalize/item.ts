@@ -1,0 +1,46 @@
+import type { RunEvent } from '../currents/contract';
+
+export const SOURCES = ['currents', 'maestro', 'autosana', 'standardWebhooks'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export type RunStatus = 'running' | 'passed' | 'failed' | 'timedOut' | 'canceled';
+
+/** The one item shape every source is normalized into (SPEC: "Test Run Trigger"). */
+export interface RunEventItem {
+	event: RunEvent;
+	source: Source;
+	deliveryId: string;
+	receivedAt: string;
+	run: {
+		id: string | null;
+		name: string | null;
+		url: string | null;
+		status: RunStatus;
+		startedAt: string | null;
+		endedAt: string | null;
+		durationMs: number | null;
+		app: { id: string | null; name: string | null; platform: string | null } | null;
+		git: { sha: string | null; branch: string | null; author: string | null; message: string | null; remote: string | null } | null;
+		tags: string[];
+		totals: { tests: number; passed: number; failed: number; skipped: number; pending: number; flaky: number; retries: number };
+		failures: Array<{ name: string | null; url: string | null; reason: string | null }>;
+	};
+	raw?: unknown;
+}
+
+export type NormalizedRun = RunEventItem['run'];
+export type Normalized = { event: RunEvent; run: NormalizedRun };
+
+export function isoFromEpochMs(value: number | null | undefined): string | null {
+	return typeof value === 'number' && Number.isFinite(value) ? new Date(value).toISOString() : null;
+}
+
+export function isoFromText(value: string | null | undefined): string | null {
+	if (!value) return null;
+	const time = Date.parse(value);
+	return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+export function durationBetween(startedAt: string | null, endedAt: string | null): number | null {
+	return startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null;
+}

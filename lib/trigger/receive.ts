@@ -1,0 +1,106 @@
+import type { RunEvent } from '../currents/contract';
+import { normalizePayload, type RunEventItem, type Source } from '../normalize';
+import { sha256Hex } from '../verify/crypto';
+import {
+	checkFreshness,
+	verifyBearer,
+	verifyHexSignature,
+	verifySharedHeader,
+	verifyStandardWebhook,
+	type Headers,
+	type Verification,
+	type VerificationInput,
+} from '../verify/verifiers';
+import type { DeliveryMemory } from './deduplication';
+
+export const AUTOSANA_SIGNATURE_HEADER = 'X-Autosana-Signature-256';
+
+export interface ReceiveOptions {
+	source: Source;
+	events: readonly RunEvent[];
+	secrets: readonly string[];
+	/** Currents: the custom header carrying the secret. */
+	secretHeaderName: string;
+	timestampToleranceSeconds: number;
+	deduplicationWindowSeconds: number;
+	includeRawPayload: boolean;
+	/** Scopes deduplication to one trigger. */
+	memoryScope: string;
+	memory: DeliveryMemory;
+	nowMs?: number;
+}
+
+export interface ReceiveRequest {
+	headers: Headers;
+	rawBody: Buffer;
+}
+
+/** What to answer, and the item to start an execution with (only when accepted). */
+export interface ReceiveOutcome {
+	status: 200 | 400 | 401;
+	body: Record<string, unknown>;
+	item?: RunEventItem;
+}
+
+function verify(request: ReceiveRequest, options: ReceiveOptions, nowMs: number): Verification {
+	const input: VerificationInput = {
+		headers: request.headers,
+		rawBody: request.rawBody,
+		secrets: options.secrets,
+		toleranceSeconds: options.timestampToleranceSeconds,
+		nowMs,
+	};
+	switch (options.source) {
+		case 'currents':
+			return verifySharedHeader(input, options.secretHeaderName);
+		case 'maestro':
+			return verifyBearer(input);
+		case 'autosana':
+			return verifyHexSignature(input, AUTOSANA_SIGNATURE_HEADER);
+		case 'standardWebhooks':
+			return verifyStandardWebhook(input);
+	}
+}
+
+/**
+ * Verifies, parses, normalizes, filters and deduplicates one delivery. Fails closed: anything
+ * not proven genuine is refused before the body is even parsed.
+ */
+export async function receiveDelivery(request: ReceiveRequest, options: ReceiveOptions): Promise<ReceiveOutcome> {
+	const nowMs = options.nowMs ?? Date.now();
+	const verification = verify(request, options, nowMs);
+	if (!verification.ok) return { status: 401, body: { error: `Unauthorized: ${verification.reason}` } };
+
+	let payload: unknown;
+	try {
+		payload = JSON.parse(request.rawBody.toString('utf8'));
+	} catch (error) {
+		return { status: 400, body: { error: `Invalid JSON: ${(error as Error).message}` } };
+	}
+	const normalized = normalizePayload(options.source, payload);
+	if (!normalized.ok) return { status: 400, body: { error: `Payload does not match the ${options.source} schema: ${normalized.reason}` } };
+
+	const { event, run } = normalized.value;
+	if (options.source === 'autosana' && run.endedAt) {
+		// Autosana signs its body, which carries the send time: a replayed old batch is refused.
+		const fresh = checkFreshness(Date.parse(run.endedAt), { toleranceSeconds: options.timestampToleranceSeconds, nowMs }, 'body timestamp');
+		if (!fresh.ok) return { status: 401, body: { error: `Unauthorized: ${fresh.reason}` } };
+	}
+	if (!options.events.includes(event)) {
+		return { status: 200, body: { received: true, ignored: `event ${event} is not selected in this trigger` } };
+	}
+
+	const deliveryId = verification.deliveryId ?? `${options.source}:${sha256Hex(request.rawBody).slice(0, 32)}`;
+	const first = await options.memory.firstSeen(`${options.memoryScope}:${deliveryId}`, options.deduplicationWindowSeconds * 1000, nowMs);
+	if (!first) return { status: 200, body: { received: true, duplicate: true } };
+
+	const item: RunEventItem = {
+		event,
+		source: options.source,
+		deliveryId,
+		receivedAt: new Date(nowMs).toISOString(),
+		run,
+		...(options.includeRawPayload ? { raw: payload } : {}),
+	};
+	return { status: 200, body: { received: true }, item };
+}

@@ -1,0 +1,117 @@
+import { hmacSha256, matchesAny } from './crypto';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface VerificationInput {
+	headers: Headers;
+	rawBody: Buffer;
+	/** The current secret first, then a previous one still accepted during rotation. */
+	secrets: readonly string[];
+	toleranceSeconds: number;
+	nowMs: number;
+}
+
+export type Verification = { ok: true; deliveryId?: string } | { ok: false; reason: string };
+
+const refuse = (reason: string): Verification => ({ ok: false, reason });
+
+/** Reads a header case-insensitively; a repeated header counts as missing (ambiguous). */
+export function header(headers: Headers, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() === wanted) return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+	}
+	return undefined;
+}
+
+function usableSecrets(secrets: readonly string[]): string[] {
+	return secrets.filter((secret) => secret.length > 0);
+}
+
+/** Checks that a timestamp (epoch ms) lies within the tolerance, past or future. */
+export function checkFreshness(timestampMs: number, input: Pick<VerificationInput, 'toleranceSeconds' | 'nowMs'>, what: string): Verification {
+	const skewSeconds = (timestampMs - input.nowMs) / 1000;
+	if (Math.abs(skewSeconds) > input.toleranceSeconds) {
+		return refuse(
+			`${what} is ${Math.round(Math.abs(skewSeconds))} s in the ${skewSeconds < 0 ? 'past' : 'future'}; at most ${input.toleranceSeconds} s is accepted`,
+		);
+	}
+	return { ok: true };
+}
+
+/** Epoch milliseconds or seconds (values below 10^11 are read as seconds). */
+function parseEpoch(value: string): number | undefined {
+	if (!/^\d{1,16}$/.test(value.trim())) return undefined;
+	const number = Number(value);
+	return number < 1e11 ? number * 1000 : number;
+}
+
+/** Currents: a custom header holding a shared secret, and `x-timestamp` on every request. */
+export function verifySharedHeader(input: VerificationInput, headerName: string): Verification {
+	const secrets = usableSecrets(input.secrets);
+	if (secrets.length === 0) return refuse('no secret is configured for this trigger');
+	const presented = header(input.headers, headerName);
+	if (presented === undefined) return refuse(`missing header ${headerName}`);
+	if (!matchesAny(presented, secrets)) return refuse(`wrong value in header ${headerName}`);
+	const stamp = header(input.headers, 'x-timestamp');
+	if (stamp === undefined) return refuse('missing header x-timestamp');
+	const timestampMs = parseEpoch(stamp);
+	if (timestampMs === undefined) return refuse('header x-timestamp is not an epoch time');
+	return checkFreshness(timestampMs, input, 'header x-timestamp');
+}
+
+/** Maestro Cloud: the project's webhook token as `Authorization: Bearer <token>`. */
+export function verifyBearer(input: VerificationInput): Verification {
+	const secrets = usableSecrets(input.secrets);
+	if (secrets.length === 0) return refuse('no token is configured for this trigger');
+	const authorization = header(input.headers, 'authorization');
+	if (authorization === undefined) return refuse('missing header Authorization');
+	const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+	if (!match) return refuse('header Authorization is not a Bearer token');
+	if (!matchesAny(match[1], secrets)) return refuse('wrong token in header Authorization');
+	return { ok: true };
+}
+
+/** Autosana (GitHub style): `sha256=<hex HMAC-SHA256 of the raw body>`. */
+export function verifyHexSignature(input: VerificationInput, headerName: string): Verification {
+	const secrets = usableSecrets(input.secrets);
+	if (secrets.length === 0) return refuse('no signing secret is configured for this trigger');
+	const signature = header(input.headers, headerName);
+	if (signature === undefined) return refuse(`missing header ${headerName}`);
+	if (!signature.startsWith('sha256=')) return refuse(`header ${headerName} does not start with sha256=`);
+	const presented = signature.slice('sha256='.length).toLowerCase();
+	const expected = secrets.map((secret) => hmacSha256(secret, input.rawBody, 'hex'));
+	if (!matchesAny(presented, expected)) return refuse(`signature in header ${headerName} does not match the body`);
+	return { ok: true };
+}
+
+/** The key bytes of a Standard Webhooks secret (`whsec_<base64>`; a bare base64 key is accepted too). */
+export function standardWebhooksKey(secret: string): Buffer {
+	return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+}
+
+export function signStandardWebhook(secret: string, id: string, timestampSeconds: number, body: string | Buffer): string {
+	const signed = Buffer.concat([Buffer.from(`${id}.${timestampSeconds}.`), Buffer.isBuffer(body) ? body : Buffer.from(body)]);
+	return `v1,${hmacSha256(standardWebhooksKey(secret), signed, 'base64')}`;
+}
+
+/** Standard Webhooks: webhook-id, webhook-timestamp (seconds), webhook-signature (`v1,<b64>` list). */
+export function verifyStandardWebhook(input: VerificationInput): Verification {
+	const secrets = usableSecrets(input.secrets);
+	if (secrets.length === 0) return refuse('no signing secret is configured for this trigger');
+	const id = header(input.headers, 'webhook-id');
+	const stamp = header(input.headers, 'webhook-timestamp');
+	const signatures = header(input.headers, 'webhook-signature');
+	if (id === undefined) return refuse('missing header webhook-id');
+	if (stamp === undefined) return refuse('missing header webhook-timestamp');
+	if (signatures === undefined) return refuse('missing header webhook-signature');
+	if (!/^\d{1,12}$/.test(stamp)) return refuse('header webhook-timestamp is not epoch seconds');
+	const fresh = checkFreshness(Number(stamp) * 1000, input, 'header webhook-timestamp');
+	if (!fresh.ok) return fresh;
+	const expected = secrets.map((secret) => signStandardWebhook(secret, id, Number(stamp), input.rawBody));
+	const presented = signatures.split(' ').filter((entry) => entry.startsWith('v1,'));
+	if (presented.length === 0) return refuse('header webhook-signature has no v1 signature');
+	const valid = presented.map((entry) => matchesAny(entry, expected)).includes(true);
+	if (!valid) return refuse('no signature in header webhook-signature matches the body');
+	return { ok: true, deliveryId: id };
+}

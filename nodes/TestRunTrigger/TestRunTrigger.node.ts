@@ -1,0 +1,72 @@
+import {
+	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { standardWebhooksKey } from '../../lib/verify/verifiers';
+import { searchProjects } from '../shared/listSearch';
+import { PLATFORM_CREDENTIAL } from '../shared/platform';
+import { triggerProperties } from './description';
+import { triggerLifecycle } from './lifecycle';
+import { receiveWebhook } from './receive';
+
+export class TestRunTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Test Run Trigger',
+		name: 'testRunTrigger',
+		icon: { light: 'file:testRunTrigger.light.svg', dark: 'file:testRunTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["source"]}}',
+		description: 'Starts the workflow when a test platform reports a run event, after verifying it is genuine',
+		defaults: { name: 'Test Run Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: PLATFORM_CREDENTIAL,
+				required: true,
+				displayOptions: { show: { source: ['currents'], registration: ['automatic'] } },
+			},
+			{
+				// SPEC fixes this credential's name (a shared secret, not an API key).
+				// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+				name: 'testRunWebhookSecret',
+				required: true,
+				testedBy: 'testRunWebhookSecretTest',
+				displayOptions: { hide: { registration: ['automatic'] } },
+			},
+		],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'test-run' }],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		listSearch: { searchProjects },
+		credentialTest: {
+			async testRunWebhookSecretTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const data = credential.data ?? {};
+				for (const field of ['secret', 'previousSecret'] as const) {
+					const value = typeof data[field] === 'string' ? (data[field] as string) : '';
+					if (field === 'secret' && value === '') return { status: 'Error', message: 'The secret is empty' };
+					if (value !== value.trim()) return { status: 'Error', message: `The ${field} has spaces around it` };
+					if (value.startsWith('whsec_') && standardWebhooksKey(value).length < 16) {
+						return { status: 'Error', message: `The ${field} looks like a Standard Webhooks secret but its base64 part is too short or invalid` };
+					}
+				}
+				return { status: 'OK', message: 'The secret is usable' };
+			},
+		},
+	};
+
+	webhookMethods = { default: triggerLifecycle };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveWebhook.call(this);
+	}
+}

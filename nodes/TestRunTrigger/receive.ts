@@ -1,0 +1,66 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { deriveHookSecret, type RunEvent } from '../../lib/currents';
+import type { Source } from '../../lib/normalize';
+import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
+import { receiveDelivery } from '../../lib/trigger/receive';
+import { PLATFORM_CREDENTIAL } from '../shared/platform';
+import { DEFAULT_SECRET_HEADER } from './description';
+
+export const SECRET_CREDENTIAL = 'testRunWebhookSecret';
+
+/** Deliveries seen by the triggers of this n8n process. */
+const deliveryMemory = new InProcessDeliveryMemory();
+
+/** The secrets a delivery may prove itself with: derived (automatic Currents) or the credential's. */
+async function acceptedSecrets(fn: IWebhookFunctions, source: Source): Promise<string[]> {
+	if (source === 'currents' && fn.getNodeParameter('registration', 'automatic') === 'automatic') {
+		const { apiKey } = await fn.getCredentials<{ apiKey: string }>(PLATFORM_CREDENTIAL);
+		return [deriveHookSecret(apiKey, fn.getWorkflow().id ?? '', fn.getNode().id)];
+	}
+	const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
+	return [secret ?? '', previousSecret ?? ''];
+}
+
+export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject() as ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
+	const response = this.getResponseObject();
+	const source = this.getNodeParameter('source') as Source;
+	const options = this.getNodeParameter('options', {}) as {
+		timestampToleranceSeconds?: number;
+		deduplicationWindowSeconds?: number;
+		includeRawPayload?: boolean;
+	};
+	const answer = (status: number, body: Record<string, unknown>): IWebhookResponseData => {
+		response.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+
+	// Signatures cover the bytes as sent; without them nothing can be verified.
+	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
+	if (!rawBody) return answer(400, { error: 'The request body could not be read as raw bytes' });
+
+	let secrets: string[];
+	try {
+		secrets = await acceptedSecrets(this, source);
+	} catch {
+		// No credential attached: fail closed without saying more to the caller.
+		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });
+	}
+	const outcome = await receiveDelivery(
+		{ headers: request.headers, rawBody },
+		{
+			source,
+			events: this.getNodeParameter('events', []) as RunEvent[],
+			secrets,
+			secretHeaderName: (this.getNodeParameter('secretHeaderName', DEFAULT_SECRET_HEADER) as string) || DEFAULT_SECRET_HEADER,
+			timestampToleranceSeconds: options.timestampToleranceSeconds ?? 300,
+			deduplicationWindowSeconds: options.deduplicationWindowSeconds ?? 600,
+			includeRawPayload: options.includeRawPayload ?? true,
+			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+			memory: deliveryMemory,
+		},
+	);
+	if (!outcome.item) return answer(outcome.status, outcome.body);
+	// The item is plain JSON (strings, numbers, null, arrays, objects).
+	return { webhookResponse: outcome.body, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
+}

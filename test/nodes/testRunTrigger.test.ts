@@ -1,0 +1,259 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IDataObject } from 'n8n-workflow';
+import type { Source } from '../../lib/normalize';
+import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
+import { node, NodeTypeRegistry } from '../support/engine';
+import { newStandardSecret, senderHeaders } from '../support/signing';
+import { TriggerHarness } from '../support/webhook';
+
+const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
+const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
+let webhookCounter = 0;
+
+interface SourceCase {
+	source: Source;
+	secret: () => string;
+	body: (nowMs: number) => string;
+	/** Whether the platform signs the body (so a changed byte is caught). */
+	signsBody: boolean;
+	/** How a stale or future delivery is made, where the platform sends a time at all. */
+	shiftTime?: (body: string, headers: Record<string, string>, secret: string, atMs: number) => { body: string; headers: Record<string, string> };
+	brokenSchema: string;
+	brokenReason: RegExp;
+}
+
+const currentsBody = () => fixture('currents-run-finish.json');
+const autosanaBody = (nowMs: number) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date(nowMs).toISOString());
+
+const SOURCES: SourceCase[] = [
+	{
+		source: 'currents',
+		secret: () => 'currents-shared-secret',
+		body: currentsBody,
+		signsBody: false,
+		shiftTime: (body, headers, _secret, atMs) => ({ body, headers: { ...headers, 'x-timestamp': String(atMs) } }),
+		brokenSchema: JSON.stringify({ ...JSON.parse(currentsBody()), failures: 'three' }),
+		brokenReason: /failures: Expected number, received string/,
+	},
+	{
+		source: 'maestro',
+		secret: () => 'maestro-project-token',
+		body: () => fixture('maestro-upload.json'),
+		signsBody: false,
+		brokenSchema: JSON.stringify({ id: 'mupload_1', flows: 'none' }),
+		brokenReason: /flows: Expected array, received string/,
+	},
+	{
+		source: 'autosana',
+		secret: () => 'autosana-signing-secret',
+		body: autosanaBody,
+		signsBody: true,
+		shiftTime: (_body, _headers, secret, atMs) => {
+			const body = autosanaBody(atMs);
+			return { body, headers: senderHeaders('autosana', body, secret, atMs) };
+		},
+		brokenSchema: JSON.stringify({ event: 'batch.completed', timestamp: new Date().toISOString(), app: {}, summary: {} }),
+		brokenReason: /summary\.total_groups: Required/,
+	},
+	{
+		source: 'standardWebhooks',
+		secret: newStandardSecret,
+		body: currentsBody,
+		signsBody: true,
+		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('standardWebhooks', body, secret, atMs) }),
+		brokenSchema: JSON.stringify({ event: 'RUN_FINISH', run: { id: 1 } }),
+		brokenReason: /Payload does not match the standardWebhooks schema/,
+	},
+];
+
+function harnessFor(source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') {
+	webhookCounter++;
+	const trigger = node('testRunTrigger', { source, registration: 'manual', ...extra } as never, {
+		name: 'Test Run Trigger',
+		webhookId: `hook-${webhookCounter}`,
+		credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
+	});
+	return new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret, previousSecret } });
+}
+
+/** Changes the first digit of the body: still valid JSON, one byte different. */
+function changeOneByte(body: string): string {
+	const index = body.search(/[0-8]/);
+	return body.slice(0, index) + String(Number(body[index]) + 1) + body.slice(index + 1);
+}
+
+describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
+	const accepted = { received: true };
+
+	it('accepts a genuine delivery: 200 and one execution with one normalized item', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret);
+		const body = c.body(Date.now());
+		const answer = await harness.deliver(senderHeaders(c.source, body, secret, Date.now()), body);
+		expect(answer).toEqual({ status: 200, body: accepted });
+		expect(harness.executions).toHaveLength(1);
+		expect(harness.executions[0].status).toBe('success');
+		const item = harness.lastItem()!;
+		expect(item).toMatchObject({ event: 'RUN_FINISH', source: c.source, run: { status: 'failed' }, raw: JSON.parse(body) });
+		expect(typeof item.deliveryId).toBe('string');
+		expect(new Date(item.receivedAt as string).toISOString()).toBe(item.receivedAt);
+	});
+
+	it('refuses a wrong secret with 401 and starts nothing', async () => {
+		const harness = harnessFor(c.source, c.secret());
+		const body = c.body(Date.now());
+		const wrongSecret = c.source === 'standardWebhooks' ? newStandardSecret() : `${c.secret()}-wrong`;
+		const answer = await harness.deliver(senderHeaders(c.source, body, wrongSecret, Date.now()), body);
+		expect(answer.status).toBe(401);
+		expect((answer.body as { error: string }).error).toMatch(/^Unauthorized: (wrong|signature|no signature)/);
+		expect(harness.executions).toHaveLength(0);
+	});
+
+	it('refuses a delivery without its proof header with 401 naming the header', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret);
+		const body = c.body(Date.now());
+		const headers = senderHeaders(c.source, body, secret, Date.now());
+		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', standardWebhooks: 'webhook-signature' }[c.source];
+		delete headers[proof];
+		const answer = await harness.deliver(headers, body);
+		expect(answer.status).toBe(401);
+		expect((answer.body as { error: string }).error.toLowerCase()).toContain(`missing header ${proof.toLowerCase()}`);
+		expect(harness.executions).toHaveLength(0);
+	});
+
+	it(c.signsBody ? 'refuses a body changed by one byte (401)' : 'cannot detect a changed body: the platform does not sign it (accepted as a new delivery)', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret);
+		const body = c.body(Date.now());
+		const answer = await harness.deliver(senderHeaders(c.source, body, secret, Date.now()), changeOneByte(body));
+		expect(answer.status).toBe(c.signsBody ? 401 : 200);
+		expect(harness.executions).toHaveLength(c.signsBody ? 0 : 1);
+	});
+
+	if (c.shiftTime) {
+		it.each([
+			['too old', -1],
+			['too far in the future', 1],
+		])('refuses a timestamp %s (401)', async (_label, direction) => {
+			const secret = c.secret();
+			const harness = harnessFor(c.source, secret, { options: { timestampToleranceSeconds: 300 } });
+			const atMs = Date.now() + direction * 301_000;
+			const genuine = c.body(atMs);
+			const { body, headers } = c.shiftTime!(genuine, senderHeaders(c.source, genuine, secret, atMs), secret, atMs);
+			const answer = await harness.deliver(headers, body);
+			expect(answer.status).toBe(401);
+			expect((answer.body as { error: string }).error).toMatch(direction < 0 ? /s in the past; at most 300 s/ : /s in the future; at most 300 s/);
+			expect(harness.executions).toHaveLength(0);
+		});
+
+		it('accepts a timestamp just inside the tolerance', async () => {
+			const secret = c.secret();
+			const harness = harnessFor(c.source, secret, { options: { timestampToleranceSeconds: 300 } });
+			const atMs = Date.now() - 290_000;
+			const genuine = c.body(atMs);
+			const { body, headers } = c.shiftTime!(genuine, senderHeaders(c.source, genuine, secret, atMs), secret, atMs);
+			expect((await harness.deliver(headers, body)).status).toBe(200);
+		});
+	}
+
+	it('answers a repeated delivery with 200 duplicate and runs it once', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret);
+		const body = c.body(Date.now());
+		const headers = senderHeaders(c.source, body, secret, Date.now(), 'msg_same_delivery');
+		expect((await harness.deliver(headers, body)).body).toEqual(accepted);
+		expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		expect(harness.executions).toHaveLength(1);
+	});
+
+	it('refuses invalid JSON with 400 and starts nothing', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret);
+		const body = '{"event": "RUN_FINISH",';
+		const answer = await harness.deliver(senderHeaders(c.source, body, secret, Date.now()), body);
+		expect(answer.status).toBe(400);
+		expect((answer.body as { error: string }).error).toMatch(/^Invalid JSON/);
+		expect(harness.executions).toHaveLength(0);
+	});
+
+	it('refuses JSON that breaks the schema with 400 naming the field', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret);
+		const answer = await harness.deliver(senderHeaders(c.source, c.brokenSchema, secret, Date.now()), c.brokenSchema);
+		expect(answer.status).toBe(400);
+		expect((answer.body as { error: string }).error).toMatch(c.brokenReason);
+		expect(harness.executions).toHaveLength(0);
+	});
+
+	it('acknowledges an event that is not selected with 200 ignored and starts nothing', async () => {
+		const secret = c.secret();
+		const harness = harnessFor(c.source, secret, { events: ['RUN_START'] });
+		const body = c.body(Date.now());
+		const answer = await harness.deliver(senderHeaders(c.source, body, secret, Date.now()), body);
+		expect(answer).toEqual({ status: 200, body: { received: true, ignored: 'event RUN_FINISH is not selected in this trigger' } });
+		expect(harness.executions).toHaveLength(0);
+	});
+
+	it('accepts the previous secret during rotation and refuses a third', async () => {
+		const current = c.secret();
+		const previous = c.secret() + (c.source === 'standardWebhooks' ? '' : '-old');
+		const third = c.secret() + (c.source === 'standardWebhooks' ? '' : '-other');
+		const harness = harnessFor(c.source, current, {}, previous);
+		const body = c.body(Date.now());
+		const bodyTwo = body.replace('"RUN_FINISH"', '"RUN_FINISH" ');
+		expect((await harness.deliver(senderHeaders(c.source, body, previous, Date.now()), body)).status).toBe(200);
+		expect((await harness.deliver(senderHeaders(c.source, bodyTwo, third, Date.now()), bodyTwo)).status).toBe(401);
+		expect(harness.executions).toHaveLength(1);
+	});
+});
+
+describe('Test Run Trigger: options and edge cases', () => {
+	it('leaves raw out when includeRawPayload is off', async () => {
+		const harness = harnessFor('maestro', 'token', { options: { includeRawPayload: false } });
+		const body = fixture('maestro-upload.json');
+		await harness.deliver(senderHeaders('maestro', body, 'token', Date.now()), body);
+		expect(harness.lastItem()).not.toHaveProperty('raw');
+	});
+
+	it('fails closed when the secret is empty', async () => {
+		const harness = harnessFor('maestro', '');
+		const body = fixture('maestro-upload.json');
+		const answer = await harness.deliver({ authorization: 'Bearer ' }, body);
+		expect(answer.status).toBe(401);
+		expect(harness.executions).toHaveLength(0);
+	});
+
+	it('reads Currents x-timestamp in seconds as well as milliseconds', async () => {
+		const harness = harnessFor('currents', 's');
+		const body = currentsBody();
+		const headers = { ...senderHeaders('currents', body, 's', Date.now()), 'x-timestamp': String(Math.floor(Date.now() / 1000)) };
+		expect((await harness.deliver(headers, body)).status).toBe(200);
+	});
+
+	it('refuses a Currents delivery without x-timestamp (the built-in trigger accepts it)', async () => {
+		const harness = harnessFor('currents', 's');
+		const body = currentsBody();
+		const headers = senderHeaders('currents', body, 's', Date.now());
+		delete headers['x-timestamp'];
+		expect(await harness.deliver(headers, body)).toEqual({ status: 401, body: { error: 'Unauthorized: missing header x-timestamp' } });
+	});
+
+	it('uses a custom secret header name', async () => {
+		const harness = harnessFor('currents', 's', { secretHeaderName: 'x-currents-key' });
+		const body = currentsBody();
+		const { 'x-webhook-secret': secret, ...rest } = senderHeaders('currents', body, 's', Date.now());
+		expect((await harness.deliver({ ...rest, 'X-Currents-Key': secret }, body)).status).toBe(200);
+	});
+
+	it('runs each group of a multi-group Currents run once', async () => {
+		const harness = harnessFor('currents', 's');
+		const groups = JSON.parse(fixture('currents-multigroup.json')) as object[];
+		for (const group of groups) {
+			const body = JSON.stringify(group);
+			expect((await harness.deliver(senderHeaders('currents', body, 's', Date.now()), body)).status).toBe(200);
+		}
+		expect(harness.executions).toHaveLength(2);
+	});
+});

@@ -1,0 +1,31 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import type { Source } from '../../lib/normalize';
+
+export function newStandardSecret(): string {
+	return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * The headers a genuine sender of each platform attaches. Standard Webhooks signatures come
+ * from the `standardwebhooks` package, independently of our own code.
+ */
+export function senderHeaders(source: Source, body: string, secret: string, nowMs: number, messageId = `msg_${randomBytes(8).toString('hex')}`): Record<string, string> {
+	switch (source) {
+		case 'currents':
+			return { 'content-type': 'application/json', 'x-webhook-secret': secret, 'x-timestamp': String(nowMs) };
+		case 'maestro':
+			return { 'content-type': 'application/json', authorization: `Bearer ${secret}` };
+		case 'autosana':
+			return { 'content-type': 'application/json', 'X-Autosana-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+		case 'standardWebhooks': {
+			const date = new Date(nowMs);
+			return {
+				'content-type': 'application/json',
+				'webhook-id': messageId,
+				'webhook-timestamp': String(Math.floor(nowMs / 1000)),
+				'webhook-signature': new Webhook(secret).sign(messageId, date, body),
+			};
+		}
+	}
+}
