@@ -9,7 +9,7 @@ export default tseslint.config(
 	...tseslint.configs.recommended,
 	{
 		rules: {
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
 		},
 	},
 	// The package is for self-hosted n8n (it needs undici for pooled, proxy-aware HTTP), so the

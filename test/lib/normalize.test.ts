@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizePayload } from '../../lib/normalize';
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8'));
+
+function normalized(source: Parameters<typeof normalizePayload>[0], payload: unknown) {
+	const result = normalizePayload(source, payload);
+	if (!result.ok) throw new Error(result.reason);
+	return result.value;
+}
+
+describe('normalization', () => {
+	it('Currents RUN_FINISH with failures', () => {
+		expect(normalized('currents', fixture('currents-run-finish.json'))).toEqual({
+			event: 'RUN_FINISH',
+			run: {
+				id: 'f3a2b1c0d9e8f7a6',
+				name: 'build-2026-11-24-1042',
+				url: 'https://app.currents.dev/run/f3a2b1c0d9e8f7a6',
+				status: 'failed',
+				startedAt: null,
+				endedAt: null,
+				durationMs: null,
+				app: null,
+				git: { sha: '9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c', branch: 'feature/checkout', author: 'Ada Lovelace', message: 'Fix checkout button', remote: 'https://github.com/example/shop' },
+				tags: ['nightly', 'checkout'],
+				totals: { tests: 120, passed: 112, failed: 3, skipped: 3, pending: 2, flaky: 2, retries: 4 },
+				failures: [],
+			},
+		});
+	});
+
+	it('Currents multi-group run: one item per group, named by group, each with its own status', () => {
+		const [chromium, firefox] = (fixture('currents-multigroup.json') as unknown[]).map((group) => normalized('currents', group));
+		expect([chromium.run.name, chromium.run.status, chromium.run.id]).toEqual(['build-77 (chromium)', 'passed', 'aa11bb22cc33dd44']);
+		expect([firefox.run.name, firefox.run.status, firefox.run.totals.failed]).toEqual(['build-77 (firefox)', 'failed', 2]);
+		expect(firefox.run.git).toEqual({ sha: 'abc123', branch: 'main', author: null, message: null, remote: null });
+	});
+
+	it.each([
+		['RUN_START', 'running'],
+		['RUN_TIMEOUT', 'timedOut'],
+		['RUN_CANCELED', 'canceled'],
+	])('Currents %s maps to status %s', (event, status) => {
+		const payload = { ...(fixture('currents-run-finish.json') as object), event };
+		expect(normalized('currents', payload).run.status).toBe(status);
+	});
+
+	it('Maestro upload with a FAILURE, an ERROR and a CANCELED flow', () => {
+		expect(normalized('maestro', fixture('maestro-upload.json'))).toEqual({
+			event: 'RUN_FINISH',
+			run: {
+				id: 'mupload_123456',
+				name: 'TestApp Release 1.2.3',
+				url: 'https://app.maestro.dev/project/project-abc123/maestro-test/app/com.example.testapp/upload/upload-123456',
+				status: 'failed',
+				startedAt: '2022-08-01T00:00:00.000Z',
+				endedAt: '2022-08-01T01:00:00.000Z',
+				durationMs: 3_600_000,
+				app: { id: 'com.example.testapp', name: null, platform: 'android' },
+				git: { sha: null, branch: 'main', author: null, message: null, remote: null },
+				tags: ['smoke'],
+				totals: { tests: 4, passed: 1, failed: 2, skipped: 1, pending: 0, flaky: 0, retries: 0 },
+				failures: [
+					{ name: 'Checkout Flow Test', url: 'https://app.maestro.dev/flow/run-789013', reason: "Element with ID 'checkout_button' not found" },
+					{ name: 'User Profile Flow', url: 'https://app.maestro.dev/flow/run-789014', reason: 'App crashed on launch' },
+				],
+			},
+		});
+	});
+
+	it('Maestro upload with every flow passing, and one still running', () => {
+		const upload = fixture('maestro-upload.json') as { flows: Array<{ status: string }> };
+		const passing = { ...upload, flows: upload.flows.map((flow) => ({ ...flow, status: 'SUCCESS' })) };
+		expect(normalized('maestro', passing).run.status).toBe('passed');
+		const running = { ...upload, flows: upload.flows.map((flow, i) => ({ ...flow, status: i === 0 ? 'RUNNING' : 'SUCCESS' })) };
+		expect(normalized('maestro', running).run).toMatchObject({ status: 'running', totals: { pending: 1, passed: 3 } });
+	});
+
+	it('Autosana batch with a failed group', () => {
+		expect(normalized('autosana', fixture('autosana-batch.json'))).toEqual({
+			event: 'RUN_FINISH',
+			run: {
+				id: null,
+				name: 'My App',
+				url: null,
+				status: 'failed',
+				startedAt: null,
+				endedAt: '2025-01-31T12:34:56.789Z',
+				durationMs: null,
+				app: { id: 'com.example.myapp', name: 'My App', platform: 'android' },
+				git: { sha: 'a1b2c3d4e5f6', branch: 'main', author: null, message: null, remote: null },
+				tags: [],
+				totals: { tests: 3, passed: 2, failed: 1, skipped: 0, pending: 0, flaky: 0, retries: 0 },
+				failures: [{ name: 'Checkout Suite › User can pay with card', url: 'https://autosana.ai/runs/flow/5678', reason: null }],
+			},
+		});
+	});
+
+	it('Autosana without git metadata gives git null', () => {
+		const { git: _git, ...withoutGit } = fixture('autosana-batch.json') as Record<string, unknown>;
+		expect(normalized('autosana', withoutGit).run.git).toBeNull();
+	});
+
+	it('Standard Webhooks: an already normalized item passes through', () => {
+		const item = normalized('maestro', fixture('maestro-upload.json'));
+		expect(normalized('standardWebhooks', item)).toEqual(item);
+	});
+
+	it('names the field at fault when a payload does not fit', () => {
+		expect(normalizePayload('maestro', { id: 'x', flows: [{ status: 3 }] })).toEqual({ ok: false, reason: 'flows.0.status: Expected string, received number' });
+		expect(normalizePayload('currents', { event: 'RUN_EXPLODED' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^event: Invalid enum value/) });
+	});
+});
