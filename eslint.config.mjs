@@ -23,8 +23,8 @@ export default tseslint.config(
 	},
 	{
 		// lib/ is framework-free by design (SPEC: it must not import n8n); the nodes turn its
-		// errors into NodeApiError/NodeOperationError (nodes/shared/platform.ts).
-		files: ['lib/**/*.ts'],
+		// errors into NodeApiError/NodeOperationError (nodes/shared/platform.ts). Tests are not nodes.
+		files: ['lib/**/*.ts', 'test/**/*.ts'],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{

@@ -158,7 +158,7 @@ describe('Test Run Trigger: automatic Currents registration', () => {
 	it('a wrong API key at activation says to check it', async () => {
 		const harness = automaticTrigger();
 		harness.credentials = { testRunPlatformApi: { baseUrl: fake.baseUrl, apiKey: 'not-the-key' } };
-		const error = await harness.activate().catch((e: unknown) => e as { message: string; description: string });
+		const error = (await harness.activate().catch((e: unknown) => e)) as { message: string; description: string };
 		expect(error.message).toMatch(/401/);
 		expect(error.description).toMatch(/Check the API key/);
 	});

@@ -1,0 +1,342 @@
+import type { BinaryOp, Expr, Node } from './ast';
+import { templateError } from './errors';
+import { FUNCTIONS } from './functions';
+import { firstJsonError } from './jsonCheck';
+import { parseTemplate } from './parser';
+import { formatJson, formatText, typeName, type Value } from './values';
+
+export interface TemplateLimits {
+	/** Characters the rendered text may hold. */
+	maxOutputLength: number;
+	/** Loop iterations in one render, all loops together. */
+	maxIterations: number;
+	/** Nesting of blocks, and of expressions. */
+	maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: TemplateLimits = { maxOutputLength: 1_000_000, maxIterations: 100_000, maxDepth: 64 };
+
+/** Field names that would reach into JavaScript's object machinery: they resolve to nothing. */
+const FORBIDDEN_FIELDS = new Set(['__proto__', 'constructor', 'prototype']);
+
+class RenderState {
+	out = '';
+	iterations = 0;
+	/** Output offset → template offset, kept in JSON mode to place JSON errors. */
+	readonly segments: Array<{ outAt: number; templateAt: number; verbatim: boolean }> = [];
+	/** Innermost scope last; names are lower-cased. */
+	readonly scopes: Array<Map<string, Value>> = [];
+
+	constructor(
+		readonly data: Value,
+		readonly json: boolean,
+		readonly limits: TemplateLimits,
+	) {}
+}
+
+type Evaluate = (state: RenderState) => Value;
+type Execute = (state: RenderState) => void;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A field by exact name, else ignoring case; `lower` is the name lower-cased, `forbidden` precomputed. */
+function fieldOf(object: object, name: string, lower: string): { found: boolean; value?: Value } {
+	const record = object as Record<string, Value>;
+	if (hasOwn.call(record, name)) return { found: true, value: record[name] };
+	for (const key in record) {
+		if (hasOwn.call(record, key) && key.toLowerCase() === lower) return { found: true, value: record[key] };
+	}
+	return { found: false };
+}
+
+/** Where an expression begins in the source (a path starts at its first name). */
+function startOf(expr: Expr): number {
+	if (expr.kind === 'member' || expr.kind === 'index') return startOf(expr.object);
+	if (expr.kind === 'binary') return startOf(expr.left);
+	return expr.at;
+}
+
+function describe(value: Value): string {
+	return value === null ? 'null' : `a ${typeName(value)}`;
+}
+
+/** Compiles a template source into closures once; renders many times. */
+export class CompiledTemplate {
+	private readonly run: Execute;
+
+	constructor(
+		private readonly source: string,
+		private readonly limits: TemplateLimits = DEFAULT_LIMITS,
+	) {
+		this.run = this.block(parseTemplate(source, limits));
+	}
+
+	render(data: Value, options: { json?: boolean } = {}): string {
+		const state = new RenderState(data, options.json === true, this.limits);
+		this.run(state);
+		const text = state.out;
+		if (state.json) this.checkJson(text, state);
+		return text;
+	}
+
+	private fail(at: number, message: string): never {
+		throw templateError(this.source, at, message);
+	}
+
+	private checkJson(text: string, state: RenderState): void {
+		try {
+			JSON.parse(text);
+			return;
+		} catch {
+			// Find out where, below.
+		}
+		const error = firstJsonError(text) ?? { at: text.length, expected: 'valid JSON' };
+		// Points at the template text, or the output tag, that produced the offending character.
+		let templateAt = this.source.length;
+		for (const segment of error.at < text.length ? state.segments : []) {
+			if (segment.outAt > error.at) break;
+			templateAt = segment.verbatim ? segment.templateAt + (error.at - segment.outAt) : segment.templateAt;
+		}
+		const found = error.at < text.length ? `"${text.slice(error.at, error.at + 12)}"` : 'the end';
+		this.fail(Math.min(templateAt, this.source.length), `The rendered text is not valid JSON: expected ${error.expected} but found ${found}`);
+	}
+
+	private emit(state: RenderState, text: string, templateAt: number, verbatim: boolean): void {
+		if (state.json) state.segments.push({ outAt: state.out.length, templateAt, verbatim });
+		state.out += text;
+		if (state.out.length > state.limits.maxOutputLength) this.fail(templateAt, `Output is longer than ${state.limits.maxOutputLength} characters`);
+	}
+
+	private block(nodes: Node[]): Execute {
+		const steps = nodes.map((node) => this.node(node));
+		if (steps.length === 1) return steps[0];
+		return (state) => {
+			for (const step of steps) step(state);
+		};
+	}
+
+	private node(node: Node): Execute {
+		switch (node.kind) {
+			case 'text':
+				return (state) => this.emit(state, node.text, node.at, true);
+			case 'output': {
+				const value = this.expr(node.expr);
+				return (state) => {
+					const result = value(state);
+					const printed = state.json ? formatJson(result) : formatText(result);
+					if (printed === undefined) {
+						this.fail(
+							startOf(node.expr),
+							result === null ? 'Cannot output null; handle it with ReplaceIfEmpty or an "if"' : `Cannot output ${describe(result)}; output one of its fields`,
+						);
+					}
+					this.emit(state, printed, node.at, false);
+				};
+			}
+			case 'if': {
+				const branches = node.branches.map(({ condition, body }) => ({ condition: this.condition(condition, '"if"'), body: this.block(body) }));
+				const otherwise = this.block(node.otherwise);
+				return (state) => {
+					for (const branch of branches) {
+						if (branch.condition(state)) return branch.body(state);
+					}
+					otherwise(state);
+				};
+			}
+			case 'for': {
+				const list = this.expr(node.list);
+				const body = this.block(node.body);
+				const variable = node.variable.toLowerCase();
+				return (state) => {
+					const items = list(state);
+					if (!Array.isArray(items)) this.fail(node.list.at, `"for" iterates lists only, got ${describe(items)}`);
+					const scope = new Map<string, Value>();
+					state.scopes.push(scope);
+					try {
+						for (const item of items) {
+							if (++state.iterations > state.limits.maxIterations) this.fail(node.at, `Loops ran more than ${state.limits.maxIterations} times`);
+							scope.clear();
+							scope.set(variable, item);
+							body(state);
+						}
+					} finally {
+						state.scopes.pop();
+					}
+				};
+			}
+			case 'set': {
+				const value = this.expr(node.expr);
+				const name = node.name.toLowerCase();
+				return (state) => {
+					const result = value(state);
+					// An outer variable of that name is updated; otherwise the innermost scope gets it.
+					for (let i = state.scopes.length - 1; i >= 0; i--) {
+						if (state.scopes[i].has(name)) {
+							state.scopes[i].set(name, result);
+							return;
+						}
+					}
+					if (state.scopes.length === 0) state.scopes.push(new Map());
+					state.scopes[state.scopes.length - 1].set(name, result);
+				};
+			}
+		}
+	}
+
+	private condition(expr: Expr, where: string): (state: RenderState) => boolean {
+		const value = this.expr(expr);
+		return (state) => {
+			const result = value(state);
+			if (typeof result !== 'boolean') this.fail(expr.at, `The condition of ${where} must be true or false, got ${describe(result)}`);
+			return result;
+		};
+	}
+
+	private expr(expr: Expr): Evaluate {
+		switch (expr.kind) {
+			case 'literal': {
+				const { value } = expr;
+				return () => value;
+			}
+			case 'name': {
+				const lower = expr.name.toLowerCase();
+				const forbidden = FORBIDDEN_FIELDS.has(lower);
+				return (state) => {
+					for (let i = state.scopes.length - 1; i >= 0; i--) {
+						const value = state.scopes[i].get(lower);
+						if (value !== undefined || state.scopes[i].has(lower)) return value;
+					}
+					const data = state.data;
+					if (!forbidden && data !== null && typeof data === 'object') {
+						const field = fieldOf(data, expr.name, lower);
+						if (field.found) return field.value;
+					}
+					return this.fail(expr.at, `Unknown field or variable "${expr.name}"`);
+				};
+			}
+			case 'member': {
+				const object = this.expr(expr.object);
+				const { name } = expr;
+				const lower = name.toLowerCase();
+				const forbidden = FORBIDDEN_FIELDS.has(lower);
+				return (state) => {
+					const value = object(state);
+					// A null anywhere on a path makes the whole path null.
+					if (value === null) return null;
+					if (typeof value !== 'object' || Array.isArray(value)) this.fail(expr.at, `"${name}" is not a field of ${describe(value)}`);
+					const record = value as Record<string, Value>;
+					if (!forbidden) {
+						if (hasOwn.call(record, name)) return record[name];
+						const field = fieldOf(record, name, lower);
+						if (field.found) return field.value;
+					}
+					return this.fail(expr.at, `Field "${name}" does not exist`);
+				};
+			}
+			case 'index': {
+				const object = this.expr(expr.object);
+				const index = this.expr(expr.index);
+				return (state) => {
+					const list = object(state);
+					if (list === null) return null;
+					const position = index(state);
+					if (!Array.isArray(list)) this.fail(expr.at, `Only lists can be indexed, got ${describe(list)}`);
+					if (typeof position !== 'number' || !Number.isInteger(position)) this.fail(expr.at, `A list index must be a whole number, got ${describe(position)}`);
+					if (position < 0 || position >= list.length) this.fail(expr.at, `Index ${position} is outside the list (${list.length} items)`);
+					return list[position];
+				};
+			}
+			case 'call': {
+				const fn = FUNCTIONS.get(expr.name)!;
+				const args = expr.args.map((arg) => this.expr(arg));
+				const fail = (message: string): never => this.fail(expr.at, message);
+				if (args.length === 1) {
+					const [first] = args;
+					return (state) => fn.apply([first(state)], fail);
+				}
+				if (args.length === 2) {
+					const [first, second] = args;
+					return (state) => fn.apply([first(state), second(state)], fail);
+				}
+				return (state) => fn.apply(args.map((arg) => arg(state)), fail);
+			}
+			case 'unary': {
+				const operand = this.expr(expr.operand);
+				if (expr.op === 'not') {
+					const condition = this.condition(expr.operand, '"not"');
+					return (state) => !condition(state);
+				}
+				return (state) => {
+					const value = operand(state);
+					if (typeof value !== 'number') this.fail(expr.at, `"-" needs a number, got ${describe(value)}`);
+					return -value;
+				};
+			}
+			case 'binary':
+				return this.binary(expr.op, expr.left, expr.right, expr.at);
+		}
+	}
+
+	private binary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, at: number): Evaluate {
+		if (op === 'and' || op === 'or') {
+			const left = this.condition(leftExpr, `"${op}"`);
+			const right = this.condition(rightExpr, `"${op}"`);
+			return op === 'and' ? (state) => left(state) && right(state) : (state) => left(state) || right(state);
+		}
+		const left = this.expr(leftExpr);
+		const right = this.expr(rightExpr);
+		switch (op) {
+			case '&':
+				return (state) => this.joinable(left(state), leftExpr.at) + this.joinable(right(state), rightExpr.at);
+			case '+':
+			case '-':
+			case '*':
+			case '/':
+				return (state) => {
+					const a = left(state);
+					const b = right(state);
+					if (typeof a !== 'number' || typeof b !== 'number') {
+						this.fail(at, `"${op}" works on numbers only, got ${describe(a)} and ${describe(b)}${op === '+' ? '; join text with "&"' : ''}`);
+					}
+					if (op === '+') return a + b;
+					if (op === '-') return a - b;
+					if (op === '*') return a * b;
+					if (b === 0) this.fail(at, 'Division by zero');
+					return a / b;
+				};
+			case '=':
+			case '!=': {
+				const negate = op === '!=';
+				return (state) => this.equal(left(state), right(state), at) !== negate;
+			}
+			default:
+				return (state) => {
+					const order = this.order(left(state), right(state), op, at);
+					return op === '<' ? order < 0 : op === '>' ? order > 0 : op === '<=' ? order <= 0 : order >= 0;
+				};
+		}
+	}
+
+	private joinable(value: Value, at: number): string {
+		const printed = formatText(value);
+		if (printed === undefined) this.fail(at, value === null ? 'Cannot join null with "&"; handle it with ReplaceIfEmpty' : `Cannot join ${describe(value)} with "&"`);
+		return printed;
+	}
+
+	private equal(a: Value, b: Value, at: number): boolean {
+		if (a === null || b === null) return a === b;
+		if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+		if (typeof a === typeof b && (typeof a === 'number' || typeof a === 'boolean')) return a === b;
+		return this.fail(at, `Cannot compare ${describe(a)} with ${describe(b)}`);
+	}
+
+	private order(a: Value, b: Value, op: string, at: number): number {
+		if (typeof a === 'number' && typeof b === 'number') return a - b;
+		if (typeof a === 'string' && typeof b === 'string') {
+			const x = a.toLowerCase();
+			const y = b.toLowerCase();
+			return x < y ? -1 : x > y ? 1 : 0;
+		}
+		return this.fail(at, `"${op}" compares two numbers or two texts, got ${describe(a)} and ${describe(b)}`);
+	}
+}
