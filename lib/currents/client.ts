@@ -14,7 +14,7 @@ export const DEFAULT_BASE_URL = 'https://api.currents.dev/v1';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_PROJECT_PAGES = 50;
 
-export type PlatformFailureKind = 'http' | 'timeout' | 'network' | 'invalidResponse';
+export type PlatformFailureKind = 'http' | 'timeout' | 'network' | 'blocked' | 'invalidResponse';
 
 /** A failed API call. Carries the status and the API's own message, never the API key. */
 export class PlatformApiError extends Error {

@@ -1,7 +1,7 @@
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 
 /** Why a request produced no HTTP answer. */
-export type TransportFailureKind = 'timeout' | 'network';
+export type TransportFailureKind = 'timeout' | 'network' | 'blocked';
 
 export class TransportError extends Error {
 	constructor(
@@ -66,6 +66,7 @@ function classify(error: unknown, timeoutMs: number, signal: AbortSignal): Trans
 	if (error instanceof TransportError) return error;
 	const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
 	const code = cause.code ?? cause.cause?.code;
+	if (code === 'BLOCKED_ADDRESS') return new TransportError('blocked', cause.message ?? cause.cause?.message ?? 'address refused', code);
 	if (signal.aborted || (code && NETWORK_CODES_MEANING_TIMEOUT.has(code))) {
 		return new TransportError('timeout', `no answer within ${timeoutMs / 1000} s`, code);
 	}

@@ -1,0 +1,133 @@
+import { sendHttp, TransportError, type HttpAnswer } from '../http/transport';
+import { signStandardWebhook } from '../verify/verifiers';
+import { backoffDelay, retryAfterMs } from './backoff';
+import { BlockedAddressError, checkLiteralHost, guardedDispatcher } from './networkGuard';
+import type { Clock } from './clock';
+import type { RateLimiter } from './rateLimiter';
+import type { PreparedRequest } from './request';
+
+export type FailureKind = 'template' | 'http' | 'network' | 'timeout' | 'blocked';
+
+export interface Attempt {
+	attempt: number;
+	startedAt: string;
+	durationMs: number;
+	statusCode?: number;
+	error?: string;
+	retryAfterMs?: number;
+}
+
+export interface DeliveryPolicy {
+	maxRetries: number;
+	retryWindowMs: number;
+	timeoutMs: number;
+	signingSecret?: string;
+	/** Refuse loopback, private, link-local and metadata addresses, after DNS resolution. */
+	blockPrivateNetworks: boolean;
+}
+
+export interface DeliveryDeps {
+	clock: Clock;
+	limiter?: RateLimiter;
+	random?: () => number;
+}
+
+export interface DeliveryOutcome {
+	success: boolean;
+	statusCode: number | null;
+	headers: Record<string, string>;
+	bodyText: string;
+	attempts: Attempt[];
+	error?: { kind: FailureKind; message: string };
+}
+
+const isRetryableStatus = (status: number) => status >= 500 || status === 429;
+
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	return key === undefined ? undefined : headers[key];
+}
+
+/**
+ * Sends one request until it succeeds or may not be retried. Retries only when the request
+ * carries its transactional id (so the receiver can drop repeats): 5xx, 429, timeouts and
+ * connection errors, up to `maxRetries`, while the next attempt still starts inside the
+ * window; with full-jitter backoff, or the receiver's Retry-After when it fits.
+ */
+export async function deliver(request: PreparedRequest, transactionalId: string, policy: DeliveryPolicy, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+	const { clock } = deps;
+	const attempts: Attempt[] = [];
+	if (policy.blockPrivateNetworks) {
+		try {
+			checkLiteralHost(new URL(request.url));
+		} catch (error) {
+			const message = (error as BlockedAddressError).message;
+			return { success: false, statusCode: null, headers: {}, bodyText: '', attempts, error: { kind: 'blocked', message } };
+		}
+	}
+	const dispatcher = policy.blockPrivateNetworks ? guardedDispatcher() : undefined;
+	const firstStart = clock.now();
+	for (let attempt = 1; ; attempt++) {
+		await deps.limiter?.acquire();
+		const startedAt = clock.now();
+		const headers = { ...request.headers };
+		if (policy.signingSecret) {
+			const timestamp = Math.floor(startedAt / 1000);
+			headers['webhook-id'] = transactionalId;
+			headers['webhook-timestamp'] = String(timestamp);
+			headers['webhook-signature'] = signStandardWebhook(policy.signingSecret, transactionalId, timestamp, request.body ?? '');
+		}
+		let answer: HttpAnswer | undefined;
+		let failure: TransportError | undefined;
+		try {
+			answer = await sendHttp({ method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, dispatcher });
+		} catch (error) {
+			failure = error instanceof TransportError ? error : new TransportError('network', (error as Error).message);
+		}
+		const record: Attempt = { attempt, startedAt: new Date(startedAt).toISOString(), durationMs: Math.max(0, clock.now() - startedAt) };
+		attempts.push(record);
+
+		if (answer && answer.statusCode >= 200 && answer.statusCode < 300) {
+			record.statusCode = answer.statusCode;
+			return { success: true, statusCode: answer.statusCode, headers: answer.headers, bodyText: answer.bodyText, attempts };
+		}
+
+		let error: DeliveryOutcome['error'];
+		let retryable: boolean;
+		let wait: number | undefined;
+		if (answer) {
+			record.statusCode = answer.statusCode;
+			error = { kind: 'http', message: `The receiver answered ${answer.statusCode}` };
+			retryable = isRetryableStatus(answer.statusCode);
+			const retryAfter = retryAfterMs(headerValue(answer.headers, 'retry-after'), clock.now());
+			if (retryAfter !== undefined) record.retryAfterMs = retryAfter;
+			wait = retryAfter;
+		} else {
+			const kind = failure!.kind;
+			record.error = failure!.message;
+			error = {
+				kind,
+				message: kind === 'timeout' ? `No answer within ${policy.timeoutMs / 1000} s` : kind === 'blocked' ? failure!.message : `Could not connect: ${failure!.message}`,
+			};
+			retryable = kind !== 'blocked';
+		}
+		const stop = (reason?: string): DeliveryOutcome => ({
+			success: false,
+			statusCode: answer?.statusCode ?? null,
+			headers: answer?.headers ?? {},
+			bodyText: answer?.bodyText ?? '',
+			attempts,
+			error: reason ? { kind: error!.kind, message: `${error!.message}; ${reason}` } : error,
+		});
+
+		if (!retryable) return stop();
+		if (!request.carriesTransactionalId) return stop('not retried: the request does not carry its transactional id');
+		if (attempt > policy.maxRetries) return stop(`gave up after ${attempt} attempts`);
+		const delay = wait ?? backoffDelay(attempt, deps.random);
+		const elapsed = clock.now() - firstStart;
+		if (elapsed + delay > policy.retryWindowMs) {
+			return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${Math.round(policy.retryWindowMs / 1000)} s retry window`);
+		}
+		await clock.sleep(delay);
+	}
+}

@@ -1,0 +1,56 @@
+import {
+	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { dispatchProperties } from './description';
+import { readIntegration } from '../../lib/dispatch';
+import { executeDispatch } from './execute';
+
+export class WebhookDispatch implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Webhook Dispatch',
+		name: 'webhookDispatch',
+		icon: { light: 'file:webhookDispatch.light.svg', dark: 'file:webhookDispatch.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["method"] + " " + $parameter["path"]}}',
+		description: 'Send templated, rate-limited HTTP requests with idempotency-keyed retries',
+		defaults: { name: 'Webhook Dispatch' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Success', 'Failure'],
+		credentials: [
+			{
+				name: 'webhookIntegration',
+				required: true,
+				testedBy: 'webhookIntegrationTest',
+			},
+		],
+		properties: dispatchProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			async webhookIntegrationTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				try {
+					readIntegration((credential.data ?? {}) as IDataObject);
+				} catch (error) {
+					return { status: 'Error', message: (error as Error).message };
+				}
+				return { status: 'OK', message: 'The integration settings are valid' };
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeDispatch.call(this);
+	}
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	deliver,
+	mapWithConcurrency,
+	prepareRequest,
+	presentResult,
+	RateLimiterRegistry,
+	readIntegration,
+	RequestError,
+	type BodyContentType,
+	type Clock,
+	type DispatchResult,
+	type HttpMethod,
+	type Integration,
+	type RequestTemplate,
+	type ResponseFormat,
+} from '../../lib/dispatch';
+
+export const INTEGRATION_CREDENTIAL = 'webhookIntegration';
+
+/** Rate limits live for the n8n process, shared by all nodes using the same credential. */
+const rateLimiters = new RateLimiterRegistry();
+const clock: Clock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+
+type Pairs = { parameter?: Array<{ name: string; value: string }> };
+
+export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	let integration: Integration;
+	try {
+		integration = readIntegration(await this.getCredentials<IDataObject>(INTEGRATION_CREDENTIAL));
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), `Webhook Integration credential: ${(error as Error).message}`);
+	}
+	const secrets = [...Object.values(integration.secretHeaders), integration.signingSecret].filter(Boolean);
+	const limiterKey = this.getNode().credentials?.[INTEGRATION_CREDENTIAL]?.id ?? integration.rootUrl;
+	const limiter = integration.rateLimitPerSecond > 0 ? rateLimiters.get(limiterKey, integration.rateLimitPerSecond, clock) : undefined;
+	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; maxRetries?: number; retryWindowSeconds?: number; responseFormat?: ResponseFormat };
+
+	const results = await mapWithConcurrency(items, Math.max(1, options.concurrency ?? 5), async (item, itemIndex): Promise<DispatchResult> => {
+		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || randomUUID();
+		const method = this.getNodeParameter('method', itemIndex) as HttpMethod;
+		const template: RequestTemplate = {
+			method,
+			rootUrl: integration.rootUrl,
+			path: this.getNodeParameter('path', itemIndex, '') as string,
+			query: (this.getNodeParameter('queryParameters', itemIndex, {}) as Pairs).parameter ?? [],
+			inheritedHeaders: integration.headers,
+			secretHeaders: integration.secretHeaders,
+			nodeHeaders: (this.getNodeParameter('headers', itemIndex, {}) as Pairs).parameter ?? [],
+			excludeInheritedHeaders: (this.getNodeParameter('excludeInheritedHeaders', itemIndex, []) as string[]) ?? [],
+			bodyContentType: this.getNodeParameter('bodyContentType', itemIndex, 'json') as BodyContentType,
+			body: this.getNodeParameter('body', itemIndex, '') as string,
+		};
+		const format = options.responseFormat ?? 'auto';
+		let prepared;
+		try {
+			prepared = prepareRequest(template, item.json, transactionalId);
+		} catch (error) {
+			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			// Nothing was sent: the item leaves by Failure with the template's error.
+			return presentResult(
+				{ success: false, statusCode: null, headers: {}, bodyText: '', attempts: [], error: { kind: 'template', message: error.message } },
+				{ method, url: '', headers: {} },
+				transactionalId,
+				Object.keys(integration.secretHeaders),
+				secrets,
+				format,
+			);
+		}
+		const outcome = await deliver(
+			prepared,
+			transactionalId,
+			{
+				maxRetries: Math.max(0, options.maxRetries ?? 3),
+				retryWindowMs: Math.max(0, options.retryWindowSeconds ?? 360) * 1000,
+				timeoutMs: integration.timeoutSeconds * 1000,
+				signingSecret: integration.signingSecret || undefined,
+				blockPrivateNetworks: integration.blockPrivateNetworks,
+			},
+			{ clock, limiter },
+		);
+		return presentResult(outcome, prepared, transactionalId, Object.keys(integration.secretHeaders), secrets, format);
+	});
+
+	const success: INodeExecutionData[] = [];
+	const failure: INodeExecutionData[] = [];
+	results.forEach((result, itemIndex) => {
+		(result.success ? success : failure).push({ json: result as unknown as IDataObject, pairedItem: { item: itemIndex } });
+	});
+	return [success, failure];
+}

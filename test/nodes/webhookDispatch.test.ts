@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { normalizePayload } from '../../lib/normalize';
+import { verifyStandardWebhook } from '../../lib/verify/verifiers';
+import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
+import { itemsInto, node, NodeTypeRegistry, outputOf, pairedItemsOf, runWorkflow } from '../support/engine';
+import { startReceiver, type LoopbackServer, type RecordedRequest } from '../support/httpServer';
+import { newStandardSecret } from '../support/signing';
+
+const nodeTypes = new NodeTypeRegistry({ webhookDispatch: new WebhookDispatch() });
+const SECRET_VALUE = 'very-secret-token-value';
+let receiver: LoopbackServer;
+
+afterEach(async () => {
+	await receiver?.close();
+});
+
+interface RunOptions {
+	items?: object[];
+	credential?: Record<string, unknown>;
+	credentialId?: string;
+}
+
+async function dispatch(parameters: Record<string, unknown>, options: RunOptions = {}) {
+	const target = node('webhookDispatch', { method: 'POST', bodyContentType: 'json', ...parameters } as never, {
+		name: 'Dispatch',
+		credentials: { webhookIntegration: { id: options.credentialId ?? 'integration-1', name: 'Receiver' } },
+	});
+	const run = await runWorkflow({
+		...itemsInto(target, (options.items ?? [{}]) as never),
+		nodeTypes,
+		startNode: 'Items',
+		credentials: {
+			webhookIntegration: {
+				rootUrl: receiver.url,
+				headers: JSON.stringify({ 'X-Team': 'qa', 'X-Env': 'test' }),
+				secretHeaders: JSON.stringify({ Authorization: `Bearer ${SECRET_VALUE}` }),
+				rateLimitPerSecond: 0,
+				signingSecret: '',
+				timeoutSeconds: 5,
+				blockPrivateNetworks: false,
+				...options.credential,
+			},
+		},
+	});
+	return { run, success: outputOf(run, 'Dispatch', 0), failure: outputOf(run, 'Dispatch', 1), error: run.data.resultData.error };
+}
+
+const failedRun = (() => {
+	const result = normalizePayload('maestro', JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'maestro-upload.json'), 'utf8')));
+	if (!result.ok) throw new Error(result.reason);
+	return { event: result.value.event, source: 'maestro', deliveryId: 'd1', receivedAt: new Date().toISOString(), run: result.value.run };
+})();
+
+const FAILURES_TEMPLATE = `{
+  "text": "\${ run.name }: \${ run.totals.failed } of \${ run.totals.tests } failed",
+  "failures": [@{ set sep = "" }@{ for f in run.failures }\${ sep }{"name": "\${ f.name }", "reason": "\${ f.reason | ReplaceIfEmpty("?") }"}@{ set sep = "," }@{ end for }],
+  "id": "\${ WebhookRequest.TransactionalId }"
+}`;
+
+describe('Webhook Dispatch in the n8n engine', () => {
+	it('trigger data in, a JSON template listing the failures out: Success with the output shape', async () => {
+		receiver = await startReceiver(() => ({ status: 201, body: { accepted: true } }));
+		const { success, failure, run, error } = await dispatch(
+			{
+				path: '/runs/${ run.id }',
+				queryParameters: { parameter: [{ name: 'status', value: '${ run.status }' }] },
+				headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] },
+				body: FAILURES_TEMPLATE,
+				transactionalId: '={{ $json.run.id }}-{{ $json.event }}',
+			},
+			{ items: [failedRun] },
+		);
+		expect(error).toBeUndefined();
+		expect(failure).toEqual([]);
+		const [delivery] = receiver.requests;
+		expect(delivery.url).toBe('/runs/mupload_123456?status=failed');
+		expect(delivery.headers['idempotency-key']).toBe('mupload_123456-RUN_FINISH');
+		expect(delivery.headers['x-team']).toBe('qa');
+		expect(delivery.headers.authorization).toBe(`Bearer ${SECRET_VALUE}`);
+		expect(JSON.parse(delivery.body)).toEqual({
+			text: 'TestApp Release 1.2.3: 2 of 4 failed',
+			failures: [
+				{ name: 'Checkout Flow Test', reason: "Element with ID 'checkout_button' not found" },
+				{ name: 'User Profile Flow', reason: 'App crashed on launch' },
+			],
+			id: 'mupload_123456-RUN_FINISH',
+		});
+		expect(success).toEqual([
+			{
+				success: true,
+				statusCode: 201,
+				headers: expect.objectContaining({ 'content-type': 'application/json' }),
+				body: { accepted: true },
+				transactionalId: 'mupload_123456-RUN_FINISH',
+				attempts: [{ attempt: 1, startedAt: expect.any(String), durationMs: expect.any(Number), statusCode: 201 }],
+				request: {
+					method: 'POST',
+					url: `${receiver.url}/runs/mupload_123456?status=failed`,
+					headers: expect.objectContaining({ Authorization: '***', 'X-Team': 'qa', 'Idempotency-Key': `${failedRun.run.id}-RUN_FINISH` }),
+				},
+			},
+		]);
+		expect(pairedItemsOf(run, 'Dispatch', 0)).toEqual([{ item: 0 }]);
+	});
+
+	it('every item leaves by exactly one output, in input order, and branches on the outcome', async () => {
+		receiver = await startReceiver((request: RecordedRequest) => ({ status: JSON.parse(request.body).n % 2 ? 422 : 200, body: {} }));
+		const items = Array.from({ length: 10 }, (_, n) => ({ n }));
+		const { success, failure, run } = await dispatch({ body: '{"n": ${ n }}', options: { concurrency: 4 } }, { items });
+		expect(success.map((item) => (item.request as { url: string }).url)).toHaveLength(5);
+		expect(pairedItemsOf(run, 'Dispatch', 0)).toEqual([0, 2, 4, 6, 8].map((item) => ({ item })));
+		expect(pairedItemsOf(run, 'Dispatch', 1)).toEqual([1, 3, 5, 7, 9].map((item) => ({ item })));
+		expect(failure.every((item) => item.statusCode === 422 && (item.error as { kind: string }).kind === 'http')).toBe(true);
+		expect(receiver.requests).toHaveLength(10);
+	});
+
+	it('a new UUID per item by default, sent as the idempotency key', async () => {
+		receiver = await startReceiver();
+		const { success } = await dispatch({ headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] }, body: '{}' }, { items: [{}, {}] });
+		const ids = success.map((item) => item.transactionalId);
+		expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+		expect(ids[0]).not.toBe(ids[1]);
+		expect(receiver.requests.map((r) => r.headers['idempotency-key'])).toEqual(ids);
+	});
+
+	it('a template error sends nothing and leaves by Failure', async () => {
+		receiver = await startReceiver();
+		const { success, failure } = await dispatch({ body: '{"x": "${ missing.field }"}' }, { items: [{ a: 1 }] });
+		expect(success).toEqual([]);
+		expect(failure).toEqual([expect.objectContaining({ success: false, statusCode: null, attempts: [], error: { kind: 'template', message: expect.stringMatching(/^body: Unknown field or variable "missing"/) } })]);
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('a body that does not render as JSON is a template error', async () => {
+		receiver = await startReceiver();
+		const { failure } = await dispatch({ body: '{"x": ${ name }}' }, { items: [{ name: 'plain text' }] });
+		expect(failure[0].error).toMatchObject({ kind: 'template', message: expect.stringMatching(/not valid JSON/) });
+	});
+
+	it('excludes inherited headers by name and lets node headers override', async () => {
+		receiver = await startReceiver();
+		await dispatch({ body: '{}', excludeInheritedHeaders: ['x-env'], headers: { parameter: [{ name: 'x-team', value: 'platform' }] } });
+		const [delivery] = receiver.requests;
+		expect(delivery.headers['x-env']).toBeUndefined();
+		expect(delivery.headers['x-team']).toBe('platform');
+	});
+
+	it('sends text and form bodies, and none', async () => {
+		receiver = await startReceiver();
+		await dispatch({ bodyContentType: 'text', body: 'Run ${ run } failed' }, { items: [{ run: 'r1' }] });
+		await dispatch({ bodyContentType: 'form', body: '{"run": "${ run }", "note": "a&b"}' }, { items: [{ run: 'r1' }] });
+		await dispatch({ method: 'DELETE', bodyContentType: 'none' });
+		expect(receiver.requests.map((r) => [r.method, r.headers['content-type'], r.body])).toEqual([
+			['POST', 'text/plain; charset=utf-8', 'Run r1 failed'],
+			['POST', 'application/x-www-form-urlencoded', 'run=r1&note=a%26b'],
+			['DELETE', undefined, ''],
+		]);
+	});
+
+	it('secret header values never appear in outputs or errors, even when the receiver echoes them', async () => {
+		receiver = await startReceiver((request) => ({ status: 500, body: { echoed: request.headers.authorization }, headers: { 'x-echo': String(request.headers.authorization) } }));
+		const { success, failure } = await dispatch({ body: '{}' });
+		expect(success).toEqual([]);
+		const everything = JSON.stringify(failure);
+		expect(everything).not.toContain(SECRET_VALUE);
+		expect(failure[0].body).toEqual({ echoed: '***' });
+	});
+
+	it('a broken Secret Headers field is reported without quoting it', async () => {
+		receiver = await startReceiver();
+		const { error } = await dispatch({ body: '{}' }, { credential: { secretHeaders: `{"Authorization": "${SECRET_VALUE}"` } });
+		expect(error?.message).toBe('Webhook Integration credential: Secret Headers is not valid JSON; write an object such as {"X-Team": "qa"}');
+		expect(JSON.stringify(error)).not.toContain(SECRET_VALUE);
+	});
+
+	it('503 then 200 leaves by Success with 2 attempts', async () => {
+		let calls = 0;
+		receiver = await startReceiver(() => ({ status: calls++ === 0 ? 503 : 200, body: {}, headers: { 'retry-after': '0' } }));
+		const { success } = await dispatch({ body: '{"id": "${ WebhookRequest.TransactionalId }"}' });
+		expect(success).toHaveLength(1);
+		expect((success[0].attempts as unknown[]).length).toBe(2);
+	});
+
+	it('signs with Standard Webhooks: the package and our trigger both verify it', async () => {
+		receiver = await startReceiver();
+		const signingSecret = newStandardSecret();
+		const { success } = await dispatch({ body: '{"event": "${ event }"}', transactionalId: 'msg_fixed_1' }, { items: [{ event: 'RUN_FINISH' }], credential: { signingSecret } });
+		expect(success).toHaveLength(1);
+		const [delivery] = receiver.requests;
+		expect(delivery.headers['webhook-id']).toBe('msg_fixed_1');
+		const headers = { 'webhook-id': String(delivery.headers['webhook-id']), 'webhook-timestamp': String(delivery.headers['webhook-timestamp']), 'webhook-signature': String(delivery.headers['webhook-signature']) };
+		expect(new Webhook(signingSecret).verify(delivery.body, headers)).toEqual({ event: 'RUN_FINISH' });
+		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(delivery.body), secrets: [signingSecret], toleranceSeconds: 300, nowMs: Date.now() })).toEqual({ ok: true, deliveryId: 'msg_fixed_1' });
+		expect(JSON.stringify(success)).not.toContain(signingSecret.slice(6));
+	});
+
+	it('blockPrivateNetworks sends the item to Failure with kind "blocked"', async () => {
+		receiver = await startReceiver();
+		const { failure } = await dispatch({ body: '{}' }, { credential: { blockPrivateNetworks: true } });
+		expect(failure[0].error).toMatchObject({ kind: 'blocked' });
+		expect(receiver.requests).toHaveLength(0);
+	});
+});
+
+describe('Webhook Dispatch rate limit', () => {
+	const maxInAnySecond = (times: number[]) => {
+		const sorted = [...times].sort((a, b) => a - b);
+		let max = 0;
+		for (let i = 0, j = 0; i < sorted.length; i++) {
+			while (sorted[i] - sorted[j] >= 1000) j++;
+			max = Math.max(max, i - j + 1);
+		}
+		return max;
+	};
+
+	it('60 items at 20/s arrive no more than 20 in any second', async () => {
+		receiver = await startReceiver();
+		const items = Array.from({ length: 60 }, (_, n) => ({ n }));
+		const { success } = await dispatch({ body: '{"n": ${ n }}', options: { concurrency: 10 } }, { items, credential: { rateLimitPerSecond: 20 }, credentialId: 'rate-a' });
+		expect(success).toHaveLength(60);
+		expect(maxInAnySecond(receiver.requests.map((r) => r.receivedAt))).toBeLessThanOrEqual(20);
+	});
+
+	it('two nodes sharing a credential share the budget', async () => {
+		receiver = await startReceiver();
+		const items = Array.from({ length: 30 }, (_, n) => ({ n }));
+		const options = { items, credential: { rateLimitPerSecond: 20 }, credentialId: 'rate-shared' };
+		const [first, second] = await Promise.all([
+			dispatch({ body: '{"n": ${ n }}', options: { concurrency: 10 } }, options),
+			dispatch({ body: '{"n": ${ n }}', options: { concurrency: 10 } }, options),
+		]);
+		expect(first.success).toHaveLength(30);
+		expect(second.success).toHaveLength(30);
+		expect(maxInAnySecond(receiver.requests.map((r) => r.receivedAt))).toBeLessThanOrEqual(20);
+	});
+});
