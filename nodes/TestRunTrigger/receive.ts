@@ -60,7 +60,9 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			memory: deliveryMemory,
 		},
 	);
-	if (!outcome.item) return answer(outcome.status, outcome.body);
-	// The item is plain JSON (strings, numbers, null, arrays, objects).
-	return { webhookResponse: outcome.body, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
+	const answered = answer(outcome.status, outcome.body);
+	if (!outcome.item) return answered;
+	// The answer is already sent (n8n 1.x and 2.x treat webhookResponse differently); the
+	// item is plain JSON (strings, numbers, null, arrays, objects).
+	return { ...answered, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
 }

@@ -121,8 +121,8 @@ export class TriggerHarness {
 			const run = await new WorkflowExecute(additionalData, 'webhook', runData).processRunExecutionData(workflow);
 			this.executions.push(run);
 		}
-		if (result.noWebhookResponse) return { status: response.statusCode, body: response.body };
-		return { status: 200, body: result.webhookResponse };
+		if (!result.noWebhookResponse) throw new Error('the trigger must answer the request itself');
+		return { status: response.statusCode, body: response.body };
 	}
 
 	/** The item the last execution started with. */

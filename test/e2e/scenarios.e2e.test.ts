@@ -1,0 +1,180 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseHookHeaders, type CurrentsRunEvent } from '../../lib/currents';
+import { startFakeCurrents, type FakeCurrents } from '../support/fakeCurrents';
+import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../support/httpServer';
+import { installN8n, N8nServer, packPackage } from './support/n8n';
+import { credentials, IDS, SECRETS, workflows } from './support/workflows';
+
+const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
+const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
+let tarball: string;
+
+beforeAll(() => {
+	tarball = packPackage();
+});
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined && value !== false) return value;
+		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+async function post(url: string, headers: Record<string, string>, body: string) {
+	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+	const text = await response.text();
+	let parsed: unknown = text;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// Some answers are plain text.
+	}
+	return { status: response.status, body: parsed };
+}
+
+describe.each(VERSIONS)('real n8n %s', (version) => {
+	let n8n: N8nServer;
+	let fake: FakeCurrents;
+	let receiver: LoopbackServer;
+	const deliveries = (path: string) => receiver.requests.filter((r: RecordedRequest) => r.url.startsWith(path));
+	const hooksFor = (url: string) => [...fake.hooks.values()].filter((hook) => hook.url === url);
+
+	beforeAll(async () => {
+		const install = installN8n(version);
+		fake = await startFakeCurrents();
+		let notifyCalls = 0;
+		receiver = await startLoopbackServer((request, res) => {
+			// The first notification meets a 503 with Retry-After: 1; the retry gets through.
+			const status = request.url.startsWith('/notify') && notifyCalls++ === 0 ? 503 : 200;
+			res.writeHead(status, { 'content-type': 'application/json', ...(status === 503 ? { 'retry-after': '1' } : {}) });
+			res.end(JSON.stringify({ ok: status === 200 }));
+		});
+		n8n = new N8nServer(install, tarball);
+		n8n.importAndActivate(credentials(fake, receiver.url), workflows());
+		await n8n.start();
+		await waitForTriggers();
+	}, 30 * 60_000);
+
+	const waitForTriggers = async () => {
+		for (const { webhook } of [IDS.currents, IDS.maestro, IDS.autosana]) await n8n.waitForWebhook(n8n.webhookUrl(webhook));
+	};
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await fake?.close();
+		await receiver?.close();
+	}, 60_000);
+
+	afterEach(() => {
+		const state = expect.getState();
+		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail()}`);
+	});
+
+	it('1 + 5: Currents automatic registration, a failed run notified with its failures and idempotency key, after a 503 retry', async () => {
+		const url = n8n.webhookUrl(IDS.currents.webhook);
+		const hooks = hooksFor(url);
+		expect(hooks).toHaveLength(1);
+		expect(hooks[0]).toMatchObject({ projectId: 'proj_web', hookEvents: ['RUN_START', 'RUN_FINISH', 'RUN_TIMEOUT', 'RUN_CANCELED'] });
+
+		const event = { ...(JSON.parse(fixture('currents-run-finish.json')) as CurrentsRunEvent) };
+		const [answer] = await fake.emit('proj_web', event);
+		expect(answer.statusCode).toBe(200);
+		expect(JSON.parse(answer.bodyText)).toEqual({ received: true });
+
+		const notify = await until('the notification', () => deliveries('/notify').find((r) => r.body.length > 0 && deliveries('/notify').length >= 2));
+		const sent = deliveries('/notify');
+		expect(sent).toHaveLength(2);
+		expect(new Set(sent.map((r) => r.body)).size).toBe(1);
+		expect(new Set(sent.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+		const body = JSON.parse(notify.body);
+		expect(body).toMatchObject({ text: 'build-2026-11-24-1042: 3 of 120 failed', status: 'failed', failures: [] });
+		expect(body.id).toBe(notify.headers['idempotency-key']);
+		expect(notify.headers.authorization).toBe(SECRETS.receiverAuth);
+
+		const report = await until('the success report', () => deliveries('/report')[0]);
+		expect(JSON.parse(report.body)).toEqual({ success: true, attempts: 2, status: 200 });
+		expect(deliveries('/failed')).toHaveLength(0);
+
+		const executions = await until('the execution in the REST API', async () => {
+			const list = await n8n.executions(IDS.currents.workflow);
+			return list.length > 0 && list[0].status === 'success' ? list : undefined;
+		});
+		expect(executions).toHaveLength(1);
+	});
+
+	it('2: wrong secret, stale timestamp and bad signature are refused with 401 and start nothing', async () => {
+		const before = (await n8n.executions(IDS.currents.workflow)).length + (await n8n.executions(IDS.autosana.workflow)).length;
+		const url = n8n.webhookUrl(IDS.currents.webhook);
+		const [hook] = hooksFor(url);
+		const secretHeaders = parseHookHeaders(hook.headers);
+		const body = fixture('currents-run-finish.json');
+		const wrong = await post(url, { 'x-webhook-secret': 'guessed', 'x-timestamp': String(Date.now()) }, body);
+		expect(wrong).toEqual({ status: 401, body: { error: 'Unauthorized: wrong value in header x-webhook-secret' } });
+		const stale = await post(url, { ...secretHeaders, 'x-timestamp': String(Date.now() - 3_600_000) }, body);
+		expect(stale.status).toBe(401);
+		expect((stale.body as { error: string }).error).toMatch(/s in the past/);
+		const autosanaBody = fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date().toISOString());
+		const badSignature = await post(n8n.webhookUrl(IDS.autosana.webhook), { 'X-Autosana-Signature-256': `sha256=${'0'.repeat(64)}` }, autosanaBody);
+		expect(badSignature).toEqual({ status: 401, body: { error: 'Unauthorized: signature in header X-Autosana-Signature-256 does not match the body' } });
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		const after = (await n8n.executions(IDS.currents.workflow)).length + (await n8n.executions(IDS.autosana.workflow)).length;
+		expect(after).toBe(before);
+	});
+
+	it('3: a Maestro upload (bearer) and an Autosana batch (HMAC) are accepted and normalized', async () => {
+		const maestro = await post(n8n.webhookUrl(IDS.maestro.webhook), { authorization: `Bearer ${SECRETS.maestro}` }, fixture('maestro-upload.json'));
+		expect(maestro).toEqual({ status: 200, body: { received: true } });
+		const autosanaBody = fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date().toISOString());
+		const signature = createHmac('sha256', SECRETS.autosana).update(autosanaBody).digest('hex');
+		const autosana = await post(n8n.webhookUrl(IDS.autosana.webhook), { 'X-Autosana-Signature-256': `sha256=${signature}` }, autosanaBody);
+		expect(autosana).toEqual({ status: 200, body: { received: true } });
+
+		const forwardedMaestro = await until('the normalized Maestro run', () => deliveries('/maestro')[0]);
+		expect(JSON.parse(forwardedMaestro.body)).toEqual({ source: 'maestro', event: 'RUN_FINISH', status: 'failed', failed: 2, tests: 4, platform: 'android', firstFailure: 'Checkout Flow Test' });
+		const forwardedAutosana = await until('the normalized Autosana batch', () => deliveries('/autosana')[0]);
+		expect(JSON.parse(forwardedAutosana.body)).toEqual({
+			source: 'autosana',
+			event: 'RUN_FINISH',
+			status: 'failed',
+			failed: 1,
+			tests: 3,
+			platform: 'android',
+			firstFailure: 'Checkout Suite › User can pay with card',
+		});
+	});
+
+	it('4: a workflow with Test Run Webhooks creates, lists, sends a test to, and deletes a hook', async () => {
+		const before = fake.requests.length;
+		const answer = await post(`${n8n.baseUrl}/webhook/manage`, {}, JSON.stringify({ url: `${receiver.url}/hook-test` }));
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({ deleted: true, hookId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+		const calls = fake.requests.slice(before).map((r) => `${r.method} ${r.url.split('?')[0].replace(/[0-9a-f-]{36}/, ':id')}`);
+		expect(calls).toEqual(['POST /v1/webhooks', 'GET /v1/webhooks', 'GET /v1/webhooks/:id', 'DELETE /v1/webhooks/:id']);
+		const [test] = deliveries('/hook-test');
+		expect(test.headers['x-webhook-secret']).toBe('e2e-hook-secret');
+		expect(Number(test.headers['x-timestamp'])).toBeGreaterThan(Date.now() - 60_000);
+		expect(JSON.parse(test.body)).toMatchObject({ event: 'RUN_FINISH' });
+		expect([...fake.hooks.values()].filter((hook) => hook.projectId === 'proj_mobile')).toHaveLength(0);
+	});
+
+	it('6: deactivating removes the remote hook; after re-activation and a restart there is exactly one', async () => {
+		const url = n8n.webhookUrl(IDS.currents.webhook);
+		// n8n 2.x (un)publishes through an outbox, after the REST call returns: wait for it.
+		await n8n.deactivate(IDS.currents.workflow);
+		await until('the remote hook to be deleted', () => hooksFor(url).length === 0);
+		await n8n.activate(IDS.currents.workflow);
+		await until('the remote hook to be created again', () => hooksFor(url).length === 1);
+		await n8n.restart();
+		await waitForTriggers();
+		expect(hooksFor(url)).toHaveLength(1);
+		await n8n.restart();
+		await waitForTriggers();
+		expect(hooksFor(url)).toHaveLength(1);
+		expect(fake.requests.filter((r) => r.method === 'POST' && r.url.startsWith('/v1/webhooks?projectId=proj_web'))).toHaveLength(2);
+	}, 300_000);
+});

@@ -1,0 +1,225 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface N8nInstall {
+	version: string;
+	n8nDir: string;
+	nodeBin: string;
+	major: number;
+}
+
+/** Installs (once, cached outside the repository) n8n and the Node it needs. */
+export function installN8n(version: string): N8nInstall {
+	const output = execFileSync('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60_000 });
+	const [n8nDir, nodePackage] = output.trim().split('\n').pop()!.split(' ');
+	return { version, n8nDir, nodeBin: join(nodePackage, 'bin', 'node'), major: Number(version.split('.')[0]) };
+}
+
+/** Packs this package as npm would publish it (build first). */
+export function packPackage(): string {
+	const destination = mkdtempSync(join(tmpdir(), 'pack-'));
+	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+	return join(destination, name);
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+export interface ImportedCredential {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'E2e-Passw0rd!' };
+
+/** One real n8n server with this package installed as a community package. */
+export class N8nServer {
+	readonly userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	private child?: ChildProcess;
+	private cookie = '';
+	port = 0;
+	log = '';
+
+	constructor(
+		readonly install: N8nInstall,
+		private readonly tarball: string,
+	) {
+		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		// Peer n8n-workflow comes from n8n itself; undici and zod come along as dependencies.
+		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', this.tarball], { cwd: nodesDir, stdio: 'ignore' });
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	private env(): NodeJS.ProcessEnv {
+		return {
+			PATH: `${resolve(this.install.nodeBin, '..')}:${process.env.PATH ?? ''}`,
+			HOME: this.userFolder,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_PORT: String(this.port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			WEBHOOK_URL: `http://127.0.0.1:${this.port}/`,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_RUNNERS_ENABLED: 'false',
+			DB_SQLITE_POOL_SIZE: '2',
+			N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
+		};
+	}
+
+	private cli(...args: string[]): string {
+		return execFileSync(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args], {
+			env: this.env(),
+			encoding: 'utf8',
+			timeout: 180_000,
+		});
+	}
+
+	/** Imports credentials and workflows and makes the workflows active, while n8n is stopped. */
+	importAndActivate(credentials: ImportedCredential[], workflows: object[]): void {
+		const credentialsFile = join(this.userFolder, 'credentials.json');
+		const workflowsFile = join(this.userFolder, 'workflows.json');
+		writeFileSync(credentialsFile, JSON.stringify(credentials));
+		writeFileSync(workflowsFile, JSON.stringify(workflows));
+		this.cli('import:credentials', `--input=${credentialsFile}`);
+		this.cli('import:workflow', `--input=${workflowsFile}`);
+		for (const { id } of workflows as Array<{ id: string }>) {
+			if (this.install.major >= 2) this.cli('publish:workflow', `--id=${id}`);
+			else this.cli('update:workflow', `--id=${id}`, '--active=true');
+		}
+	}
+
+	async start(): Promise<void> {
+		if (!this.port) this.port = await freePort();
+		const logFile = createWriteStream(join(this.userFolder, 'n8n.log'), { flags: 'a' });
+		const child = spawn(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = child;
+		await new Promise<void>((ready, fail) => {
+			const timer = setTimeout(() => fail(new Error(`n8n ${this.install.version} did not start within 180 s:\n${this.log.slice(-3000)}`)), 180_000);
+			const onData = (chunk: Buffer) => {
+				const text = chunk.toString();
+				this.log += text;
+				logFile.write(text);
+				if (this.log.includes('Editor is now accessible')) {
+					clearTimeout(timer);
+					ready();
+				}
+			};
+			child.stdout!.on('data', onData);
+			child.stderr!.on('data', onData);
+			child.once('exit', (code) => {
+				clearTimeout(timer);
+				fail(new Error(`n8n ${this.install.version} exited with ${code}:\n${this.log.slice(-3000)}`));
+			});
+		});
+	}
+
+	async stop(): Promise<void> {
+		const child = this.child;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise<void>((done) => child.once('exit', () => done()));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		await exited;
+		clearTimeout(timer);
+		this.child = undefined;
+	}
+
+	async restart(): Promise<void> {
+		await this.stop();
+		this.log = '';
+		await this.start();
+		this.cookie = '';
+	}
+
+	/** Sets up the owner account once, then logs in; the REST API needs a session. */
+	async login(): Promise<void> {
+		if (this.cookie) return;
+		await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+		const response = await fetch(`${this.baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+		});
+		if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+		this.cookie = (response.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+	}
+
+	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		await this.login();
+		const response = await fetch(`${this.baseUrl}/rest${path}`, {
+			method,
+			headers: { cookie: this.cookie, 'content-type': 'application/json', 'browser-id': 'e2e' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} /rest${path} failed: ${response.status} ${text.slice(0, 500)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
+	/** Executions of a workflow, newest first, with their data. */
+	async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
+		const page = await this.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+		return page.results;
+	}
+
+	async execution(id: string): Promise<{ status: string; data: unknown }> {
+		return await this.rest('GET', `/executions/${id}`);
+	}
+
+	async deactivate(workflowId: string): Promise<void> {
+		await this.rest('POST', `/workflows/${workflowId}/deactivate`, {});
+	}
+
+	async activate(workflowId: string): Promise<void> {
+		const { versionId } = await this.rest<{ versionId: string }>('GET', `/workflows/${workflowId}`);
+		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
+	}
+
+	/** n8n activates workflows after the editor is up: waits until a webhook is registered. */
+	async waitForWebhook(url: string, timeoutMs = 120_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			await response.text();
+			if (response.status !== 404) return;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		throw new Error(`${url} was not registered within ${timeoutMs / 1000} s:\n${this.logTail()}`);
+	}
+
+	webhookUrl(webhookId: string, path = 'test-run'): string {
+		return `${this.baseUrl}/webhook/${webhookId}/${path}`;
+	}
+
+	logTail(): string {
+		try {
+			return readFileSync(join(this.userFolder, 'n8n.log'), 'utf8').slice(-4000);
+		} catch {
+			return this.log.slice(-4000);
+		}
+	}
+}
