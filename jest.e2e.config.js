@@ -5,6 +5,8 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+	setupFiles: ['<rootDir>/test/support/env.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/support/teardown.ts'],
 	testTimeout: 120000,
 	maxWorkers: 1,
 };

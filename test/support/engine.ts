@@ -43,8 +43,10 @@ class ItemsSource implements INodeType {
 export class NodeTypeRegistry implements INodeTypes {
 	private readonly types = new Map<string, INodeType>([['test.items', new ItemsSource()]]);
 
-	constructor(nodes: Record<string, INodeType>) {
+	/** `nodes` are this package's, by short name; `others` are registered under their full type name. */
+	constructor(nodes: Record<string, INodeType>, others: Record<string, INodeType> = {}) {
 		for (const [name, type] of Object.entries(nodes)) this.types.set(`${PACKAGE}.${name}`, type);
+		for (const [name, type] of Object.entries(others)) this.types.set(name, type);
 	}
 
 	getByName(name: string): INodeType {
@@ -187,7 +189,7 @@ export function node(type: string, parameters: INode['parameters'], extra: Parti
 	return {
 		id: `node-${nodeCounter}`,
 		name: extra.name ?? type,
-		type: type === 'test.items' ? type : `${PACKAGE}.${type}`,
+		type: type.includes('.') ? type : `${PACKAGE}.${type}`,
 		typeVersion: 1,
 		position: [nodeCounter * 200, 0],
 		parameters,
