@@ -19,6 +19,8 @@ let counter = 0;
 
 beforeAll(() => {
 	const { n8nDir } = installN8n(process.env.E2E_COMPARE_N8N_VERSION ?? '2.40.7');
+	// Loaded from the real n8n install at run time: it is not a dependency of this package.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { CurrentsTrigger } = require(join(n8nDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'Currents', 'CurrentsTrigger.node.js')) as { CurrentsTrigger: new () => INodeType };
 	nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() }, { 'n8n-nodes-base.currentsTrigger': new CurrentsTrigger() });
 }, 30 * 60_000);
