@@ -4,7 +4,7 @@ import type { INodeType } from 'n8n-workflow';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { node, NodeTypeRegistry } from '../support/engine';
 import { TriggerHarness } from '../support/webhook';
-import { installN8n } from './support/n8n';
+import { installN8n } from '../../tools/n8nServer';
 
 /**
  * Side by side: n8n's built-in Currents Trigger (from the n8n-nodes-base that real n8n 2.x

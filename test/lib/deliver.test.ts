@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { deliver, prepareRequest, type DeliveryPolicy, type RequestTemplate } from '../../lib/dispatch';
 import { FakeClock } from '../support/fakeClock';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../support/httpServer';
+import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
 
 type Script = Array<number | 'reset' | 'hang' | { status: number; headers?: Record<string, string> }>;
 

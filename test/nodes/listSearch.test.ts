@@ -1,6 +1,6 @@
 import { TestRunWebhooks } from '../../nodes/TestRunWebhooks/TestRunWebhooks.node';
 import { listSearch, node, NodeTypeRegistry } from '../support/engine';
-import { startFakeCurrents, type FakeCurrents } from '../support/fakeCurrents';
+import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
 
 const nodeTypes = new NodeTypeRegistry({ testRunWebhooks: new TestRunWebhooks() });
 let fake: FakeCurrents;

@@ -1,7 +1,7 @@
 import { parseHookHeaders, sampleRunEvent } from '../../lib/currents';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { node, NodeTypeRegistry } from '../support/engine';
-import { startFakeCurrents, type FakeCurrents } from '../support/fakeCurrents';
+import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
 import { TriggerHarness } from '../support/webhook';
 
 const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });

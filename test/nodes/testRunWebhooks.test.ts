@@ -1,7 +1,7 @@
 import { TestRunWebhooks } from '../../nodes/TestRunWebhooks/TestRunWebhooks.node';
 import { itemsInto, node, NodeTypeRegistry, outputOf, pairedItemsOf, runWorkflow } from '../support/engine';
-import { startFakeCurrents, type FakeCurrents } from '../support/fakeCurrents';
-import { startReceiver } from '../support/httpServer';
+import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
+import { startReceiver } from '../../tools/httpServer';
 
 const nodeTypes = new NodeTypeRegistry({ testRunWebhooks: new TestRunWebhooks() });
 let fake: FakeCurrents;

@@ -5,7 +5,7 @@ import { normalizePayload } from '../../lib/normalize';
 import { verifyStandardWebhook } from '../../lib/verify/verifiers';
 import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
 import { itemsInto, node, NodeTypeRegistry, outputOf, pairedItemsOf, runWorkflow } from '../support/engine';
-import { startReceiver, type LoopbackServer, type RecordedRequest } from '../support/httpServer';
+import { startReceiver, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
 import { newStandardSecret } from '../support/signing';
 
 const nodeTypes = new NodeTypeRegistry({ webhookDispatch: new WebhookDispatch() });

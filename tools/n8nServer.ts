@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..');
 
 export interface N8nInstall {
 	version: string;
@@ -98,14 +98,19 @@ export class N8nServer {
 		});
 	}
 
+	/** Imports workflows without activating them, while n8n is stopped. */
+	importWorkflows(workflows: object[]): void {
+		const workflowsFile = join(this.userFolder, 'workflows.json');
+		writeFileSync(workflowsFile, JSON.stringify(workflows));
+		this.cli('import:workflow', `--input=${workflowsFile}`);
+	}
+
 	/** Imports credentials and workflows and makes the workflows active, while n8n is stopped. */
 	importAndActivate(credentials: ImportedCredential[], workflows: object[]): void {
 		const credentialsFile = join(this.userFolder, 'credentials.json');
-		const workflowsFile = join(this.userFolder, 'workflows.json');
 		writeFileSync(credentialsFile, JSON.stringify(credentials));
-		writeFileSync(workflowsFile, JSON.stringify(workflows));
 		this.cli('import:credentials', `--input=${credentialsFile}`);
-		this.cli('import:workflow', `--input=${workflowsFile}`);
+		this.importWorkflows(workflows);
 		for (const { id } of workflows as Array<{ id: string }>) {
 			if (this.install.major >= 2) this.cli('publish:workflow', `--id=${id}`);
 			else this.cli('update:workflow', `--id=${id}`, '--active=true');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { deliverRunEvent, LIMITS, RUN_EVENTS, sampleRunEvent, type CurrentsRunEvent, type RunEvent, type Webhook } from '../../lib/currents';
-import type { HttpAnswer } from '../../lib/http/transport';
+import { deliverRunEvent, LIMITS, RUN_EVENTS, sampleRunEvent, type CurrentsRunEvent, type RunEvent, type Webhook } from '../lib/currents';
+import type { HttpAnswer } from '../lib/http/transport';
 import { sendJson, startLoopbackServer, type RecordedRequest } from './httpServer';
 
 /** A failure the fake serves instead of the next matching request. */
