@@ -53,6 +53,8 @@ export class N8nServer {
 	private child?: ChildProcess;
 	private cookie = '';
 	port = 0;
+	/** The task broker (Code node runners) listens too: its own port, so servers can coexist. */
+	private brokerPort = 0;
 	log = '';
 
 	constructor(
@@ -76,6 +78,7 @@ export class N8nServer {
 			HOME: this.userFolder,
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_PORT: String(this.port),
+			...(this.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(this.brokerPort) } : {}),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			WEBHOOK_URL: `http://127.0.0.1:${this.port}/`,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -119,6 +122,7 @@ export class N8nServer {
 
 	async start(): Promise<void> {
 		if (!this.port) this.port = await freePort();
+		if (!this.brokerPort) this.brokerPort = await freePort();
 		const logFile = createWriteStream(join(this.userFolder, 'n8n.log'), { flags: 'a' });
 		const child = spawn(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child = child;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The editor test drives Debian's Chromium with playwright-core (Playwright's own browser
+# download cannot be reached here). Installs it when missing; needs root or sudo.
+set -euo pipefail
+if command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; then exit 0; fi
+echo "[ensure-chromium] installing Debian's chromium" >&2
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq >&2
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
