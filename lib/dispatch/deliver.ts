@@ -1,5 +1,5 @@
 import { sendHttp, TransportError, type HttpAnswer } from '../http/transport';
-import { signStandardWebhook } from '../verify/verifiers';
+import { header, signStandardWebhook } from '../verify/verifiers';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { BlockedAddressError, checkLiteralHost, guardedDispatcher } from './networkGuard';
 import type { Clock } from './clock';
@@ -42,11 +42,6 @@ export interface DeliveryOutcome {
 }
 
 const isRetryableStatus = (status: number) => status >= 500 || status === 429;
-
-function headerValue(headers: Record<string, string>, name: string): string | undefined {
-	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
-	return key === undefined ? undefined : headers[key];
-}
 
 /**
  * Sends one request until it succeeds or may not be retried. Retries only when the request
@@ -99,7 +94,7 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 			record.statusCode = answer.statusCode;
 			error = { kind: 'http', message: `The receiver answered ${answer.statusCode}` };
 			retryable = isRetryableStatus(answer.statusCode);
-			const retryAfter = retryAfterMs(headerValue(answer.headers, 'retry-after'), clock.now());
+			const retryAfter = retryAfterMs(header(answer.headers, 'retry-after'), clock.now());
 			if (retryAfter !== undefined) record.retryAfterMs = retryAfter;
 			wait = retryAfter;
 		} else {

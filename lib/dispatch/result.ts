@@ -1,3 +1,4 @@
+import { jsonOrText } from '../http/transport';
 import type { DeliveryOutcome, FailureKind } from './deliver';
 import type { PreparedRequest } from './request';
 
@@ -14,11 +15,7 @@ export function redact(text: string, secrets: readonly string[]): string {
 function parseBody(text: string, format: ResponseFormat, contentType: string | undefined): unknown {
 	if (format === 'text' || text === '') return text;
 	if (format === 'auto' && !/\bjson\b/i.test(contentType ?? '')) return text;
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
+	return jsonOrText(text);
 }
 
 export interface DispatchResult {

@@ -97,3 +97,12 @@ export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 		throw classify(error, call.timeoutMs, signal);
 	}
 }
+
+/** An answer body as JSON when it parses, otherwise as the text it is. */
+export function jsonOrText(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}

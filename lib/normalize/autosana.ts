@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { nullableText } from './fields';
 import { isoFromText, type Normalized } from './item';
 
-const nullableText = z.string().nullable().optional().transform((value) => value ?? null);
 
 export const autosanaPayloadSchema = z.object({
 	event: z.literal('batch.completed'),

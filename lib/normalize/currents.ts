@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { nullableText } from './fields';
 import { RUN_EVENTS } from '../currents/contract';
 import type { Normalized, RunStatus } from './item';
 
-const nullableText = z.string().nullable().optional().transform((value) => value ?? null);
 const count = z.number().int().nonnegative();
 
 export const currentsPayloadSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { nullableText } from './fields';
 import { durationBetween, isoFromEpochMs, type Normalized, type RunStatus } from './item';
 
-const nullableText = z.string().nullable().optional().transform((value) => value ?? null);
 const epochMs = z.number().nullable().optional();
 
 export const maestroPayloadSchema = z.object({

@@ -13,7 +13,7 @@ import {
 	type Webhook,
 	type WebhookInput,
 } from '../../../lib/currents';
-import type { TransportError } from '../../../lib/http/transport';
+import { jsonOrText, type TransportError } from '../../../lib/http/transport';
 
 export const MASK = '***';
 
@@ -114,14 +114,6 @@ async function remove(input: OperationInput): Promise<IDataObject[]> {
 	return [{ hookId, deleted: true }];
 }
 
-function parseBody(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return text;
-	}
-}
-
 async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 	const { fn, itemIndex } = input;
 	const hookId = locatorValue(input, 'hookId');
@@ -151,7 +143,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			success: answer.statusCode >= 200 && answer.statusCode < 300,
 			statusCode: answer.statusCode,
 			durationMs: answer.durationMs,
-			responseBody: parseBody(answer.bodyText) as IDataObject,
+			responseBody: jsonOrText(answer.bodyText) as IDataObject,
 		},
 	];
 }
