@@ -2,8 +2,8 @@ import type { Clock } from './clock';
 
 /**
  * Spaces requests evenly so that no more than `ratePerSecond` start in any one-second window.
- * The spacing carries a 1% margin so that small differences in network delay do not let a
- * receiver see one request too many in a second. Waiters are served first come, first served.
+ * The spacing carries a 2.5% margin (25 ms a second) so that small differences in network
+ * delay do not let a receiver see one request too many in a second. Waiters are served first come, first served.
  */
 export class RateLimiter {
 	private nextFree = 0;
@@ -16,7 +16,7 @@ export class RateLimiter {
 	/** Resolves when the caller may send. */
 	async acquire(): Promise<void> {
 		if (this.ratePerSecond <= 0) return;
-		const interval = (1000 * 1.01) / this.ratePerSecond;
+		const interval = (1000 * 1.025) / this.ratePerSecond;
 		const now = this.clock.now();
 		const slot = Math.max(now, this.nextFree);
 		this.nextFree = slot + interval;

@@ -37,8 +37,9 @@ describe('PlatformApiClient', () => {
 			const client = new PlatformApiClient({ baseUrl: server.url, apiKey: 'k' });
 			for (let i = 0; i < 10; i++) await client.listWebhooks('p');
 			expect(server.requests).toHaveLength(10);
-			// undici may open a second socket while the first is still finishing its answer.
-			expect(sockets.size).toBeLessThanOrEqual(2);
+			// undici may open a second socket while the first is still finishing its answer;
+			// without keep-alive there would be one per request.
+			expect(sockets.size).toBeLessThanOrEqual(3);
 		} finally {
 			await server.close();
 		}
