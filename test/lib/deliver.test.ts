@@ -127,6 +127,25 @@ describe('delivery engine', () => {
 		expect(outcome.attempts.every((a) => a.statusCode === 503 && a.retryAfterMs === 100_000)).toBe(true);
 	});
 
+	it('a Retry-After longer than the window is honoured by not retrying at all', async () => {
+		receiver = await scriptedReceiver([{ status: 503, headers: { 'retry-after': '400' } }, 200]);
+		const clock = new FakeClock();
+		const outcome = await deliver(request(receiver.url), TX, policy({ retryWindowMs: 360_000 }), { clock });
+		expect(outcome.success).toBe(false);
+		expect(outcome.attempts).toHaveLength(1);
+		expect(clock.sleeps).toEqual([]);
+		expect(outcome.error!.message).toMatch(/the next attempt \(in 400 s\) would fall outside the 360 s retry window/);
+	});
+
+	it('GET sends no body; query values are templates', async () => {
+		receiver = await scriptedReceiver([200]);
+		const prepared = request(receiver.url, { method: 'GET', query: [{ name: 'run', value: '${ run }' }, { name: 'tx', value: '${ WebhookRequest.TransactionalId }' }] });
+		expect(prepared.body).toBeUndefined();
+		expect(prepared.url).toBe(`${receiver.url}/hook?run=r1&tx=${TX}`);
+		await deliver(prepared, TX, policy(), { clock: new FakeClock() });
+		expect(receiver.requests[0]).toMatchObject({ method: 'GET', body: '' });
+	});
+
 	it('stops after maxRetries', async () => {
 		receiver = await scriptedReceiver([500, 500, 500, 500, 500]);
 		const outcome = await deliver(request(receiver.url), TX, policy({ maxRetries: 2 }), { clock: new FakeClock() });

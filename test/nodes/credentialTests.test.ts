@@ -1,0 +1,40 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
+import { TestRunPlatformApi } from '../../credentials/TestRunPlatformApi.credentials';
+import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
+import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
+import { newStandardSecret } from '../support/signing';
+
+const credential = (data: Record<string, unknown>) => ({ id: '1', name: 'c', type: 't', data }) as ICredentialsDecrypted;
+const context = {} as ICredentialTestFunctions;
+
+describe('credential tests', () => {
+	const secretTest = new TestRunTrigger().methods.credentialTest.testRunWebhookSecretTest;
+	const integrationTest = new WebhookDispatch().methods.credentialTest.webhookIntegrationTest;
+
+	it.each([
+		[{ secret: 'abc' }, 'OK', 'The secret is usable'],
+		[{ secret: newStandardSecret(), previousSecret: newStandardSecret() }, 'OK', 'The secret is usable'],
+		[{ secret: '' }, 'Error', 'The secret is empty'],
+		[{ secret: ' abc' }, 'Error', 'The secret has spaces around it'],
+		[{ secret: 'whsec_Zm9v' }, 'Error', 'The secret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
+		[{ secret: 'abc', previousSecret: 'whsec_' }, 'Error', 'The previousSecret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
+	])('Test Run Webhook Secret %j → %s', async (data, status, message) => {
+		await expect(secretTest.call(context, credential(data))).resolves.toEqual({ status, message });
+	});
+
+	it.each([
+		[{ rootUrl: 'https://hooks.example.com', headers: '{"X-Team":"qa"}', secretHeaders: '{"Authorization":"Bearer x"}' }, 'OK', 'The integration settings are valid'],
+		[{ rootUrl: 'ftp://hooks.example.com' }, 'Error', 'Root URL "ftp://hooks.example.com" is not a valid http(s) URL'],
+		[{ rootUrl: 'https://h.example.com', headers: '[1]' }, 'Error', 'Headers must be a JSON object of header names and values'],
+		[{ rootUrl: 'https://h.example.com', secretHeaders: '{"Authorization": "Bearer leak' }, 'Error', 'Secret Headers is not valid JSON; write an object such as {"X-Team": "qa"}'],
+		[{ rootUrl: 'https://h.example.com', signingSecret: 'plain' }, 'Error', 'Signing Secret must be a Standard Webhooks secret starting with whsec_'],
+	])('Webhook Integration %j → %s', async (data, status, message) => {
+		await expect(integrationTest.call(context, credential(data))).resolves.toEqual({ status, message });
+	});
+
+	it('Test Run Platform API tests itself by listing projects with the bearer key', () => {
+		const platform = new TestRunPlatformApi();
+		expect(platform.test.request).toMatchObject({ url: '/projects' });
+		expect(platform.authenticate.properties.headers).toEqual({ Authorization: '=Bearer {{$credentials.apiKey}}' });
+	});
+});
