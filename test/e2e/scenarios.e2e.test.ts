@@ -163,6 +163,18 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 		expect([...fake.hooks.values()].filter((hook) => hook.projectId === 'proj_mobile')).toHaveLength(0);
 	});
 
+	it('credential tests run by n8n: the platform API key against the stand-in, and the integration settings', async () => {
+		// As the editor does: the stored credential's id, with the values being edited.
+		const test = (id: string, type: string, data: Record<string, unknown>) =>
+			n8n.rest<{ status: string; message: string }>('POST', '/credentials/test', { credentials: { id, name: type, type, data } });
+		await expect(test('e2eCredPlatform1', 'testRunPlatformApi', { baseUrl: fake.baseUrl, apiKey: fake.apiKey })).resolves.toMatchObject({ status: 'OK' });
+		await expect(test('e2eCredPlatform1', 'testRunPlatformApi', { baseUrl: fake.baseUrl, apiKey: 'wrong-key' })).resolves.toMatchObject({ status: 'Error' });
+		await expect(test('e2eCredReceiver1', 'webhookIntegration', { rootUrl: 'not a url', headers: '{}', secretHeaders: '' })).resolves.toEqual({
+			status: 'Error',
+			message: 'Root URL "not a url" is not a valid http(s) URL',
+		});
+	});
+
 	it('6: deactivating removes the remote hook; after re-activation and a restart there is exactly one', async () => {
 		const url = n8n.webhookUrl(IDS.currents.webhook);
 		// n8n 2.x (un)publishes through an outbox, after the REST call returns: wait for it.
