@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { sendHttp, TransportError, type HttpCall } from '../http/transport';
+import { redact } from '../redact';
 import {
 	envelope,
 	failureEnvelope,
@@ -99,7 +100,7 @@ export class PlatformApiClient {
 	}
 
 	private redact(text: string): string {
-		return this.apiKey ? text.split(this.apiKey).join('***') : text;
+		return redact(text, [this.apiKey]);
 	}
 
 	private async call<T extends z.ZodTypeAny>(

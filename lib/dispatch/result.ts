@@ -1,16 +1,9 @@
 import { jsonOrText } from '../http/transport';
+import { MASK, redact } from '../redact';
 import type { DeliveryOutcome, FailureKind } from './deliver';
 import type { PreparedRequest } from './request';
 
 export type ResponseFormat = 'auto' | 'json' | 'text';
-export const MASK = '***';
-
-/** Replaces every secret value in a text; longer secrets first so parts never survive. */
-export function redact(text: string, secrets: readonly string[]): string {
-	let result = text;
-	for (const secret of [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length)) result = result.split(secret).join(MASK);
-	return result;
-}
 
 function parseBody(text: string, format: ResponseFormat, contentType: string | undefined): unknown {
 	if (format === 'text' || text === '') return text;

@@ -14,8 +14,7 @@ import {
 	type WebhookInput,
 } from '../../../lib/currents';
 import { jsonOrText, type TransportError } from '../../../lib/http/transport';
-
-export const MASK = '***';
+import { MASK } from '../../../lib/redact';
 
 export interface OperationInput {
 	fn: IExecuteFunctions;
