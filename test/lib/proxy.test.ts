@@ -46,7 +46,7 @@ describe('proxy environment', () => {
 
 	it('sends requests through HTTP_PROXY, and straight to hosts in NO_PROXY', async () => {
 		const proxy = await startTunnelProxy();
-		const target = await startLoopbackServer((_req, res) => res.end('from the target'));
+		const target = await startLoopbackServer((_req, res) => void res.end('from the target'));
 		try {
 			process.env.HTTP_PROXY = proxy.url;
 			process.env.NO_PROXY = '';
