@@ -1,4 +1,4 @@
-import { sendHttp, TransportError, type HttpAnswer } from '../http/transport';
+import { sendHttp, type HttpAnswer, type TransportError } from '../http/transport';
 import { header, signStandardWebhook } from '../verify/verifiers';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { BlockedAddressError, checkLiteralHost, guardedDispatcher } from './networkGuard';
@@ -43,6 +43,11 @@ export interface DeliveryOutcome {
 
 const isRetryableStatus = (status: number) => status >= 500 || status === 429;
 
+/** The outcome of a request refused before any attempt (a template error, a blocked address). */
+export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
+	return { success: false, statusCode: null, headers: {}, bodyText: '', attempts: [], error: { kind, message } };
+}
+
 /**
  * Sends one request until it succeeds or may not be retried. Retries only when the request
  * carries its transactional id (so the receiver can drop repeats): 5xx, 429, timeouts and
@@ -51,15 +56,14 @@ const isRetryableStatus = (status: number) => status >= 500 || status === 429;
  */
 export async function deliver(request: PreparedRequest, transactionalId: string, policy: DeliveryPolicy, deps: DeliveryDeps): Promise<DeliveryOutcome> {
 	const { clock } = deps;
-	const attempts: Attempt[] = [];
 	if (policy.blockPrivateNetworks) {
 		try {
 			checkLiteralHost(new URL(request.url));
 		} catch (error) {
-			const message = (error as BlockedAddressError).message;
-			return { success: false, statusCode: null, headers: {}, bodyText: '', attempts, error: { kind: 'blocked', message } };
+			return notSent('blocked', (error as BlockedAddressError).message);
 		}
 	}
+	const attempts: Attempt[] = [];
 	const dispatcher = policy.blockPrivateNetworks ? guardedDispatcher() : undefined;
 	const firstStart = clock.now();
 	for (let attempt = 1; ; attempt++) {
@@ -77,7 +81,8 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		try {
 			answer = await sendHttp({ method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, dispatcher });
 		} catch (error) {
-			failure = error instanceof TransportError ? error : new TransportError('network', (error as Error).message);
+			// sendHttp turns every failure into a TransportError.
+			failure = error as TransportError;
 		}
 		const record: Attempt = { attempt, startedAt: new Date(startedAt).toISOString(), durationMs: Math.max(0, clock.now() - startedAt) };
 		attempts.push(record);

@@ -261,11 +261,11 @@ export class CompiledTemplate {
 				return (state) => fn.apply(args.map((arg) => arg(state)), fail);
 			}
 			case 'unary': {
-				const operand = this.expr(expr.operand);
 				if (expr.op === 'not') {
 					const condition = this.condition(expr.operand, '"not"');
 					return (state) => !condition(state);
 				}
+				const operand = this.expr(expr.operand);
 				return (state) => {
 					const value = operand(state);
 					if (typeof value !== 'number') this.fail(expr.at, `"-" needs a number, got ${describe(value)}`);

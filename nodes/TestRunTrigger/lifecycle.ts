@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
-import { createHook, deleteIfExists, deriveHookSecret, findTriggerHooks, reconcileHook, type DesiredHook, type RunEvent } from '../../lib/currents';
-import { platformClient, PLATFORM_CREDENTIAL, toNodeError } from '../shared/platform';
-import { DEFAULT_SECRET_HEADER } from './description';
+import { createHook, deleteIfExists, findTriggerHooks, reconcileHook, type DesiredHook, type RunEvent } from '../../lib/currents';
+import { platformClient, toNodeError } from '../shared/platform';
+import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
 
 /** What the trigger remembers between activations: ids only, never the secret. */
 interface HookMemory extends IDataObject {
@@ -9,20 +9,15 @@ interface HookMemory extends IDataObject {
 	hookUrl?: string;
 }
 
-function isAutomatic(fn: IHookFunctions): boolean {
-	return fn.getNodeParameter('source') === 'currents' && fn.getNodeParameter('registration', 'automatic') === 'automatic';
-}
-
 async function desiredHook(fn: IHookFunctions): Promise<DesiredHook> {
-	const { apiKey } = await fn.getCredentials<{ apiKey: string }>(PLATFORM_CREDENTIAL);
 	const workflow = fn.getWorkflow();
 	const node = fn.getNode();
 	return {
 		projectId: fn.getNodeParameter('projectId', undefined, { extractValue: true }) as string,
 		url: fn.getNodeWebhookUrl('default') as string,
 		events: fn.getNodeParameter('events', []) as RunEvent[],
-		secretHeaderName: (fn.getNodeParameter('secretHeaderName', DEFAULT_SECRET_HEADER) as string) || DEFAULT_SECRET_HEADER,
-		secret: deriveHookSecret(apiKey, workflow.id ?? '', node.id),
+		secretHeaderName: secretHeaderName(fn),
+		secret: await derivedSecret(fn),
 		label: `n8n: ${workflow.name ?? workflow.id} / ${node.name}`,
 	};
 }
@@ -40,7 +35,7 @@ async function withActivationErrors<T>(fn: IHookFunctions, action: string, work:
 
 export const triggerLifecycle = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
-		if (!isAutomatic(this)) return true;
+		if (!isAutomaticRegistration(this)) return true;
 		const memory = this.getWorkflowStaticData('node') as HookMemory;
 		const desired = await desiredHook(this);
 		const client = await platformClient(this);
@@ -56,7 +51,7 @@ export const triggerLifecycle = {
 	},
 
 	async create(this: IHookFunctions): Promise<boolean> {
-		if (!isAutomatic(this)) return true;
+		if (!isAutomaticRegistration(this)) return true;
 		const memory = this.getWorkflowStaticData('node') as HookMemory;
 		const desired = await desiredHook(this);
 		const client = await platformClient(this);
@@ -66,7 +61,7 @@ export const triggerLifecycle = {
 	},
 
 	async delete(this: IHookFunctions): Promise<boolean> {
-		if (!isAutomatic(this)) return true;
+		if (!isAutomaticRegistration(this)) return true;
 		const memory = this.getWorkflowStaticData('node') as HookMemory;
 		const client = await platformClient(this);
 		const { projectId, url } = await desiredHook(this);

@@ -1,22 +1,18 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { deriveHookSecret, type RunEvent } from '../../lib/currents';
+import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/normalize';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery } from '../../lib/trigger/receive';
-import { PLATFORM_CREDENTIAL } from '../shared/platform';
-import { DEFAULT_SECRET_HEADER } from './description';
+import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
 
-export const SECRET_CREDENTIAL = 'testRunWebhookSecret';
+const SECRET_CREDENTIAL = 'testRunWebhookSecret';
 
 /** Deliveries seen by the triggers of this n8n process. */
 const deliveryMemory = new InProcessDeliveryMemory();
 
 /** The secrets a delivery may prove itself with: derived (automatic Currents) or the credential's. */
-async function acceptedSecrets(fn: IWebhookFunctions, source: Source): Promise<string[]> {
-	if (source === 'currents' && fn.getNodeParameter('registration', 'automatic') === 'automatic') {
-		const { apiKey } = await fn.getCredentials<{ apiKey: string }>(PLATFORM_CREDENTIAL);
-		return [deriveHookSecret(apiKey, fn.getWorkflow().id ?? '', fn.getNode().id)];
-	}
+async function acceptedSecrets(fn: IWebhookFunctions): Promise<string[]> {
+	if (isAutomaticRegistration(fn)) return [await derivedSecret(fn)];
 	const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
 	return [secret ?? '', previousSecret ?? ''];
 }
@@ -41,7 +37,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 
 	let secrets: string[];
 	try {
-		secrets = await acceptedSecrets(this, source);
+		secrets = await acceptedSecrets(this);
 	} catch {
 		// No credential attached: fail closed without saying more to the caller.
 		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });
@@ -52,7 +48,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			source,
 			events: this.getNodeParameter('events', []) as RunEvent[],
 			secrets,
-			secretHeaderName: (this.getNodeParameter('secretHeaderName', DEFAULT_SECRET_HEADER) as string) || DEFAULT_SECRET_HEADER,
+			secretHeaderName: secretHeaderName(this),
 			timestampToleranceSeconds: options.timestampToleranceSeconds ?? 300,
 			deduplicationWindowSeconds: options.deduplicationWindowSeconds ?? 600,
 			includeRawPayload: options.includeRawPayload ?? true,

@@ -3,6 +3,7 @@ import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, ty
 import {
 	deliver,
 	mapWithConcurrency,
+	notSent,
 	prepareRequest,
 	presentResult,
 	RateLimiterRegistry,
@@ -17,7 +18,7 @@ import {
 	type ResponseFormat,
 } from '../../lib/dispatch';
 
-export const INTEGRATION_CREDENTIAL = 'webhookIntegration';
+const INTEGRATION_CREDENTIAL = 'webhookIntegration';
 
 /** Rate limits live for the n8n process, shared by all nodes using the same credential. */
 const rateLimiters = new RateLimiterRegistry();
@@ -37,6 +38,8 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const limiterKey = this.getNode().credentials?.[INTEGRATION_CREDENTIAL]?.id ?? integration.rootUrl;
 	const limiter = integration.rateLimitPerSecond > 0 ? rateLimiters.get(limiterKey, integration.rateLimitPerSecond, clock) : undefined;
 	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; maxRetries?: number; retryWindowSeconds?: number; responseFormat?: ResponseFormat };
+	const format = options.responseFormat ?? 'auto';
+	const secretHeaderNames = Object.keys(integration.secretHeaders);
 
 	const results = await mapWithConcurrency(items, Math.max(1, options.concurrency ?? 5), async (item, itemIndex): Promise<DispatchResult> => {
 		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || randomUUID();
@@ -53,21 +56,13 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			bodyContentType: this.getNodeParameter('bodyContentType', itemIndex, 'json') as BodyContentType,
 			body: this.getNodeParameter('body', itemIndex, '') as string,
 		};
-		const format = options.responseFormat ?? 'auto';
 		let prepared;
 		try {
 			prepared = prepareRequest(template, item.json, transactionalId);
 		} catch (error) {
 			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			// Nothing was sent: the item leaves by Failure with the template's error.
-			return presentResult(
-				{ success: false, statusCode: null, headers: {}, bodyText: '', attempts: [], error: { kind: 'template', message: error.message } },
-				{ method, url: '', headers: {} },
-				transactionalId,
-				Object.keys(integration.secretHeaders),
-				secrets,
-				format,
-			);
+			return presentResult(notSent('template', error.message), { method, url: '', headers: {} }, transactionalId, secretHeaderNames, secrets, format);
 		}
 		const outcome = await deliver(
 			prepared,
@@ -81,7 +76,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			},
 			{ clock, limiter },
 		);
-		return presentResult(outcome, prepared, transactionalId, Object.keys(integration.secretHeaders), secrets, format);
+		return presentResult(outcome, prepared, transactionalId, secretHeaderNames, secrets, format);
 	});
 
 	const success: INodeExecutionData[] = [];
