@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { startFakeCurrents } from '../tools/fakeCurrents';
 import { startLoopbackServer } from '../tools/httpServer';
 import { installN8n, N8nServer, OWNER, packPackage } from '../tools/n8nServer';
+import { until } from '../tools/until';
 
 const ROOT = resolve(__dirname, '..');
 const N8N_VERSION = process.env.DEMO_N8N_VERSION ?? '2.40.7';
@@ -71,7 +72,7 @@ async function main() {
 	await n8n.waitForWebhook(triggerUrl);
 	await n8n.waitForWebhook(maestroUrl);
 	// n8n registers the remote hook just after it opens the route: give it a moment.
-	for (let tries = 0; currents.hooks.size === 0 && tries < 100; tries++) await new Promise((done) => setTimeout(done, 200));
+	await until('the trigger to register its Currents webhook', () => currents.hooks.size > 0);
 	console.log(`   The Currents stand-in now holds ${currents.hooks.size} webhook(s), registered by the trigger: ${[...currents.hooks.values()].map((h) => h.url).join(', ')}`);
 
 	say('Currents reports a failed run (RUN_FINISH, 3 failures)…');

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { until } from './until';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -210,14 +211,14 @@ export class N8nServer {
 
 	/** n8n activates workflows after the editor is up: waits until a webhook is registered. */
 	async waitForWebhook(url: string, timeoutMs = 120_000): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
+		const registered = async () => {
 			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 			await response.text();
-			if (response.status !== 404) return;
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
-		throw new Error(`${url} was not registered within ${timeoutMs / 1000} s:\n${this.logTail()}`);
+			return response.status !== 404;
+		};
+		await until(`${url} to be registered`, registered, timeoutMs, 500).catch((error: Error) => {
+			throw new Error(`${error.message}:\n${this.logTail()}`);
+		});
 	}
 
 	webhookUrl(webhookId: string, path = 'test-run'): string {

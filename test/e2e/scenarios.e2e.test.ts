@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseHookHeaders, type CurrentsRunEvent } from '../../lib/currents';
 import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
+import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
 
@@ -14,16 +15,6 @@ let tarball: string;
 beforeAll(() => {
 	tarball = packPackage();
 });
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined && value !== false) return value;
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
-	}
-}
 
 async function post(url: string, headers: Record<string, string>, body: string) {
 	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
