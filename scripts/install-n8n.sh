@@ -30,7 +30,12 @@ if [ ! -f "$n8n_dir/.installed" ]; then
 { "name": "n8n-runtime", "private": true, "overrides": { "xlsx": "0.18.5" } }
 JSON
 	(cd "$n8n_dir" && npm install --no-audit --no-fund --ignore-scripts "n8n@$version" >&2)
-	(cd "$n8n_dir" && PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg" npm rebuild sqlite3 isolated-vm >&2)
+	# Under `npm run`, the project's ignore-scripts=true arrives as npm_config_ignore_scripts and
+	# would turn the rebuild into a no-op: switch scripts on explicitly for this one command.
+	(cd "$n8n_dir" && PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg" npm_config_ignore_scripts=false \
+		npm rebuild --ignore-scripts=false sqlite3 isolated-vm >&2)
+	(cd "$n8n_dir" && PATH="$node_pkg/bin:$PATH" node -e "require('sqlite3'); require('isolated-vm')" >&2) ||
+		{ echo "[install-n8n] native modules of n8n $version do not load; not marking the install" >&2; exit 1; }
 	touch "$n8n_dir/.installed"
 fi
 echo "$n8n_dir $node_pkg"
