@@ -25,7 +25,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, subjectOf(this, operation, itemIndex));
 			if (this.continueOnFail()) {
-				returnData.push(errorItem(nodeError, itemIndex));
+				returnData.push(errorItem(itemIndex, nodeError.message, (nodeError as NodeOperationError).description));
 				continue;
 			}
 			throw nodeError;
