@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import type { Source } from '../../lib/normalize';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
-import { node, NodeTypeRegistry } from '../support/engine';
+import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
 import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
 
@@ -260,5 +260,36 @@ describe('Test Run Trigger: options and edge cases', () => {
 			expect((await harness.deliver(senderHeaders('currents', body, SECRET, Date.now()), body)).status).toBe(200);
 		}
 		expect(harness.executions).toHaveLength(2);
+	});
+
+	it('deduplicates per webhook mode: a delivery to the Test URL does not make the production one a duplicate', async () => {
+		const harness = harnessFor('maestro', TOKEN);
+		const body = fixture('maestro-upload.json');
+		const headers = senderHeaders('maestro', body, TOKEN, Date.now());
+		expect(await harness.deliver(headers, body, { test: true })).toEqual({ status: 200, body: { received: true } });
+		expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true } });
+		expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		expect(harness.executions.map((run) => run.mode)).toEqual(['manual', 'webhook']);
+	});
+});
+
+describe('Test Run Trigger in the editor', () => {
+	it.each([
+		['currents', 'Currents'],
+		['maestro', 'Maestro Cloud'],
+		['autosana', 'Autosana'],
+		['standardWebhooks', 'Standard Webhooks'],
+	])('the subtitle of source %s is the platform name %s', (source, name) => {
+		const trigger = node('testRunTrigger', { source } as never);
+		const { workflow } = buildWorkflow({ nodes: [trigger], connections: {}, nodeTypes, staticData: {}, credentials: {} });
+		const subtitle = new TestRunTrigger().description.subtitle!;
+		expect(workflow.expression.getSimpleParameterValue(trigger, subtitle, 'internal', {})).toBe(name);
+	});
+
+	it('has a trigger panel that says where to send events in test and in production', () => {
+		const panel = new TestRunTrigger().description.triggerPanel as { executionsHelp: { active: string; inactive: string }; activationHint: string };
+		expect(panel.executionsHelp.inactive).toMatch(/Test URL[\s\S]*Production URL/);
+		expect(panel.executionsHelp.active).toMatch(/Production URL/);
+		expect(panel.activationHint).toMatch(/register the Production URL on the platform/);
 	});
 });
