@@ -16,6 +16,8 @@ export interface DispatchResult {
 	statusCode: number | null;
 	headers: Record<string, string>;
 	body: unknown;
+	/** Present when the receiver's body was longer than what is kept (MAX_KEPT_BODY_BYTES) or cut off. */
+	bodyTruncated?: true;
 	transactionalId: string;
 	attempts: DeliveryOutcome['attempts'];
 	request: { method: string; url: string; headers: Record<string, string> };
@@ -46,6 +48,7 @@ export function presentResult(
 		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redact(attempt.error, secrets) } : attempt)),
 		request: { method: request.method, url: redact(request.url, secrets), headers: requestHeaders },
 	};
+	if (outcome.bodyTruncated) result.bodyTruncated = true;
 	if (outcome.error) result.error = { kind: outcome.error.kind, message: redact(outcome.error.message, secrets) };
 	return result;
 }
