@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import {
 	deliver,
@@ -17,6 +16,7 @@ import {
 	type RequestTemplate,
 	type ResponseFormat,
 } from '../../lib/dispatch';
+import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
 
 const INTEGRATION_CREDENTIAL = 'webhookIntegration';
 
@@ -40,9 +40,13 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; maxRetries?: number; retryWindowSeconds?: number; responseFormat?: ResponseFormat };
 	const format = options.responseFormat ?? 'auto';
 	const secretHeaderNames = Object.keys(integration.secretHeaders);
+	const defaultId = defaultTransactionalId(this);
+	const earlierDelivery = deliveredEarlier(this);
 
 	const results = await mapWithConcurrency(items, Math.max(1, options.concurrency ?? 5), async (item, itemIndex): Promise<DispatchResult> => {
-		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || randomUUID();
+		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || defaultId(itemIndex, item);
+		const delivered = earlierDelivery(itemIndex, transactionalId);
+		if (delivered) return delivered;
 		const method = this.getNodeParameter('method', itemIndex) as HttpMethod;
 		const template: RequestTemplate = {
 			method,
@@ -79,10 +83,5 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 		return presentResult(outcome, prepared, transactionalId, secretHeaderNames, secrets, format);
 	});
 
-	const success: INodeExecutionData[] = [];
-	const failure: INodeExecutionData[] = [];
-	results.forEach((result, itemIndex) => {
-		(result.success ? success : failure).push({ json: result as unknown as IDataObject, pairedItem: { item: itemIndex } });
-	});
-	return [success, failure];
+	return settle(this, results);
 }
