@@ -20,6 +20,9 @@ export function failuresOf(count: number, long = false) {
 	});
 }
 
+/** A name as the template's Truncate cut it, without the "..." it ends in: a prefix of the original. */
+export const withoutEllipsis = (shown: string) => shown.replace(/\.\.\.$/, '');
+
 export function runPayload({ status, failures, branch = 'main', long = false }: RunShape) {
 	const tests = 120 + failures;
 	const list = failuresOf(failures, long);
