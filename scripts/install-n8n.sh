@@ -22,17 +22,21 @@ stamp="$n8n_dir/.installed"
 
 say() { echo "[install-n8n] $*" >&2; }
 
-# Runs a command that takes minutes, saying every 20 s that it is still at work.
+# Runs a command that takes minutes, saying every 20 s that it is still at work. It runs in
+# its own process group, stopped whole if the installer is stopped (a timeout, Ctrl-C): npm
+# shrugs off SIGTERM and would go on writing into the cache, its compilers with it.
 run_with_progress() {
 	local what="$1"
 	shift
-	"$@" >&2 &
+	setsid "$@" >&2 &
 	local pid=$! waited=0
+	trap 'kill -KILL -- "-$pid" 2>/dev/null' EXIT
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		waited=$((waited + 1))
 		if ((waited % 20 == 0)); then say "  … still $what (${waited} s)"; fi
 	done
+	trap - EXIT
 	wait "$pid"
 }
 

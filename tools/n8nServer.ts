@@ -16,7 +16,7 @@ export interface N8nInstall {
 
 /** Installs (once, cached outside the repository) n8n and the Node it needs. */
 export function installN8n(version: string): N8nInstall {
-	const output = execFileSync('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60_000 });
+	const output = execFileSync('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60 * 60_000 });
 	const [n8nDir, nodePackage] = output.trim().split('\n').pop()!.split(' ');
 	return { version, n8nDir, nodeBin: join(nodePackage, 'bin', 'node'), major: Number(version.split('.')[0]) };
 }
