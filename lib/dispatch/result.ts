@@ -16,6 +16,8 @@ export interface DispatchResult {
 	statusCode: number | null;
 	headers: Record<string, string>;
 	body: unknown;
+	/** Present when the receiver's body was longer than what is kept (MAX_KEPT_BODY_BYTES) or cut off. */
+	bodyTruncated?: true;
 	transactionalId: string;
 	attempts: DeliveryOutcome['attempts'];
 	request: { method: string; url: string; headers: Record<string, string> };
@@ -49,6 +51,7 @@ export function presentResult(
 		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redactor.text(attempt.error) } : attempt)),
 		request: { method: request.method, url: redactor.text(request.url), headers: requestHeaders },
 	};
+	if (outcome.bodyTruncated) result.bodyTruncated = true;
 	if (outcome.error) result.error = { kind: outcome.error.kind, message: redactor.text(outcome.error.message) };
 	return result;
 }

@@ -14,12 +14,14 @@ describe('credential tests', () => {
 	const integrationTest = new WebhookDispatch().methods.credentialTest.webhookIntegrationTest;
 
 	it.each([
-		[{ secret: 'abc' }, 'OK', 'The secret is usable'],
+		[{ secret: 'sixteen-bytes-ok' }, 'OK', 'The secret is usable'],
+		[{ secret: 'abc' }, 'Error', 'The secret is shorter than 16 bytes: the trigger refuses every request until it is longer'],
+		[{ secret: 'sixteen-bytes-ok', previousSecret: 'fifteen-bytes!!' }, 'Error', 'The previousSecret is shorter than 16 bytes: the trigger refuses every request until it is longer'],
 		[{ secret: newStandardSecret(), previousSecret: newStandardSecret() }, 'OK', 'The secret is usable'],
 		[{ secret: '' }, 'Error', 'The secret is empty'],
 		[{ secret: ' abc' }, 'Error', 'The secret has spaces around it'],
 		[{ secret: 'whsec_Zm9v' }, 'Error', 'The secret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
-		[{ secret: 'abc', previousSecret: 'whsec_' }, 'Error', 'The previousSecret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
+		[{ secret: 'sixteen-bytes-ok', previousSecret: 'whsec_' }, 'Error', 'The previousSecret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
 	])('Test Run Webhook Secret %j → %s', async (data, status, message) => {
 		await expect(secretTest.call(context, credential(data))).resolves.toEqual({ status, message });
 	});

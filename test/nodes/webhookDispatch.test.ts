@@ -289,3 +289,22 @@ describe('Webhook Dispatch rate limit', () => {
 		expect(maxInAnySecond(receiver.requests.map((r) => r.receivedAt))).toBeLessThanOrEqual(20);
 	});
 });
+
+describe('Webhook Dispatch when an item cannot be prepared', () => {
+	it('the node fails only after every request it started has been answered, and starts no more', async () => {
+		let answered = 0;
+		receiver = await startLoopbackServer(async (_request, res) => {
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			answered++;
+			res.end('{}');
+		});
+		const items = [{ id: 'a' }, {}, { id: 'c' }, { id: 'd' }];
+		// The second item's expression refers to a node that does not exist: n8n throws for that item only.
+		const { error } = await dispatch({ body: '{}', transactionalId: '={{ $json.id ? $json.id : $("Nowhere").item.json.id }}', options: { concurrency: 2 } }, { items });
+		expect(error?.message).toBe("Referenced node doesn't exist");
+		expect(receiver.requests).toHaveLength(1);
+		expect(answered).toBe(1);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(receiver.requests).toHaveLength(1);
+	});
+});
