@@ -1,26 +1,38 @@
 import type { Clock } from './clock';
 
 /**
- * Spaces requests evenly so that no more than `ratePerSecond` start in any one-second window.
- * The spacing carries a 2.5% margin (25 ms a second) so that small differences in network
- * delay do not let a receiver see one request too many in a second. Waiters are served first come, first served.
+ * Spaces requests so that no more than `ratePerSecond` start in any one-second window. Each
+ * start comes at least one interval after the previous one actually started (not after when
+ * it was planned to), so a waiter that wakes late cannot bunch the next ones up. The spacing
+ * carries a 2.5% margin (25 ms a second) so that small differences in network delay do not
+ * let a receiver see one request too many in a second. Waiters are served first come, first served.
  */
 export class RateLimiter {
-	private nextFree = 0;
+	private lastStart = -Infinity;
+	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		private readonly ratePerSecond: number,
 		private readonly clock: Clock,
 	) {}
 
-	/** Resolves when the caller may send. */
-	async acquire(): Promise<void> {
-		if (this.ratePerSecond <= 0) return;
+	/**
+	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
+	 * turn would come after `notAfter` (epoch ms).
+	 */
+	async acquire(notAfter = Infinity): Promise<boolean> {
+		if (this.ratePerSecond <= 0) return true;
 		const interval = (1000 * 1.025) / this.ratePerSecond;
-		const now = this.clock.now();
-		const slot = Math.max(now, this.nextFree);
-		this.nextFree = slot + interval;
-		if (slot > now) await this.clock.sleep(slot - now);
+		const turn = this.queue.then(async () => {
+			const now = this.clock.now();
+			const slot = Math.max(now, this.lastStart + interval);
+			if (slot > notAfter) return false;
+			if (slot > now) await this.clock.sleep(slot - now);
+			this.lastStart = this.clock.now();
+			return true;
+		});
+		this.queue = turn;
+		return await turn;
 	}
 }
 
