@@ -7,3 +7,5 @@ export * from './rateLimiter';
 export * from './request';
 export * from './result';
 export * from './integration';
+export * from './retryMemory';
+export * from './stableId';

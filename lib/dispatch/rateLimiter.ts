@@ -1,14 +1,17 @@
 import type { Clock } from './clock';
 
+/** Receivers count requests per second by arrival: a 2.5% margin absorbs network jitter. */
+const WINDOW_MS = 1000 * 1.025;
+
 /**
- * Spaces requests so that no more than `ratePerSecond` start in any one-second window. Each
- * start comes at least one interval after the previous one actually started (not after when
- * it was planned to), so a waiter that wakes late cannot bunch the next ones up. The spacing
- * carries a 2.5% margin (25 ms a second) so that small differences in network delay do not
- * let a receiver see one request too many in a second. Waiters are served first come, first served.
+ * Lets at most `ratePerSecond` requests start in any one-second window by spacing starts at
+ * least 1/rate apart. Slots are granted one caller at a time (first come, first served), and
+ * the spacing is measured from the moment the previous caller actually woke, not from when it
+ * was scheduled: after a stalled event loop the waiters keep their spacing instead of starting
+ * together.
  */
 export class RateLimiter {
-	private lastStart = -Infinity;
+	private lastStart = Number.NEGATIVE_INFINITY;
 	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
@@ -20,19 +23,21 @@ export class RateLimiter {
 	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
 	 * turn would come after `notAfter` (epoch ms).
 	 */
-	async acquire(notAfter = Infinity): Promise<boolean> {
+	async acquire(notAfter = Number.POSITIVE_INFINITY): Promise<boolean> {
 		if (this.ratePerSecond <= 0) return true;
-		const interval = (1000 * 1.025) / this.ratePerSecond;
-		const turn = this.queue.then(async () => {
-			const now = this.clock.now();
-			const slot = Math.max(now, this.lastStart + interval);
-			if (slot > notAfter) return false;
-			if (slot > now) await this.clock.sleep(slot - now);
-			this.lastStart = this.clock.now();
-			return true;
-		});
-		this.queue = turn;
-		return await turn;
+		const granted = this.queue.then(() => this.waitForSlot(notAfter));
+		this.queue = granted;
+		return await granted;
+	}
+
+	private async waitForSlot(notAfter: number): Promise<boolean> {
+		const spacing = WINDOW_MS / this.ratePerSecond;
+		if (Math.max(this.clock.now(), this.lastStart + spacing) > notAfter) return false;
+		for (let now = this.clock.now(); now < this.lastStart + spacing; now = this.clock.now()) {
+			await this.clock.sleep(this.lastStart + spacing - now);
+		}
+		this.lastStart = this.clock.now();
+		return true;
 	}
 }
 

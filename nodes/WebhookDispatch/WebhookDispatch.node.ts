@@ -12,6 +12,7 @@ import {
 import { dispatchProperties } from './description';
 import { readIntegration } from '../../lib/dispatch';
 import { executeDispatch } from './execute';
+import { RETRY_SAFE_VERSION } from './onFailure';
 
 export class WebhookDispatch implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +20,9 @@ export class WebhookDispatch implements INodeType {
 		name: 'webhookDispatch',
 		icon: { light: 'file:webhookDispatch.light.svg', dark: 'file:webhookDispatch.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: the default transactional ID survives retries, and "On Failure" (default: stop the workflow).
+		version: [1, RETRY_SAFE_VERSION],
+		defaultVersion: RETRY_SAFE_VERSION,
 		subtitle: '={{$parameter["method"] + " " + $parameter["path"]}}',
 		description: 'Send templated, rate-limited HTTP requests with idempotency-keyed retries',
 		defaults: { name: 'Webhook Dispatch' },

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { onFailureProperty } from './onFailure';
 
 const nameValue = (displayName: string, name: string, valueDescription: string): INodeProperties => ({
 	displayName,
@@ -76,8 +77,9 @@ export const dispatchProperties: INodeProperties[] = [
 		// eslint-disable-next-line n8n-nodes-base/node-param-placeholder-miscased-id
 		placeholder: '{{ $json.run.id }}-{{ $json.event }}',
 		description:
-			'The idempotency key of the request, as ${ WebhookRequest.TransactionalId } in templates. Empty: a new UUID per item. Use an expression to keep it stable across executions.',
+			'The idempotency key of the request, as ${ WebhookRequest.TransactionalId } in templates. Empty: one ID per item that stays the same when n8n retries this execution (node version 1: a new UUID per item). Use an expression to keep it stable across executions.',
 	},
+	onFailureProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -3,65 +3,103 @@ import { startReceiver, type LoopbackServer } from '../../tools/httpServer';
 import { FakeClock } from '../support/fakeClock';
 
 /**
- * Virtual time: sleepers wake in order of their wake time, one at a time, once `run` drives
- * the clock; `lateBy` makes every sleeper wake that much later than asked, as a busy event loop does.
+ * Virtual time with real timer semantics: sleepers wake in due order, and a stall (a busy event
+ * loop from `from` to `to`) makes every timer due inside it fire together at its end.
  */
 class VirtualClock implements Clock {
-	time = 0;
-	private sleepers: Array<{ at: number; wake: () => void }> = [];
-	constructor(private readonly lateBy = 0) {}
+	private time = 0;
+	private readonly timers: Array<{ due: number; wake: () => void }> = [];
+
+	constructor(private readonly stall?: { from: number; to: number }) {}
+
 	now(): number {
 		return this.time;
 	}
-	sleep(ms: number): Promise<void> {
-		return new Promise((wake) => this.sleepers.push({ at: this.time + ms + this.lateBy, wake }));
+
+	async sleep(ms: number): Promise<void> {
+		let due = this.time + ms;
+		if (this.stall && due >= this.stall.from && due < this.stall.to) due = this.stall.to;
+		await new Promise<void>((wake) => this.timers.push({ due, wake }));
 	}
-	/** Settles `work`, advancing time to each next sleeper (at most 100 of them). */
-	async run<T>(work: Promise<T>): Promise<T> {
-		for (let step = 0; step < 100; step++) {
+
+	/** Runs until `work` settles, moving time to each next timer once nothing else can run. */
+	async drive<T>(work: Promise<T>): Promise<T> {
+		let done = false;
+		const result = work.finally(() => (done = true));
+		while (!done) {
 			await new Promise((resolve) => setImmediate(resolve));
-			if (this.sleepers.length === 0) break;
-			this.sleepers.sort((a, b) => a.at - b.at);
-			const next = this.sleepers.shift()!;
-			this.time = next.at;
-			next.wake();
+			if (this.timers.length === 0) continue;
+			this.timers.sort((a, b) => a.due - b.due);
+			const due = this.timers[0].due;
+			this.time = Math.max(this.time, due);
+			for (const timer of this.timers.splice(0, this.timers.filter((t) => t.due === due).length)) timer.wake();
 		}
-		return await work;
+		return await result;
 	}
 }
 
+function maxInAnyWindow(starts: number[], windowMs: number): number {
+	return Math.max(...starts.map((from) => starts.filter((t) => t >= from && t < from + windowMs).length));
+}
+
+/** `count` callers ask at once; each records the time it was let through. */
+async function startTimes(limiter: RateLimiter, clock: VirtualClock, count: number): Promise<number[]> {
+	const starts: number[] = [];
+	await clock.drive(
+		Promise.all(
+			Array.from({ length: count }, async () => {
+				await limiter.acquire();
+				starts.push(clock.now());
+			}),
+		),
+	);
+	return starts;
+}
+
 describe('RateLimiter', () => {
-	it('1/s: waiters start one interval (1 s + 2.5%) apart, first come first served', async () => {
+	it('starts no more than the rate in any one-second window', async () => {
 		const clock = new VirtualClock();
-		const limiter = new RateLimiter(1, clock);
-		const starts: Array<[string, number]> = [];
-		await clock.run(Promise.all(['a', 'b', 'c'].map(async (name) => (await limiter.acquire(), starts.push([name, clock.now()])))));
-		expect(starts).toEqual([['a', 0], ['b', 1025], ['c', 2050]]);
+		const starts = await startTimes(new RateLimiter(20, clock), clock, 60);
+		expect(starts).toHaveLength(60);
+		expect(maxInAnyWindow(starts, 1000)).toBe(20);
 	});
 
-	it('spaces from when the previous caller actually started, not when it was planned to', async () => {
-		const clock = new VirtualClock(100);
-		const limiter = new RateLimiter(1, clock);
-		const starts: number[] = [];
-		await clock.run(Promise.all([1, 2, 3].map(async () => (await limiter.acquire(), starts.push(clock.now())))));
-		expect(starts).toEqual([0, 1125, 2250]);
+	it('keeps the spacing after a stalled event loop instead of letting waiters start together', async () => {
+		const clock = new VirtualClock({ from: 300, to: 700 });
+		const starts = await startTimes(new RateLimiter(20, clock), clock, 60);
+		const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(50);
+		expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(20);
 	});
 
+	it('serves waiters in the order they asked', async () => {
+		const clock = new VirtualClock();
+		const limiter = new RateLimiter(10, clock);
+		const order: number[] = [];
+		await clock.drive(Promise.all([0, 1, 2, 3].map(async (n) => { await limiter.acquire(); order.push(n); })));
+		expect(order).toEqual([0, 1, 2, 3]);
+	});
+
+	it('does not wait at all without a limit', async () => {
+		const clock = new VirtualClock();
+		expect(new Set(await startTimes(new RateLimiter(0, clock), clock, 100))).toEqual(new Set([0]));
+	});
+});
+
+describe('RateLimiter with a deadline', () => {
 	it('refuses, without taking the slot, a turn that would come after `notAfter`', async () => {
 		const clock = new VirtualClock();
 		const limiter = new RateLimiter(1, clock);
 		expect(await limiter.acquire()).toBe(true);
 		expect(await limiter.acquire(1024)).toBe(false);
 		expect(clock.now()).toBe(0);
-		expect(await clock.run(limiter.acquire(1025))).toBe(true);
+		expect(await clock.drive(limiter.acquire(1025))).toBe(true);
 		expect(clock.now()).toBe(1025);
 	});
 
-	it('a rate of 0 never waits', async () => {
+	it('without a limit, a deadline in the past still lets the caller through', async () => {
 		const clock = new VirtualClock();
-		const limiter = new RateLimiter(0, clock);
-		expect(await Promise.all([limiter.acquire(), limiter.acquire(0)])).toEqual([true, true]);
-		expect(clock.now()).toBe(0);
+		expect(await new RateLimiter(0, clock).acquire(-1)).toBe(true);
 	});
 
 	it('the registry shares one limiter per key and rate', () => {
@@ -85,7 +123,7 @@ describe('the retry window with a rate limit of 1/s', () => {
 	}
 	const post = () =>
 		prepareRequest(
-			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{"id": "${ WebhookRequest.TransactionalId }"}' },
+			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{"id": "${ WebhookRequest.TransactionalId }"}', signed: false },
 			{},
 			TX,
 		);
@@ -104,7 +142,8 @@ describe('the retry window with a rate limit of 1/s', () => {
 
 	it('the wait for a slot counts: a retry whose slot falls after the window is not sent', async () => {
 		await busyOnce('0');
-		const outcome = await deliver(post(), TX, policy(1000), { clock: new FakeClock(), limiter: new RateLimiter(1, new FakeClock()) });
+		const clock = new FakeClock();
+		const outcome = await deliver(post(), TX, policy(1000), { clock, limiter: new RateLimiter(1, clock) });
 		expect(outcome).toMatchObject({ success: false, error: { message: expect.stringMatching(/the next rate-limit slot would fall outside the 1 s retry window/) } });
 		expect(outcome.attempts).toHaveLength(1);
 		expect(receiver.requests).toHaveLength(1);

@@ -15,11 +15,13 @@ afterEach(async () => {
 
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 
-async function runNode(parameters: Record<string, unknown>, options: { items?: object[]; apiKey?: string; continueOnFail?: boolean } = {}) {
+type OnError = 'continueRegularOutput' | 'continueErrorOutput';
+
+async function runNode(parameters: Record<string, unknown>, options: { items?: object[]; apiKey?: string; onError?: OnError } = {}) {
 	const target = node('testRunWebhooks', { resource: 'webhook', ...parameters } as never, {
 		name: 'Webhooks',
 		credentials: { testRunPlatformApi: { id: '1', name: 'Currents' } },
-		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.onError ? { onError: options.onError } : {}),
 	});
 	const run = await runWorkflow({
 		...itemsInto(target, (options.items ?? [{}]) as never),
@@ -174,6 +176,23 @@ describe('Test Run Webhooks: send test', () => {
 		}
 	});
 
+	it('masks header values the receiver echoes in its response body, in any form, unless revealHeaderValues is on', async () => {
+		const receiver = await startReceiver((request) => {
+			const secret = String(request.headers['x-webhook-secret']);
+			return { status: 200, body: { echoed: secret, encoded: `?s=${encodeURIComponent(secret)}`, headers: request.headers } };
+		});
+		try {
+			const hookId = await seedHook({ url: `${receiver.url}/hook`, additionalFields: { headers: { header: [{ name: 'x-webhook-secret', value: 'hun"ter/2' }] } } });
+			const masked = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH' });
+			expect(masked.output[0].responseBody).toMatchObject({ echoed: '***', encoded: '?s=***', headers: { 'x-webhook-secret': '***' } });
+			expect(JSON.stringify(masked.output)).not.toMatch(/hun\\"ter|ter%2F2/);
+			const revealed = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH', options: { revealHeaderValues: true } });
+			expect(revealed.output[0].responseBody).toMatchObject({ echoed: 'hun"ter/2' });
+		} finally {
+			await receiver.close();
+		}
+	});
+
 	it('fails with a clear error when the webhook URL cannot be reached', async () => {
 		const receiver = await startReceiver();
 		const deadUrl = `${receiver.url}/hook`;
@@ -276,18 +295,36 @@ describe('Test Run Webhooks: API failures become helpful errors', () => {
 	});
 });
 
-describe('Test Run Webhooks: Continue On Fail', () => {
-	it('turns a failing item into an error item and goes on with the rest, in order', async () => {
-		const hookId = await seedHook();
-		const { run, output, error } = await runNode(
+describe('Test Run Webhooks: On Error', () => {
+	const lookUp = (hookId: string, onError: OnError) =>
+		runNode(
 			{ operation: 'get', hookId: byId('={{ $json.id }}') },
-			{ items: [{ id: hookId }, { id: 'nope' }, { id: hookId }], continueOnFail: true },
+			{ items: [{ id: hookId, n: 1 }, { id: 'nope', n: 2 }, { id: crypto.randomUUID(), n: 3 }, { id: hookId, n: 4 }], onError },
 		);
+
+	it('Continue (regular output): a failing item becomes an error item in its place, with the advice under details', async () => {
+		const hookId = await seedHook();
+		const { run, output, error } = await lookUp(hookId, 'continueRegularOutput');
 		expect(error).toBeUndefined();
-		expect(output).toHaveLength(3);
+		expect(output).toHaveLength(4);
 		expect(output[0].hookId).toBe(hookId);
-		expect(output[1].error).toMatch(/Webhook ID "nope" is not a UUID/);
-		expect(output[2].hookId).toBe(hookId);
-		expect(pairedItemsOf(run, 'Webhooks')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[1]).toEqual({ error: expect.stringMatching(/Webhook ID "nope" is not a UUID/), details: 'Fix the "hookId" parameter.' });
+		expect(output[2]).toEqual({ error: expect.any(String), details: expect.stringMatching(/^Webhook ".+" was not found/) });
+		expect(output[3].hookId).toBe(hookId);
+		expect(pairedItemsOf(run, 'Webhooks')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+	});
+
+	it('Continue (using error output): n8n routes the failing items to the error output, merged with their input items', async () => {
+		const hookId = await seedHook();
+		const { run, output, error } = await lookUp(hookId, 'continueErrorOutput');
+		expect(error).toBeUndefined();
+		expect(output.map((item) => item.hookId)).toEqual([hookId, hookId]);
+		expect(pairedItemsOf(run, 'Webhooks', 0)).toEqual([{ item: 0 }, { item: 3 }]);
+		const errors = outputOf(run, 'Webhooks', 1);
+		expect(errors).toEqual([
+			{ id: 'nope', n: 2, error: expect.stringMatching(/is not a UUID/), details: 'Fix the "hookId" parameter.' },
+			{ id: expect.any(String), n: 3, error: expect.any(String), details: expect.stringMatching(/was not found/) },
+		]);
+		expect(pairedItemsOf(run, 'Webhooks', 1)).toEqual([{ item: 1 }, { item: 2 }]);
 	});
 });

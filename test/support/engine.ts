@@ -12,6 +12,7 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
+	type IRunExecutionData,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
@@ -99,15 +100,20 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+let executionCounter = 0;
+
 export function additionalDataFor(
 	workflowData: IWorkflowBase,
 	credentials: Record<string, ICredentialDataDecryptedObject>,
 	mode: WorkflowExecuteMode,
 ): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:5678';
+	// Every execution, a retried one too, gets an id of its own, as the n8n server gives it.
+	const executionId = `test-execution-${++executionCounter}`;
 	return {
+		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
-		hooks: new ExecutionLifecycleHooks(mode, 'test-execution', workflowData),
+		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
 		executeWorkflow: async () => {
 			throw new Error('not used by these tests');
 		},
@@ -170,6 +176,22 @@ export async function runWorkflow(spec: WorkflowSpec & { startNode: string }): P
 	const additionalData = additionalDataFor(workflowData, spec.credentials ?? {}, 'manual');
 	const execute = new WorkflowExecute(additionalData, 'manual', createRunExecutionData());
 	return await execute.run({ workflow, startNode: workflow.getNode(spec.startNode) ?? undefined });
+}
+
+/**
+ * Retries a failed execution as n8n's executions list does ("Retry with original workflow"):
+ * the saved execution data (here through JSON, as the database stores it) without its error
+ * and without the failed run of the last node, run again as a new execution in mode `retry`.
+ */
+export async function retryExecution(spec: WorkflowSpec, failed: IRun): Promise<IRun> {
+	const data = JSON.parse(JSON.stringify(failed.data)) as IRunExecutionData;
+	const { lastNodeExecuted } = data.resultData;
+	delete data.resultData.error;
+	const lastRuns = lastNodeExecuted ? data.resultData.runData[lastNodeExecuted] : undefined;
+	if (lastRuns?.at(-1)?.error !== undefined) lastRuns.pop();
+	const { workflow, workflowData } = buildWorkflow(spec);
+	const additionalData = additionalDataFor(workflowData, spec.credentials ?? {}, 'retry');
+	return await new WorkflowExecute(additionalData, 'retry', data).processRunExecutionData(workflow);
 }
 
 /** The JSON of the items a node sent to one of its outputs in the first run. */

@@ -1,4 +1,5 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { errorItem } from '../../shared/errorItem';
 import { platformClient, toNodeError } from '../../shared/platform';
 import { webhookOperationHandlers } from './webhook';
 
@@ -24,7 +25,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, subjectOf(this, operation, itemIndex));
 			if (this.continueOnFail()) {
-				returnData.push({ json: { error: nodeError.message, description: (nodeError as NodeOperationError).description ?? null }, pairedItem: { item: itemIndex } });
+				returnData.push(errorItem(itemIndex, nodeError.message, (nodeError as NodeOperationError).description));
 				continue;
 			}
 			throw nodeError;
