@@ -1,4 +1,4 @@
-import { sendHttp, type HttpAnswer } from '../http/transport';
+import { sendHttp, type EgressPolicy, type HttpAnswer } from '../http/transport';
 import { parseHookHeaders, type Webhook } from './contract';
 import type { CurrentsRunEvent } from './samples';
 
@@ -10,6 +10,7 @@ export async function deliverRunEvent(
 	hook: Pick<Webhook, 'url' | 'headers'>,
 	payload: CurrentsRunEvent,
 	timeoutMs: number,
+	egress?: EgressPolicy,
 	now: () => number = Date.now,
 ): Promise<HttpAnswer> {
 	return await sendHttp({
@@ -22,5 +23,6 @@ export async function deliverRunEvent(
 		},
 		body: JSON.stringify(payload),
 		timeoutMs,
+		egress,
 	});
 }
