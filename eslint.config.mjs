@@ -30,6 +30,23 @@ export default tseslint.config(
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{
+		// package.json too, as n8n's community-package scanner lints it: the community rules that
+		// read the manifest (name, author, peer dependencies, lifecycle scripts…) and the older
+		// plugin's community-package set. The TypeScript parser reads the JSON as one object.
+		...n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser },
+		plugins: { ...n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport.plugins, 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport.rules,
+			...n8nRules('community'),
+			// undici and zod are runtime dependencies by design (see README, "Install in your n8n").
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+			// The manifest parses as one bare object expression, which is all it should be.
+			'@typescript-eslint/no-unused-expressions': 'off',
+		},
+	},
+	{
 		files: ['nodes/**/*.ts'],
 		plugins: { 'n8n-nodes-base': n8nNodesBase },
 		rules: {

@@ -3,7 +3,15 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
 	testRunner: 'jest',
-	jest: { configFile: 'jest.config.js', enableFindRelatedTests: true },
+	jest: {
+		configFile: 'jest.config.js',
+		// --findRelatedTests follows imports only through files inside jest's roots. The suite's
+		// roots are test/ alone, so a test that reaches lib/verify through nodes/ or lib/trigger
+		// was never found and its mutants were reported "no coverage": every source folder a
+		// test can import through must be a root.
+		config: { roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/nodes', '<rootDir>/credentials', '<rootDir>/tools'] },
+		enableFindRelatedTests: true,
+	},
 	coverageAnalysis: 'perTest',
 	mutate: ['lib/**/*.ts', 'nodes/**/*.ts'],
 	ignorePatterns: ['dist', 'coverage', 'reports', 'docs', 'examples'],

@@ -37,7 +37,7 @@ export class WebhookIntegration implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			placeholder: '{"Authorization": "Bearer …"}',
-			description: 'Headers whose values are secrets, as a JSON object of name → value. Their values never appear in outputs, errors or logs.',
+			description: 'Headers whose values are secrets, as a JSON object of name → value. Their values never appear in outputs, errors or logs. Each value needs at least 8 characters (after a scheme word such as "Bearer").',
 		},
 		{
 			displayName: 'Rate Limit (Requests per Second)',
@@ -60,9 +60,9 @@ export class WebhookIntegration implements ICredentialType {
 			displayName: 'Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 0.001, numberPrecision: 3 },
 			default: 30,
-			description: 'How long to wait for each answer',
+			description: 'How long to wait for each answer; decimals are allowed (e.g. 2.5)',
 		},
 		{
 			displayName: 'Block Private Networks',

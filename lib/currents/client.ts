@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { sendHttp, TransportError, type HttpCall } from '../http/transport';
-import { redact } from '../redact';
+import { Redactor } from '../redact';
 import {
 	envelope,
 	failureEnvelope,
@@ -56,10 +56,13 @@ export class PlatformApiClient {
 	private readonly baseUrl: string;
 	private readonly apiKey: string;
 	private readonly timeoutMs: number;
+	/** The API key never appears in an error, whatever form the API or the network echoes it in. */
+	private readonly redactor: Redactor;
 
 	constructor(options: PlatformClientOptions) {
 		this.baseUrl = (options.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 		this.apiKey = options.apiKey;
+		this.redactor = new Redactor([options.apiKey]);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	}
 
@@ -99,10 +102,6 @@ export class PlatformApiClient {
 		await this.call('DELETE', `/webhooks/${encodeURIComponent(hookId)}`, undefined);
 	}
 
-	private redact(text: string): string {
-		return redact(text, [this.apiKey]);
-	}
-
 	private async call<T extends z.ZodTypeAny>(
 		method: HttpCall['method'],
 		path: string,
@@ -132,16 +131,16 @@ export class PlatformApiClient {
 					: `${what}: could not reach the API at ${this.baseUrl}`,
 				undefined,
 				undefined,
-				this.redact(failure.message),
+				this.redactor.text(failure.message),
 			);
 		}
 		if (answer.statusCode < 200 || answer.statusCode >= 300) {
 			const apiMessage = apiMessageOf(answer.bodyText);
 			throw new PlatformApiError(
 				'http',
-				this.redact(`${what} failed with ${answer.statusCode}${apiMessage ? `: ${apiMessage}` : ''}`),
+				this.redactor.text(`${what} failed with ${answer.statusCode}${apiMessage ? `: ${apiMessage}` : ''}`),
 				answer.statusCode,
-				apiMessage && this.redact(apiMessage),
+				apiMessage && this.redactor.text(apiMessage),
 			);
 		}
 		if (!dataSchema) return { data: undefined };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { RunEvent } from './contract';
 
 /** A Currents run event as the platform sends it: the body of a webhook delivery. */
@@ -32,16 +33,20 @@ const COUNTS: Record<RunEvent, Pick<CurrentsRunEvent, 'overall' | 'passes' | 'fa
 	RUN_CANCELED: { overall: 42, passes: 12, failures: 1, pending: 29, skipped: 0, retries: 0, flaky: 0 },
 };
 
-/** A realistic sample of one event, for "send a test" and for demos. */
-export function sampleRunEvent(event: RunEvent): CurrentsRunEvent {
+/**
+ * A realistic sample of one event, for "send a test" and for demos. Its run id, build id and
+ * commit are new every time: a receiver that deduplicates (ours does, by the body) must see
+ * each test as a new delivery, not answer the second one "duplicate".
+ */
+export function sampleRunEvent(event: RunEvent, now: Date = new Date()): CurrentsRunEvent {
 	return {
 		event,
-		runUrl: 'https://app.currents.dev/run/8a5f0b3e2d1c4b7a',
-		buildId: 'sample-build-2026-11-24T12:00:00Z',
+		runUrl: `https://app.currents.dev/run/${randomBytes(8).toString('hex')}`,
+		buildId: `sample-build-${now.toISOString()}`,
 		groupId: 'chromium',
 		tags: ['sample', 'nightly'],
 		commit: {
-			sha: '4f9d2c1b7e8a6f5d3c2b1a0e9f8d7c6b5a4f3e2d',
+			sha: randomBytes(20).toString('hex'),
 			branch: 'main',
 			authorName: 'Sample Author',
 			authorEmail: 'author@example.com',

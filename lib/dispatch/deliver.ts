@@ -1,7 +1,7 @@
-import { sendHttp, type HttpAnswer, type TransportError } from '../http/transport';
+import { sendHttp, type EgressPolicy, type HttpAnswer, type TransportError } from '../http/transport';
 import { header, signStandardWebhook } from '../verify/verifiers';
 import { backoffDelay, retryAfterMs } from './backoff';
-import { BlockedAddressError, checkLiteralHost, guardedDispatcher } from './networkGuard';
+import { privateNetworkGuard } from './networkGuard';
 import type { Clock } from './clock';
 import type { RateLimiter } from './rateLimiter';
 import type { PreparedRequest } from './request';
@@ -24,6 +24,8 @@ export interface DeliveryPolicy {
 	signingSecret?: string;
 	/** Refuse loopback, private, link-local and metadata addresses, after DNS resolution. */
 	blockPrivateNetworks: boolean;
+	/** The n8n instance's own outbound policy, applied in addition to Block Private Networks. */
+	instanceEgress?: EgressPolicy;
 }
 
 export interface DeliveryDeps {
@@ -37,6 +39,7 @@ export interface DeliveryOutcome {
 	statusCode: number | null;
 	headers: Record<string, string>;
 	bodyText: string;
+	bodyTruncated: boolean;
 	attempts: Attempt[];
 	error?: { kind: FailureKind; message: string };
 }
@@ -45,7 +48,7 @@ const isRetryableStatus = (status: number) => status >= 500 || status === 429;
 
 /** The outcome of a request refused before any attempt (a template error, a blocked address). */
 export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
-	return { success: false, statusCode: null, headers: {}, bodyText: '', attempts: [], error: { kind, message } };
+	return { success: false, statusCode: null, headers: {}, bodyText: '', bodyTruncated: false, attempts: [], error: { kind, message } };
 }
 
 /**
@@ -56,15 +59,8 @@ export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
  */
 export async function deliver(request: PreparedRequest, transactionalId: string, policy: DeliveryPolicy, deps: DeliveryDeps): Promise<DeliveryOutcome> {
 	const { clock } = deps;
-	if (policy.blockPrivateNetworks) {
-		try {
-			checkLiteralHost(new URL(request.url));
-		} catch (error) {
-			return notSent('blocked', (error as BlockedAddressError).message);
-		}
-	}
 	const attempts: Attempt[] = [];
-	const dispatcher = policy.blockPrivateNetworks ? guardedDispatcher() : undefined;
+	const egress = policy.blockPrivateNetworks ? privateNetworkGuard(policy.instanceEgress) : policy.instanceEgress;
 	const firstStart = clock.now();
 	for (let attempt = 1; ; attempt++) {
 		await deps.limiter?.acquire();
@@ -79,7 +75,7 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		let answer: HttpAnswer | undefined;
 		let failure: TransportError | undefined;
 		try {
-			answer = await sendHttp({ method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, dispatcher });
+			answer = await sendHttp({ method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, egress });
 		} catch (error) {
 			// sendHttp turns every failure into a TransportError.
 			failure = error as TransportError;
@@ -89,7 +85,7 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 
 		if (answer && answer.statusCode >= 200 && answer.statusCode < 300) {
 			record.statusCode = answer.statusCode;
-			return { success: true, statusCode: answer.statusCode, headers: answer.headers, bodyText: answer.bodyText, attempts };
+			return { success: true, statusCode: answer.statusCode, headers: answer.headers, bodyText: answer.bodyText, bodyTruncated: answer.bodyTruncated, attempts };
 		}
 
 		let error: DeliveryOutcome['error'];
@@ -116,6 +112,7 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 			statusCode: answer?.statusCode ?? null,
 			headers: answer?.headers ?? {},
 			bodyText: answer?.bodyText ?? '',
+			bodyTruncated: answer?.bodyTruncated ?? false,
 			attempts,
 			error: reason ? { kind: error!.kind, message: `${error!.message}; ${reason}` } : error,
 		});

@@ -1,3 +1,4 @@
+import { credentialOf, MIN_SECRET_LENGTH } from '../redact';
 import type { Value } from '../template/values';
 
 export interface Integration {
@@ -6,7 +7,8 @@ export interface Integration {
 	secretHeaders: Record<string, string>;
 	rateLimitPerSecond: number;
 	signingSecret: string;
-	timeoutSeconds: number;
+	/** Whole milliseconds; the credential's `timeoutSeconds` may have decimals (16.1). */
+	timeoutMs: number;
 	blockPrivateNetworks: boolean;
 }
 
@@ -25,6 +27,40 @@ export function headerObject(value: Value, field: string, secret: boolean): Reco
 	return Object.fromEntries(Object.entries(parsed as Record<string, Value>).map(([name, headerValue]) => [name, String(headerValue)]));
 }
 
+/**
+ * Refuses secret header values too short to mask safely: the value, and its credential when it
+ * is written as `<scheme> <credential>` (a receiver may echo the token alone). Names the header,
+ * never the value.
+ */
+function checkSecretHeaders(secretHeaders: Record<string, string>): Record<string, string> {
+	for (const [name, value] of Object.entries(secretHeaders)) {
+		if (value.length < MIN_SECRET_LENGTH || (credentialOf(value) ?? value).length < MIN_SECRET_LENGTH) {
+			throw new Error(
+				`Secret Headers (secretHeaders): the value of "${name}" is too short to keep secret; use at least ${MIN_SECRET_LENGTH} characters (after the scheme word, as in "Bearer <token>")`,
+			);
+		}
+	}
+	return secretHeaders;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** Timeout (Seconds): any number above 0, decimals included, as whole milliseconds (at least 1). */
+function timeoutMs(seconds: Value): number {
+	if (seconds === undefined || seconds === null || seconds === '') return DEFAULT_TIMEOUT_SECONDS * 1000;
+	const value = Number(seconds);
+	if (!Number.isFinite(value) || value <= 0) throw new Error(`Timeout (timeoutSeconds) must be a number of seconds above 0, got ${String(seconds)}`);
+	return Math.max(1, Math.round(value * 1000));
+}
+
+const SIGNING_SECRET_PREFIX = 'whsec_';
+
+/** Every value of the integration that must never appear in an output, an error or a log. */
+export function integrationSecrets(integration: Integration): string[] {
+	const signingKey = integration.signingSecret.slice(SIGNING_SECRET_PREFIX.length);
+	return [...Object.values(integration.secretHeaders), integration.signingSecret, signingKey].filter(Boolean);
+}
+
 /** Checks and reads the Webhook Integration credential's fields; errors name the field. */
 export function readIntegration(raw: Record<string, Value>): Integration {
 	const rootUrl = String(raw.rootUrl ?? '').trim();
@@ -37,14 +73,14 @@ export function readIntegration(raw: Record<string, Value>): Integration {
 	}
 	if (!valid) throw new Error(`Root URL "${rootUrl}" is not a valid http(s) URL`);
 	const signingSecret = String(raw.signingSecret ?? '').trim();
-	if (signingSecret && !signingSecret.startsWith('whsec_')) throw new Error('Signing Secret must be a Standard Webhooks secret starting with whsec_');
+	if (signingSecret && !signingSecret.startsWith(SIGNING_SECRET_PREFIX)) throw new Error('Signing Secret must be a Standard Webhooks secret starting with whsec_');
 	return {
 		rootUrl,
 		headers: headerObject(raw.headers, 'Headers', false),
-		secretHeaders: headerObject(raw.secretHeaders, 'Secret Headers', true),
+		secretHeaders: checkSecretHeaders(headerObject(raw.secretHeaders, 'Secret Headers', true)),
 		rateLimitPerSecond: Number(raw.rateLimitPerSecond ?? 0),
 		signingSecret,
-		timeoutSeconds: Number(raw.timeoutSeconds ?? 30) || 30,
+		timeoutMs: timeoutMs(raw.timeoutSeconds),
 		blockPrivateNetworks: raw.blockPrivateNetworks === true,
 	};
 }

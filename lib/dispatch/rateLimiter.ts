@@ -1,12 +1,18 @@
 import type { Clock } from './clock';
 
+/** Receivers count requests per second by arrival: a 2.5% margin absorbs network jitter. */
+const WINDOW_MS = 1000 * 1.025;
+
 /**
- * Spaces requests evenly so that no more than `ratePerSecond` start in any one-second window.
- * The spacing carries a 2.5% margin (25 ms a second) so that small differences in network
- * delay do not let a receiver see one request too many in a second. Waiters are served first come, first served.
+ * Lets at most `ratePerSecond` requests start in any one-second window by spacing starts at
+ * least 1/rate apart. Slots are granted one caller at a time (first come, first served), and
+ * the spacing is measured from the moment the previous caller actually woke, not from when it
+ * was scheduled: after a stalled event loop the waiters keep their spacing instead of starting
+ * together.
  */
 export class RateLimiter {
-	private nextFree = 0;
+	private lastStart = Number.NEGATIVE_INFINITY;
+	private queue: Promise<void> = Promise.resolve();
 
 	constructor(
 		private readonly ratePerSecond: number,
@@ -16,11 +22,17 @@ export class RateLimiter {
 	/** Resolves when the caller may send. */
 	async acquire(): Promise<void> {
 		if (this.ratePerSecond <= 0) return;
-		const interval = (1000 * 1.025) / this.ratePerSecond;
-		const now = this.clock.now();
-		const slot = Math.max(now, this.nextFree);
-		this.nextFree = slot + interval;
-		if (slot > now) await this.clock.sleep(slot - now);
+		const granted = this.queue.then(() => this.waitForSlot());
+		this.queue = granted;
+		await granted;
+	}
+
+	private async waitForSlot(): Promise<void> {
+		const spacing = WINDOW_MS / this.ratePerSecond;
+		for (let now = this.clock.now(); now < this.lastStart + spacing; now = this.clock.now()) {
+			await this.clock.sleep(this.lastStart + spacing - now);
+		}
+		this.lastStart = this.clock.now();
 	}
 }
 

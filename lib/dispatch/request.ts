@@ -1,4 +1,4 @@
-import { compileTemplate, TemplateError } from '../template';
+import { compileTemplate, TemplateError, type RenderOptions } from '../template';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type BodyContentType = 'json' | 'text' | 'form' | 'none';
@@ -16,6 +16,8 @@ export interface RequestTemplate {
 	excludeInheritedHeaders: string[];
 	bodyContentType: BodyContentType;
 	body: string;
+	/** Standard Webhooks signing is on: every request then carries `webhook-id` = the transactional id. */
+	signed: boolean;
 }
 
 export interface PreparedRequest {
@@ -23,7 +25,10 @@ export interface PreparedRequest {
 	url: string;
 	headers: Record<string, string>;
 	body?: string;
-	/** Whether the receiver can recognize a repeat: only then may a request be retried. */
+	/**
+	 * Whether the receiver can recognize a repeat, so the request may be retried: the request is
+	 * signed (`webhook-id`), or the transactional id's value is in what was rendered into it.
+	 */
 	carriesTransactionalId: boolean;
 }
 
@@ -37,22 +42,56 @@ export class RequestError extends Error {
 	}
 }
 
-const TRANSACTIONAL_ID_REFERENCE = /WebhookRequest\s*\.\s*TransactionalId/i;
+/** A header name: an RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What an HTTP client refuses in a header value (undici's own check): controls, CR, LF, and non-Latin-1 characters. */
+const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** A "." or ".." path segment, also percent-encoded: URL parsers resolve both, climbing out of the root URL's path. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 const CONTENT_TYPES: Record<Exclude<BodyContentType, 'none'>, string> = {
 	json: 'application/json',
 	text: 'text/plain; charset=utf-8',
 	form: 'application/x-www-form-urlencoded',
 };
 
-function render(template: string, data: object, where: string, json = false): string {
+function render(template: string, data: object, where: string, options: RenderOptions = {}): string {
 	// Plain text needs no rendering; JSON is always checked.
-	if (!json && !template.includes('${') && !template.includes('@{')) return template;
+	if (!options.json && !template.includes('${') && !template.includes('@{')) return template;
 	try {
-		return compileTemplate(template).render(data, { json });
+		return compileTemplate(template).render(data, options);
 	} catch (error) {
 		if (error instanceof TemplateError) throw new RequestError('template', `${where}: ${error.message}`);
 		throw error;
 	}
+}
+
+/**
+ * A templated value in the path is content of one segment: "/", "?", "#", "%" and the like are
+ * percent-encoded, so a value cannot add segments, a query or a fragment.
+ */
+const encodePathSegment = (value: string) => encodeURIComponent(value);
+
+/** The path, rendered: templated values encoded, and no "." or ".." segment (refused, as it would climb out of the root URL). */
+function renderPath(template: string, data: object): string {
+	const path = render(template, data, 'path', { encodeOutput: encodePathSegment });
+	const pathOnly = path.split(/[?#]/, 1)[0];
+	if (pathOnly.split(/[/\\]/).some((segment) => DOT_SEGMENT.test(segment))) {
+		throw new RequestError('template', 'path: a "." or ".." segment would leave the root URL; use values that name a resource');
+	}
+	return path;
+}
+
+/** Refuses a header a client would refuse: the item is wrong, so nothing is sent and nothing retried. The value is never quoted. */
+function checkHeader(name: string, value: string): void {
+	if (!HEADER_NAME.test(name)) throw new RequestError('template', `header ${JSON.stringify(name)}: not a valid header name`);
+	if (/[\r\n]/.test(value)) throw new RequestError('template', `header ${name}: the value contains a line break (CR or LF); nothing was sent`);
+	if (NOT_IN_HEADER_VALUE.test(value)) throw new RequestError('template', `header ${name}: the value contains a control or non-Latin-1 character; nothing was sent`);
+}
+
+/** Whether the id's value is in any of the rendered texts, as is, path-encoded or JSON-escaped. */
+function containsId(id: string, rendered: string[]): boolean {
+	const forms = [id, encodePathSegment(id), JSON.stringify(id).slice(1, -1)];
+	return rendered.some((text) => forms.some((form) => text.includes(form)));
 }
 
 function joinUrl(rootUrl: string, path: string): string {
@@ -82,7 +121,7 @@ function formBody(rendered: string): string {
  */
 export function prepareRequest(template: RequestTemplate, item: object, transactionalId: string): PreparedRequest {
 	const data = { ...item, WebhookRequest: { TransactionalId: transactionalId } };
-	const path = render(template.path, data, 'path');
+	const path = renderPath(template.path, data);
 	let url: URL;
 	try {
 		url = new URL(joinUrl(template.rootUrl, path));
@@ -90,8 +129,12 @@ export function prepareRequest(template: RequestTemplate, item: object, transact
 		throw new RequestError('config', `The URL "${joinUrl(template.rootUrl, path)}" is not valid: check the integration's Root URL and the Path`);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RequestError('config', `The URL must use http or https, not ${url.protocol}`);
+	const queryValues: string[] = [];
 	for (const { name, value } of template.query) {
-		if (name) url.searchParams.append(name, render(value, data, `query parameter ${name}`));
+		if (!name) continue;
+		const rendered = render(value, data, `query parameter ${name}`);
+		queryValues.push(rendered);
+		url.searchParams.append(name, rendered);
 	}
 
 	const excluded = new Set(template.excludeInheritedHeaders.map((name) => name.trim().toLowerCase()));
@@ -103,27 +146,24 @@ export function prepareRequest(template: RequestTemplate, item: object, transact
 	for (const [name, value] of [...Object.entries(template.inheritedHeaders), ...Object.entries(template.secretHeaders)]) {
 		if (!excluded.has(name.toLowerCase())) set(name, value);
 	}
-	let headerCarriesId = false;
 	for (const { name, value } of template.nodeHeaders) {
-		if (!name) continue;
-		const rendered = render(value, data, `header ${name}`);
-		headerCarriesId ||= rendered === transactionalId;
-		set(name, rendered);
+		if (name) set(name, render(value, data, `header ${name}`));
 	}
 
 	let body: string | undefined;
+	let renderedBody = '';
 	if (template.bodyContentType !== 'none' && template.method !== 'GET') {
-		const rendered = render(template.body, data, 'body', template.bodyContentType !== 'text');
-		body = template.bodyContentType === 'form' ? formBody(rendered) : rendered;
+		renderedBody = render(template.body, data, 'body', { json: template.bodyContentType !== 'text' });
+		body = template.bodyContentType === 'form' ? formBody(renderedBody) : renderedBody;
 		if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) set('content-type', CONTENT_TYPES[template.bodyContentType]);
 	}
+	for (const [name, value] of Object.entries(headers)) checkHeader(name, value);
 
-	const templates = [template.path, template.body, ...template.query.map((q) => q.value), ...template.nodeHeaders.map((h) => h.value)];
 	return {
 		method: template.method,
 		url: url.toString(),
 		headers,
 		body,
-		carriesTransactionalId: headerCarriesId || templates.some((text) => TRANSACTIONAL_ID_REFERENCE.test(text)),
+		carriesTransactionalId: template.signed || containsId(transactionalId, [path, ...queryValues, ...Object.values(headers), renderedBody]),
 	};
 }

@@ -1,5 +1,5 @@
 import { jsonOrText } from '../http/transport';
-import { MASK, redact } from '../redact';
+import { MASK, type Redactor } from '../redact';
 import type { DeliveryOutcome, FailureKind } from './deliver';
 import type { PreparedRequest } from './request';
 
@@ -16,36 +16,42 @@ export interface DispatchResult {
 	statusCode: number | null;
 	headers: Record<string, string>;
 	body: unknown;
+	/** Present when the receiver's body was longer than what is kept (MAX_KEPT_BODY_BYTES) or cut off. */
+	bodyTruncated?: true;
 	transactionalId: string;
 	attempts: DeliveryOutcome['attempts'];
 	request: { method: string; url: string; headers: Record<string, string> };
 	error?: { kind: FailureKind; message: string };
 }
 
-/** The output item of one delivery: secrets masked in the request, the response and the error. */
+/**
+ * The output item of one delivery, with secrets masked everywhere: secret headers of the request
+ * by name, and every form of a secret value in the URL, the answer's headers and body (the body
+ * is parsed first, so values the receiver escaped are masked where they decode), and errors.
+ */
 export function presentResult(
 	outcome: DeliveryOutcome,
 	request: Pick<PreparedRequest, 'method' | 'url' | 'headers'>,
 	transactionalId: string,
 	secretHeaderNames: readonly string[],
-	secrets: readonly string[],
+	redactor: Redactor,
 	format: ResponseFormat,
 ): DispatchResult {
 	const secretNames = new Set(secretHeaderNames.map((name) => name.toLowerCase()));
 	const requestHeaders = Object.fromEntries(
-		Object.entries(request.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? MASK : redact(value, secrets)]),
+		Object.entries(request.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? MASK : redactor.text(value)]),
 	);
-	const responseHeaders = Object.fromEntries(Object.entries(outcome.headers).map(([name, value]) => [name, redact(value, secrets)]));
 	const contentType = Object.entries(outcome.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
 	const result: DispatchResult = {
 		success: outcome.success,
 		statusCode: outcome.statusCode,
-		headers: responseHeaders,
-		body: parseBody(redact(outcome.bodyText, secrets), format, contentType),
+		headers: redactor.value(outcome.headers) as Record<string, string>,
+		body: redactor.value(parseBody(outcome.bodyText, format, contentType)),
 		transactionalId,
-		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redact(attempt.error, secrets) } : attempt)),
-		request: { method: request.method, url: redact(request.url, secrets), headers: requestHeaders },
+		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redactor.text(attempt.error) } : attempt)),
+		request: { method: request.method, url: redactor.text(request.url), headers: requestHeaders },
 	};
-	if (outcome.error) result.error = { kind: outcome.error.kind, message: redact(outcome.error.message, secrets) };
+	if (outcome.bodyTruncated) result.bodyTruncated = true;
+	if (outcome.error) result.error = { kind: outcome.error.kind, message: redactor.text(outcome.error.message) };
 	return result;
 }

@@ -1,4 +1,7 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { LookupFunction } from 'node:net';
+import { Agent, request, type Dispatcher } from 'undici';
+import { createConnector } from './connector';
+import { proxyFor } from './proxyEnv';
 
 /** Why a request produced no HTTP answer. */
 export type TransportFailureKind = 'timeout' | 'network' | 'blocked';
@@ -14,38 +17,58 @@ export class TransportError extends Error {
 	}
 }
 
+/**
+ * Which addresses requests may reach: `lookup` (dns.lookup's signature) resolves a host, or
+ * passes an IP literal through, and fails for what the policy refuses. The transport checks
+ * every connection's target with it, direct or through a proxy. Keep one object per policy:
+ * each gets its own connection pools.
+ */
+export interface EgressPolicy {
+	readonly lookup: LookupFunction;
+}
+
 export interface HttpCall {
 	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	url: string;
 	headers?: Record<string, string>;
 	body?: string;
+	/** A deadline for the whole exchange: connecting (through a proxy too), sending, the answer. */
 	timeoutMs: number;
-	/** A dispatcher of the caller's (e.g. one that refuses private addresses); default: shared pools. */
-	dispatcher?: Dispatcher;
+	egress?: EgressPolicy;
 }
 
 export interface HttpAnswer {
 	statusCode: number;
 	headers: Record<string, string>;
+	/** At most MAX_KEPT_BODY_BYTES of the answer's body. */
 	bodyText: string;
+	/** The body was longer than what is kept, or was cut off after the status arrived. */
+	bodyTruncated: boolean;
 	durationMs: number;
 }
 
+/** How much of an answer body is kept; the rest is not read, and the connection is closed. */
+export const MAX_KEPT_BODY_BYTES = 1024 * 1024;
+
 const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 };
-const pools = new Map<string, Dispatcher>();
+const unfilteredAgents = new Map<string, Dispatcher>();
+const filteredAgents = new WeakMap<EgressPolicy, Map<string, Dispatcher>>();
 
 /**
- * One keep-alive pool per origin, proxy-aware: HTTP_PROXY, HTTPS_PROXY and NO_PROXY are read
- * from the environment by undici's EnvHttpProxyAgent.
+ * Keep-alive pools per egress policy, proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, read at each
+ * call) and timeout; undici's Agent keeps one pool per origin inside.
  */
-export function poolFor(url: string): Dispatcher {
-	const origin = new URL(url).origin;
-	let pool = pools.get(origin);
-	if (!pool) {
-		pool = new EnvHttpProxyAgent(KEEP_ALIVE);
-		pools.set(origin, pool);
+function dispatcherFor(url: URL, timeoutMs: number, egress: EgressPolicy | undefined): Dispatcher {
+	const proxy = proxyFor(url);
+	const key = `${proxy?.href ?? 'direct'} ${timeoutMs}`;
+	let byKey = egress ? filteredAgents.get(egress) : unfilteredAgents;
+	if (!byKey) filteredAgents.set(egress!, (byKey = new Map()));
+	let agent = byKey.get(key);
+	if (!agent) {
+		agent = new Agent({ ...KEEP_ALIVE, connect: createConnector({ proxy, lookup: egress?.lookup, timeoutMs }) });
+		byKey.set(key, agent);
 	}
-	return pool;
+	return agent;
 }
 
 export function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -60,13 +83,16 @@ const NETWORK_CODES_MEANING_TIMEOUT = new Set([
 	'UND_ERR_CONNECT_TIMEOUT',
 	'UND_ERR_HEADERS_TIMEOUT',
 	'UND_ERR_BODY_TIMEOUT',
+	'PROXY_CONNECT_TIMEOUT',
 ]);
 
 function classify(error: unknown, timeoutMs: number, signal: AbortSignal): TransportError {
 	if (error instanceof TransportError) return error;
-	const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+	const cause = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
 	const code = cause.code ?? cause.cause?.code;
-	if (code === 'BLOCKED_ADDRESS') return new TransportError('blocked', cause.message ?? cause.cause?.message ?? 'address refused', code);
+	if (code === 'BLOCKED_ADDRESS') return new TransportError('blocked', cause.message ?? 'address refused', code);
+	// n8n's instance SSRF protection (SsrfBlockedIpError, SsrfBlockedHostnameError).
+	if (cause.name?.startsWith('SsrfBlocked')) return new TransportError('blocked', `The n8n instance's SSRF protection refused it: ${cause.message}`, cause.name);
 	if (signal.aborted || (code && NETWORK_CODES_MEANING_TIMEOUT.has(code))) {
 		return new TransportError('timeout', `no answer within ${timeoutMs / 1000} s`, code);
 	}
@@ -74,28 +100,74 @@ function classify(error: unknown, timeoutMs: number, signal: AbortSignal): Trans
 	return new TransportError('network', code ? `${code}: ${detail}` : detail, code);
 }
 
-/** Sends one request and reads the whole answer; fails with a TransportError when none came. */
+/** Settles with `work`, or rejects when `signal` aborts first, whatever `work` does later. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+	work.catch(() => undefined);
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(signal.reason);
+		if (signal.aborted) return onAbort();
+		signal.addEventListener('abort', onAbort, { once: true });
+		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+	});
+}
+
+/**
+ * Keeps the first `limit` bytes of a body and stops reading there. Once the status arrived the
+ * answer stands: a body cut off (reset, deadline) is kept as far as it came, never an error.
+ */
+async function readKept(body: Dispatcher.ResponseData['body'], limit: number, signal: AbortSignal): Promise<{ text: string; truncated: boolean }> {
+	const decoder = new TextDecoder();
+	const parts: string[] = [];
+	let kept = 0;
+	let truncated = false;
+	const stop = () => body.destroy();
+	signal.addEventListener('abort', stop, { once: true });
+	try {
+		for await (const chunk of body as AsyncIterable<Buffer>) {
+			const room = limit - kept;
+			if (chunk.length > room) {
+				parts.push(decoder.decode(chunk.subarray(0, room), { stream: true }));
+				truncated = true;
+				break;
+			}
+			parts.push(decoder.decode(chunk, { stream: true }));
+			kept += chunk.length;
+		}
+	} catch {
+		truncated = true;
+	} finally {
+		signal.removeEventListener('abort', stop);
+		body.destroy();
+	}
+	// A multi-byte character cut at the limit is dropped rather than shown broken.
+	if (!truncated) parts.push(decoder.decode());
+	return { text: parts.join(''), truncated };
+}
+
+/** Sends one request; fails with a TransportError only when no status arrived. */
 export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 	const started = performance.now();
 	const signal = AbortSignal.timeout(call.timeoutMs);
+	const url = new URL(call.url);
+	let answer: Dispatcher.ResponseData;
 	try {
-		const answer = await request(call.url, {
-			method: call.method,
-			headers: call.headers,
-			body: call.body,
+		// undici honours the signal only once a connection carries the request, so a proxy that
+		// never answers would hold it queued: the deadline is enforced here as well.
+		answer = await untilAborted(
+			request(url, { method: call.method, headers: call.headers, body: call.body, signal, dispatcher: dispatcherFor(url, call.timeoutMs, call.egress) }),
 			signal,
-			dispatcher: call.dispatcher ?? poolFor(call.url),
-		});
-		const bodyText = await answer.body.text();
-		return {
-			statusCode: answer.statusCode,
-			headers: flattenHeaders(answer.headers),
-			bodyText,
-			durationMs: Math.round(performance.now() - started),
-		};
+		);
 	} catch (error) {
 		throw classify(error, call.timeoutMs, signal);
 	}
+	const body = await readKept(answer.body, MAX_KEPT_BODY_BYTES, signal);
+	return {
+		statusCode: answer.statusCode,
+		headers: flattenHeaders(answer.headers),
+		bodyText: body.text,
+		bodyTruncated: body.truncated,
+		durationMs: Math.round(performance.now() - started),
+	};
 }
 
 /** An answer body as JSON when it parses, otherwise as the text it is. */

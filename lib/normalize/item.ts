@@ -35,9 +35,17 @@ export function isoFromEpochMs(value: number | null | undefined): string | null 
 	return typeof value === 'number' && Number.isFinite(value) ? new Date(value).toISOString() : null;
 }
 
+/** An ISO 8601 date and time; group 1 is its zone designator, when it has one. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * An ISO 8601 date and time as a UTC ISO string, or null. Without a zone designator it is
+ * read as UTC: JavaScript would read it in the machine's zone, so the answer would depend on TZ.
+ */
 export function isoFromText(value: string | null | undefined): string | null {
-	if (!value) return null;
-	const time = Date.parse(value);
+	const match = ISO_DATE_TIME.exec(value ?? '');
+	if (!match) return null;
+	const time = Date.parse(match[1] ? value! : `${value}Z`);
 	return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 

@@ -1,20 +1,30 @@
 import type { BinaryOp, Expr, Node } from './ast';
-import { templateError } from './errors';
+import { decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from './decimal';
+import { TemplateError, templateError } from './errors';
 import { FUNCTIONS } from './functions';
 import { firstJsonError } from './jsonCheck';
 import { parseTemplate } from './parser';
 import { formatJson, formatText, typeName, type Value } from './values';
 
 export interface TemplateLimits {
-	/** Characters the rendered text may hold. */
+	/** Characters the rendered text may hold, and any text built while rendering (joins, variables, function results). */
 	maxOutputLength: number;
+	/** Characters that text operations (joins, functions, comparisons) may go through in one render, all together. */
+	maxTextWork: number;
 	/** Loop iterations in one render, all loops together. */
 	maxIterations: number;
 	/** Nesting of blocks, and of expressions. */
 	maxDepth: number;
 }
 
-export const DEFAULT_LIMITS: TemplateLimits = { maxOutputLength: 1_000_000, maxIterations: 100_000, maxDepth: 64 };
+export const DEFAULT_LIMITS: TemplateLimits = { maxOutputLength: 1_000_000, maxTextWork: 20_000_000, maxIterations: 100_000, maxDepth: 64 };
+
+export interface RenderOptions {
+	/** Escape every output for a JSON string, and check that the result parses as JSON. */
+	json?: boolean;
+	/** Applied to every printed output in text mode (e.g. to encode it as a URL path segment). */
+	encodeOutput?: (printed: string) => string;
+}
 
 /** Field names that would reach into JavaScript's object machinery: they resolve to nothing. */
 const FORBIDDEN_FIELDS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -22,6 +32,7 @@ const FORBIDDEN_FIELDS = new Set(['__proto__', 'constructor', 'prototype']);
 class RenderState {
 	out = '';
 	iterations = 0;
+	textWork = 0;
 	/** Output offset → template offset, kept in JSON mode to place JSON errors. */
 	readonly segments: Array<{ outAt: number; templateAt: number; verbatim: boolean }> = [];
 	/** Innermost scope last; names are lower-cased. */
@@ -30,6 +41,7 @@ class RenderState {
 	constructor(
 		readonly data: Value,
 		readonly json: boolean,
+		readonly encodeOutput: ((printed: string) => string) | undefined,
 		readonly limits: TemplateLimits,
 	) {}
 }
@@ -71,8 +83,8 @@ export class CompiledTemplate {
 		this.run = this.block(parseTemplate(source, limits));
 	}
 
-	render(data: Value, options: { json?: boolean } = {}): string {
-		const state = new RenderState(data, options.json === true, this.limits);
+	render(data: Value, options: RenderOptions = {}): string {
+		const state = new RenderState(data, options.json === true, options.encodeOutput, this.limits);
 		this.run(state);
 		const text = state.out;
 		if (state.json) this.checkJson(text, state);
@@ -101,6 +113,35 @@ export class CompiledTemplate {
 		this.fail(Math.min(templateAt, this.source.length), `The rendered text is not valid JSON: expected ${error.expected} but found ${found}`);
 	}
 
+	/**
+	 * Counts text an operation goes through against the render's budget, so that time stays
+	 * bounded even when every single text is within the length limit.
+	 */
+	private work(state: RenderState, characters: number, at: number): void {
+		state.textWork += characters;
+		if (state.textWork > state.limits.maxTextWork) this.fail(at, `Text operations went through more than ${state.limits.maxTextWork} characters`);
+	}
+
+	/** Refuses a text longer than the limit where it is built, before it can grow further. */
+	private bounded(state: RenderState, length: number, at: number, what: string): void {
+		if (length > state.limits.maxOutputLength) this.fail(at, `${what} would be longer than ${state.limits.maxOutputLength} characters`);
+	}
+
+	/**
+	 * A statement runs under this guard: anything other than a TemplateError thrown below it
+	 * (a RangeError from the JavaScript engine, say) becomes a TemplateError at the statement.
+	 */
+	private guarded(at: number, step: Execute): Execute {
+		return (state) => {
+			try {
+				step(state);
+			} catch (error) {
+				if (error instanceof TemplateError) throw error;
+				this.fail(at, `Rendering stopped: ${(error as Error)?.message ?? String(error)}`);
+			}
+		};
+	}
+
 	private emit(state: RenderState, text: string, templateAt: number, verbatim: boolean): void {
 		if (state.json) state.segments.push({ outAt: state.out.length, templateAt, verbatim });
 		state.out += text;
@@ -121,7 +162,7 @@ export class CompiledTemplate {
 				return (state) => this.emit(state, node.text, node.at, true);
 			case 'output': {
 				const value = this.expr(node.expr);
-				return (state) => {
+				return this.guarded(node.at, (state) => {
 					const result = value(state);
 					const printed = state.json ? formatJson(result) : formatText(result);
 					if (printed === undefined) {
@@ -130,24 +171,24 @@ export class CompiledTemplate {
 							result === null ? 'Cannot output null; handle it with ReplaceIfEmpty or an "if"' : `Cannot output ${describe(result)}; output one of its fields`,
 						);
 					}
-					this.emit(state, printed, node.at, false);
-				};
+					this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
+				});
 			}
 			case 'if': {
 				const branches = node.branches.map(({ condition, body }) => ({ condition: this.condition(condition, '"if"'), body: this.block(body) }));
 				const otherwise = this.block(node.otherwise);
-				return (state) => {
+				return this.guarded(node.branches[0].condition.at, (state) => {
 					for (const branch of branches) {
 						if (branch.condition(state)) return branch.body(state);
 					}
 					otherwise(state);
-				};
+				});
 			}
 			case 'for': {
 				const list = this.expr(node.list);
 				const body = this.block(node.body);
 				const variable = node.variable.toLowerCase();
-				return (state) => {
+				return this.guarded(node.at, (state) => {
 					const items = list(state);
 					if (!Array.isArray(items)) this.fail(node.list.at, `"for" iterates lists only, got ${describe(items)}`);
 					const scope = new Map<string, Value>();
@@ -162,12 +203,12 @@ export class CompiledTemplate {
 					} finally {
 						state.scopes.pop();
 					}
-				};
+				});
 			}
 			case 'set': {
 				const value = this.expr(node.expr);
 				const name = node.name.toLowerCase();
-				return (state) => {
+				return this.guarded(node.at, (state) => {
 					const result = value(state);
 					// An outer variable of that name is updated; otherwise the innermost scope gets it.
 					for (let i = state.scopes.length - 1; i >= 0; i--) {
@@ -178,7 +219,7 @@ export class CompiledTemplate {
 					}
 					if (state.scopes.length === 0) state.scopes.push(new Map());
 					state.scopes[state.scopes.length - 1].set(name, result);
-				};
+				});
 			}
 		}
 	}
@@ -250,15 +291,26 @@ export class CompiledTemplate {
 				const fn = FUNCTIONS.get(expr.name)!;
 				const args = expr.args.map((arg) => this.expr(arg));
 				const fail = (message: string): never => this.fail(expr.at, message);
+				const call = (state: RenderState, values: Value[]): Value => {
+					let input = 0;
+					for (const value of values) if (typeof value === 'string') input += value.length;
+					this.work(state, input, expr.at);
+					const result = fn.apply(values, fail);
+					if (typeof result === 'string') {
+						this.bounded(state, result.length, expr.at, `The result of ${fn.name}`);
+						this.work(state, result.length, expr.at);
+					}
+					return result;
+				};
 				if (args.length === 1) {
 					const [first] = args;
-					return (state) => fn.apply([first(state)], fail);
+					return (state) => call(state, [first(state)]);
 				}
 				if (args.length === 2) {
 					const [first, second] = args;
-					return (state) => fn.apply([first(state), second(state)], fail);
+					return (state) => call(state, [first(state), second(state)]);
 				}
-				return (state) => fn.apply(args.map((arg) => arg(state)), fail);
+				return (state) => call(state, args.map((arg) => arg(state)));
 			}
 			case 'unary': {
 				if (expr.op === 'not') {
@@ -287,7 +339,13 @@ export class CompiledTemplate {
 		const right = this.expr(rightExpr);
 		switch (op) {
 			case '&':
-				return (state) => this.joinable(left(state), leftExpr.at) + this.joinable(right(state), rightExpr.at);
+				return (state) => {
+					const a = this.joinable(left(state), leftExpr.at);
+					const b = this.joinable(right(state), rightExpr.at);
+					this.bounded(state, a.length + b.length, at, 'Text joined with "&"');
+					this.work(state, a.length + b.length, at);
+					return a + b;
+				};
 			case '+':
 			case '-':
 			case '*':
@@ -298,20 +356,20 @@ export class CompiledTemplate {
 					if (typeof a !== 'number' || typeof b !== 'number') {
 						this.fail(at, `"${op}" works on numbers only, got ${describe(a)} and ${describe(b)}${op === '+' ? '; join text with "&"' : ''}`);
 					}
-					if (op === '+') return a + b;
-					if (op === '-') return a - b;
-					if (op === '*') return a * b;
+					if (op === '+') return decimalAdd(a, b);
+					if (op === '-') return decimalSubtract(a, b);
+					if (op === '*') return decimalMultiply(a, b);
 					if (b === 0) this.fail(at, 'Division by zero');
-					return a / b;
+					return decimalDivide(a, b);
 				};
 			case '=':
 			case '!=': {
 				const negate = op === '!=';
-				return (state) => this.equal(left(state), right(state), at) !== negate;
+				return (state) => this.equal(state, left(state), right(state), at) !== negate;
 			}
 			default:
 				return (state) => {
-					const order = this.order(left(state), right(state), op, at);
+					const order = this.order(state, left(state), right(state), op, at);
 					return op === '<' ? order < 0 : op === '>' ? order > 0 : op === '<=' ? order <= 0 : order >= 0;
 				};
 		}
@@ -323,16 +381,20 @@ export class CompiledTemplate {
 		return printed;
 	}
 
-	private equal(a: Value, b: Value, at: number): boolean {
+	private equal(state: RenderState, a: Value, b: Value, at: number): boolean {
 		if (a === null || b === null) return a === b;
-		if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+		if (typeof a === 'string' && typeof b === 'string') {
+			this.work(state, a.length + b.length, at);
+			return a.toLowerCase() === b.toLowerCase();
+		}
 		if (typeof a === typeof b && (typeof a === 'number' || typeof a === 'boolean')) return a === b;
 		return this.fail(at, `Cannot compare ${describe(a)} with ${describe(b)}`);
 	}
 
-	private order(a: Value, b: Value, op: string, at: number): number {
+	private order(state: RenderState, a: Value, b: Value, op: string, at: number): number {
 		if (typeof a === 'number' && typeof b === 'number') return a - b;
 		if (typeof a === 'string' && typeof b === 'string') {
+			this.work(state, a.length + b.length, at);
 			const x = a.toLowerCase();
 			const y = b.toLowerCase();
 			return x < y ? -1 : x > y ? 1 : 0;

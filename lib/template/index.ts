@@ -1,7 +1,7 @@
 import { CompiledTemplate, DEFAULT_LIMITS, type TemplateLimits } from './compile';
 
 export { TemplateError } from './errors';
-export { CompiledTemplate, DEFAULT_LIMITS, type TemplateLimits } from './compile';
+export { CompiledTemplate, DEFAULT_LIMITS, type RenderOptions, type TemplateLimits } from './compile';
 
 const CACHE_SIZE = 256;
 const cache = new Map<string, CompiledTemplate>();

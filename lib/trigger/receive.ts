@@ -3,11 +3,13 @@ import { normalizePayload, type RunEventItem, type Source } from '../normalize';
 import { sha256Hex } from '../verify/crypto';
 import {
 	checkFreshness,
+	refuse,
 	verifyBearer,
 	verifyHexSignature,
 	verifySharedHeader,
 	verifyStandardWebhook,
 	type Headers,
+	type Refusal,
 	type Verification,
 	type VerificationInput,
 } from '../verify/verifiers';
@@ -24,8 +26,13 @@ export interface ReceiveOptions {
 	timestampToleranceSeconds: number;
 	deduplicationWindowSeconds: number;
 	includeRawPayload: boolean;
-	/** Scopes deduplication to one trigger. */
+	/**
+	 * Scopes deduplication to one trigger in one webhook mode, so a delivery to the test URL
+	 * never makes the same delivery to the production URL a duplicate.
+	 */
 	memoryScope: string;
+	/** Added to the 401 answer when a delivery carries a secret that does not match. */
+	secretMismatchHint?: string;
 	memory: DeliveryMemory;
 	nowMs?: number;
 }
@@ -62,6 +69,12 @@ function verify(request: ReceiveRequest, options: ReceiveOptions, nowMs: number)
 	}
 }
 
+function refused(refusal: Refusal, options: ReceiveOptions): ReceiveOutcome {
+	if (refusal.status === 400) return { status: 400, body: { error: refusal.reason } };
+	const hint = refusal.secretMismatch && options.secretMismatchHint ? ` ${options.secretMismatchHint}` : '';
+	return { status: 401, body: { error: `Unauthorized: ${refusal.reason}${hint}` } };
+}
+
 /**
  * Verifies, parses, normalizes, filters and deduplicates one delivery. Fails closed: anything
  * not proven genuine is refused before the body is even parsed.
@@ -69,7 +82,7 @@ function verify(request: ReceiveRequest, options: ReceiveOptions, nowMs: number)
 export async function receiveDelivery(request: ReceiveRequest, options: ReceiveOptions): Promise<ReceiveOutcome> {
 	const nowMs = options.nowMs ?? Date.now();
 	const verification = verify(request, options, nowMs);
-	if (!verification.ok) return { status: 401, body: { error: `Unauthorized: ${verification.reason}` } };
+	if (!verification.ok) return refused(verification, options);
 
 	let payload: unknown;
 	try {
@@ -81,10 +94,13 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 	if (!normalized.ok) return { status: 400, body: { error: `Payload does not match the ${options.source} schema: ${normalized.reason}` } };
 
 	const { event, run } = normalized.value;
-	if (options.source === 'autosana' && run.endedAt) {
-		// Autosana signs its body, which carries the send time: a replayed old batch is refused.
-		const fresh = checkFreshness(Date.parse(run.endedAt), { toleranceSeconds: options.timestampToleranceSeconds, nowMs }, 'body timestamp');
-		if (!fresh.ok) return { status: 401, body: { error: `Unauthorized: ${fresh.reason}` } };
+	if (options.source === 'autosana') {
+		// Autosana signs its body, which carries the send time: a replayed old batch is refused,
+		// and so is one whose time cannot be read (it could not be checked).
+		const fresh = run.endedAt
+			? checkFreshness(Date.parse(run.endedAt), { toleranceSeconds: options.timestampToleranceSeconds, nowMs }, 'body field timestamp')
+			: refuse('body field timestamp is not an ISO 8601 date and time');
+		if (!fresh.ok) return refused(fresh, options);
 	}
 	if (!options.events.includes(event)) {
 		return { status: 200, body: { received: true, ignored: `event ${event} is not selected in this trigger` } };

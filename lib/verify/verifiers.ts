@@ -5,15 +5,24 @@ export type Headers = Record<string, string | string[] | undefined>;
 export interface VerificationInput {
 	headers: Headers;
 	rawBody: Buffer;
-	/** The current secret first, then a previous one still accepted during rotation. */
+	/**
+	 * The credential's `secret` first, then its `previousSecret` (accepted too while rotating;
+	 * empty means there is none).
+	 */
 	secrets: readonly string[];
 	toleranceSeconds: number;
 	nowMs: number;
 }
 
-export type Verification = { ok: true; deliveryId?: string } | { ok: false; reason: string };
+/**
+ * 401: not proven genuine; 400: a header in a form no genuine sender uses. `secretMismatch`:
+ * the proof was there but made with another secret (e.g. one derived from an old API key).
+ */
+export type Refusal = { ok: false; status: 400 | 401; reason: string; secretMismatch?: true };
+export type Verification = { ok: true; deliveryId?: string } | Refusal;
 
-const refuse = (reason: string): Verification => ({ ok: false, reason });
+export const refuse = (reason: string, status: 400 | 401 = 401): Refusal => ({ ok: false, status, reason });
+const mismatch = (reason: string): Refusal => ({ ...refuse(reason), secretMismatch: true });
 
 /** Reads a header case-insensitively; a repeated header counts as missing (ambiguous). */
 export function header(headers: Headers, name: string): string | undefined {
@@ -24,8 +33,31 @@ export function header(headers: Headers, name: string): string | undefined {
 	return undefined;
 }
 
-function usableSecrets(secrets: readonly string[]): string[] {
-	return secrets.filter((secret) => secret.length > 0);
+/**
+ * The least key material a secret must hold (16 bytes, 128 bits): with an empty or tiny key
+ * anyone can compute a valid proof, so such a trigger refuses every request.
+ */
+export const MIN_SECRET_BYTES = 16;
+
+const textKeyBytes = (secret: string): number => Buffer.byteLength(secret.trim(), 'utf8');
+
+const REFUSES_ALL = 'this trigger refuses every request until it is set to a longer secret';
+
+/**
+ * The secrets a delivery may prove itself with, or why none can be trusted. `keyBytes`
+ * measures a secret's key material the way its source uses it.
+ */
+function usableSecrets(secrets: readonly string[], keyBytes: (secret: string) => number = textKeyBytes): string[] | Refusal {
+	const [current = '', ...previous] = secrets;
+	if (current.trim() === '') return refuse(`the credential field secret is empty; ${REFUSES_ALL}`);
+	const named = [
+		{ field: 'secret', value: current },
+		// An empty previous secret means there is none, not a secret that anyone can match.
+		...previous.filter((value) => value.trim() !== '').map((value) => ({ field: 'previousSecret', value })),
+	];
+	const tiny = named.find(({ value }) => keyBytes(value) < MIN_SECRET_BYTES);
+	if (tiny) return refuse(`the credential field ${tiny.field} holds less than ${MIN_SECRET_BYTES} bytes of key material; ${REFUSES_ALL}`);
+	return named.map(({ value }) => value);
 }
 
 /** Checks that a timestamp (epoch ms) lies within the tolerance, past or future. */
@@ -49,10 +81,10 @@ function parseEpoch(value: string): number | undefined {
 /** Currents: a custom header holding a shared secret, and `x-timestamp` on every request. */
 export function verifySharedHeader(input: VerificationInput, headerName: string): Verification {
 	const secrets = usableSecrets(input.secrets);
-	if (secrets.length === 0) return refuse('no secret is configured for this trigger');
+	if (!Array.isArray(secrets)) return secrets;
 	const presented = header(input.headers, headerName);
 	if (presented === undefined) return refuse(`missing header ${headerName}`);
-	if (!matchesAny(presented, secrets)) return refuse(`wrong value in header ${headerName}`);
+	if (!matchesAny(presented, secrets)) return mismatch(`wrong value in header ${headerName}`);
 	const stamp = header(input.headers, 'x-timestamp');
 	if (stamp === undefined) return refuse('missing header x-timestamp');
 	const timestampMs = parseEpoch(stamp);
@@ -63,25 +95,25 @@ export function verifySharedHeader(input: VerificationInput, headerName: string)
 /** Maestro Cloud: the project's webhook token as `Authorization: Bearer <token>`. */
 export function verifyBearer(input: VerificationInput): Verification {
 	const secrets = usableSecrets(input.secrets);
-	if (secrets.length === 0) return refuse('no token is configured for this trigger');
+	if (!Array.isArray(secrets)) return secrets;
 	const authorization = header(input.headers, 'authorization');
 	if (authorization === undefined) return refuse('missing header Authorization');
 	const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
 	if (!match) return refuse('header Authorization is not a Bearer token');
-	if (!matchesAny(match[1], secrets)) return refuse('wrong token in header Authorization');
+	if (!matchesAny(match[1], secrets)) return mismatch('wrong token in header Authorization');
 	return { ok: true };
 }
 
 /** Autosana (GitHub style): `sha256=<hex HMAC-SHA256 of the raw body>`. */
 export function verifyHexSignature(input: VerificationInput, headerName: string): Verification {
 	const secrets = usableSecrets(input.secrets);
-	if (secrets.length === 0) return refuse('no signing secret is configured for this trigger');
+	if (!Array.isArray(secrets)) return secrets;
 	const signature = header(input.headers, headerName);
 	if (signature === undefined) return refuse(`missing header ${headerName}`);
 	if (!signature.startsWith('sha256=')) return refuse(`header ${headerName} does not start with sha256=`);
 	const presented = signature.slice('sha256='.length).toLowerCase();
 	const expected = secrets.map((secret) => hmacSha256(secret, input.rawBody, 'hex'));
-	if (!matchesAny(presented, expected)) return refuse(`signature in header ${headerName} does not match the body`);
+	if (!matchesAny(presented, expected)) return mismatch(`signature in header ${headerName} does not match the body`);
 	return { ok: true };
 }
 
@@ -97,14 +129,16 @@ export function signStandardWebhook(secret: string, id: string, timestampSeconds
 
 /** Standard Webhooks: webhook-id, webhook-timestamp (seconds), webhook-signature (`v1,<b64>` list). */
 export function verifyStandardWebhook(input: VerificationInput): Verification {
-	const secrets = usableSecrets(input.secrets);
-	if (secrets.length === 0) return refuse('no signing secret is configured for this trigger');
+	const secrets = usableSecrets(input.secrets, (secret) => standardWebhooksKey(secret).length);
+	if (!Array.isArray(secrets)) return secrets;
 	const id = header(input.headers, 'webhook-id');
 	const stamp = header(input.headers, 'webhook-timestamp');
 	const signatures = header(input.headers, 'webhook-signature');
 	if (id === undefined) return refuse('missing header webhook-id');
 	if (stamp === undefined) return refuse('missing header webhook-timestamp');
 	if (signatures === undefined) return refuse('missing header webhook-signature');
+	// The id is what deduplication remembers: an empty one would make unrelated deliveries duplicates.
+	if (id.trim() === '') return refuse('header webhook-id is empty', 400);
 	if (!/^\d{1,12}$/.test(stamp)) return refuse('header webhook-timestamp is not epoch seconds');
 	const fresh = checkFreshness(Number(stamp) * 1000, input, 'header webhook-timestamp');
 	if (!fresh.ok) return fresh;
@@ -112,6 +146,6 @@ export function verifyStandardWebhook(input: VerificationInput): Verification {
 	const presented = signatures.split(' ').filter((entry) => entry.startsWith('v1,'));
 	if (presented.length === 0) return refuse('header webhook-signature has no v1 signature');
 	const valid = presented.map((entry) => matchesAny(entry, expected)).includes(true);
-	if (!valid) return refuse('no signature in header webhook-signature matches the body');
+	if (!valid) return mismatch('no signature in header webhook-signature matches the body');
 	return { ok: true, deliveryId: id };
 }

@@ -8,10 +8,10 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { standardWebhooksKey } from '../../lib/verify/verifiers';
+import { MIN_SECRET_BYTES, standardWebhooksKey } from '../../lib/verify/verifiers';
 import { searchProjects } from '../shared/listSearch';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
-import { triggerProperties } from './description';
+import { triggerPanel, triggerProperties, triggerSubtitle } from './description';
 import { triggerLifecycle } from './lifecycle';
 import { receiveWebhook } from './receive';
 
@@ -22,7 +22,7 @@ export class TestRunTrigger implements INodeType {
 		icon: { light: 'file:testRunTrigger.light.svg', dark: 'file:testRunTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["source"]}}',
+		subtitle: triggerSubtitle,
 		description: 'Starts the workflow when a test platform reports a run event, after verifying it is genuine',
 		defaults: { name: 'Test Run Trigger' },
 		inputs: [],
@@ -42,6 +42,7 @@ export class TestRunTrigger implements INodeType {
 				displayOptions: { hide: { registration: ['automatic'] } },
 			},
 		],
+		triggerPanel,
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'test-run' }],
 		properties: triggerProperties,
 	};
@@ -55,8 +56,11 @@ export class TestRunTrigger implements INodeType {
 					const value = typeof data[field] === 'string' ? (data[field] as string) : '';
 					if (field === 'secret' && value === '') return { status: 'Error', message: 'The secret is empty' };
 					if (value !== value.trim()) return { status: 'Error', message: `The ${field} has spaces around it` };
-					if (value.startsWith('whsec_') && standardWebhooksKey(value).length < 16) {
+					if (value.startsWith('whsec_') && standardWebhooksKey(value).length < MIN_SECRET_BYTES) {
 						return { status: 'Error', message: `The ${field} looks like a Standard Webhooks secret but its base64 part is too short or invalid` };
+					}
+					if (value !== '' && Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
+						return { status: 'Error', message: `The ${field} is shorter than ${MIN_SECRET_BYTES} bytes: the trigger refuses every request until it is longer` };
 					}
 				}
 				return { status: 'OK', message: 'The secret is usable' };

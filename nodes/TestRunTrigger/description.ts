@@ -4,22 +4,27 @@ import { projectLocator, runEventOptions } from '../TestRunWebhooks/descriptions
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
 
+const sourceOptions = [
+	{ name: 'Currents', value: 'currents', description: 'Currents test dashboard: a secret header and x-timestamp' },
+	{ name: 'Maestro Cloud', value: 'maestro', description: 'Maestro Cloud upload results: a bearer token' },
+	{ name: 'Autosana', value: 'autosana', description: 'Autosana batch.completed: X-Autosana-Signature-256' },
+	{
+		name: 'Standard Webhooks',
+		value: 'standardWebhooks',
+		description: 'Any Standard Webhooks sender, including Webhook Dispatch: webhook-signature',
+	},
+];
+
+/** The canvas subtitle: the platform's name, looked up from the Source options. */
+export const triggerSubtitle = `={{ ${JSON.stringify(Object.fromEntries(sourceOptions.map(({ value, name }) => [value, name])))}[$parameter["source"]] }}`;
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Source',
 		name: 'source',
 		type: 'options',
 		noDataExpression: true,
-		options: [
-			{ name: 'Currents', value: 'currents', description: 'Currents test dashboard: a secret header and x-timestamp' },
-			{ name: 'Maestro Cloud', value: 'maestro', description: 'Maestro Cloud upload results: a bearer token' },
-			{ name: 'Autosana', value: 'autosana', description: 'Autosana batch.completed: X-Autosana-Signature-256' },
-			{
-				name: 'Standard Webhooks',
-				value: 'standardWebhooks',
-				description: 'Any Standard Webhooks sender, including Webhook Dispatch: webhook-signature',
-			},
-		],
+		options: sourceOptions,
 		default: 'currents',
 	},
 	{
@@ -51,11 +56,27 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"In the Currents dashboard (Project Settings → Integrations → Webhooks), add a webhook with this node's Production URL and a custom header named as in Secret Header Name, whose value is the secret of the Test Run Webhook Secret credential",
+			"In the Currents dashboard (Project Settings → Integrations → Webhooks), add a webhook with this node's <b>Production URL</b> and a custom header named as in Secret Header Name, whose value is the secret of the Test Run Webhook Secret credential. The Test URL only answers while you listen for a test event.",
 		name: 'manualNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { show: { source: ['currents'], registration: ['manual'] } },
+	},
+	{
+		displayName:
+			"Currents must reach this n8n: the trigger registers this node's Production URL, built from n8n's public URL. Behind a proxy or on localhost, set WEBHOOK_URL to a public address first. While you listen for a test event, a webhook labelled [test] points at the Test URL and is removed when listening stops.",
+		name: 'automaticNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { source: ['currents'], registration: ['automatic'] } },
+	},
+	{
+		displayName:
+			"On the platform, register this node's <b>Production URL</b>: it receives deliveries while the workflow is active. The Test URL only answers while you listen for a test event, for one delivery.",
+		name: 'productionUrlNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { source: ['maestro', 'autosana', 'standardWebhooks'] } },
 	},
 	{
 		displayName: 'Events',
@@ -98,3 +119,14 @@ export const triggerProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const triggerPanel = {
+	header: '',
+	executionsHelp: {
+		inactive:
+			"<b>While you build the workflow</b>, click 'Listen for test event' and send one event to the <b>Test URL</b>: from the platform's webhook settings (Currents with automatic registration adds a [test] webhook for you; in Test Run Webhooks, Send Test posts a sample), or any sender signing with the credential's secret. <br /><br /><b>To run it for every event</b>, register the <b>Production URL</b> on the platform and activate the workflow.",
+		active:
+			"<b>The workflow is active</b>: events the platform sends to the <b>Production URL</b> start executions, listed in the <a data-key=\"executions\">executions list</a>. To try a change in the editor, click 'Listen for test event' and send one event to the <b>Test URL</b>.",
+	},
+	activationHint: "Once the workflow works, activate it and register the Production URL on the platform so every run event starts it without this button.",
+};

@@ -7,6 +7,9 @@ import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './sett
 
 const SECRET_CREDENTIAL = 'testRunWebhookSecret';
 
+const DERIVED_SECRET_MISMATCH =
+	"This trigger's secret is derived from the Currents API key: if the key was changed, the webhook on Currents still carries the old secret. Activate the workflow again (or restart n8n) and the trigger re-syncs its webhook.";
+
 /** Deliveries seen by the triggers of this n8n process. */
 const deliveryMemory = new InProcessDeliveryMemory();
 
@@ -52,8 +55,10 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			timestampToleranceSeconds: options.timestampToleranceSeconds ?? 300,
 			deduplicationWindowSeconds: options.deduplicationWindowSeconds ?? 600,
 			includeRawPayload: options.includeRawPayload ?? true,
-			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}`,
+			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
+			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,
 			memory: deliveryMemory,
+			secretMismatchHint: isAutomaticRegistration(this) ? DERIVED_SECRET_MISMATCH : undefined,
 		},
 	);
 	const answered = answer(outcome.status, outcome.body);

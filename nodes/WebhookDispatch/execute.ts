@@ -1,6 +1,7 @@
 import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import {
 	deliver,
+	integrationSecrets,
 	mapWithConcurrency,
 	notSent,
 	prepareRequest,
@@ -16,6 +17,7 @@ import {
 	type RequestTemplate,
 	type ResponseFormat,
 } from '../../lib/dispatch';
+import { Redactor } from '../../lib/redact';
 import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
 
 const INTEGRATION_CREDENTIAL = 'webhookIntegration';
@@ -34,7 +36,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), `Webhook Integration credential: ${(error as Error).message}`);
 	}
-	const secrets = [...Object.values(integration.secretHeaders), integration.signingSecret].filter(Boolean);
+	const redactor = new Redactor(integrationSecrets(integration));
 	const limiterKey = this.getNode().credentials?.[INTEGRATION_CREDENTIAL]?.id ?? integration.rootUrl;
 	const limiter = integration.rateLimitPerSecond > 0 ? rateLimiters.get(limiterKey, integration.rateLimitPerSecond, clock) : undefined;
 	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; maxRetries?: number; retryWindowSeconds?: number; responseFormat?: ResponseFormat };
@@ -59,6 +61,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			excludeInheritedHeaders: (this.getNodeParameter('excludeInheritedHeaders', itemIndex, []) as string[]) ?? [],
 			bodyContentType: this.getNodeParameter('bodyContentType', itemIndex, 'json') as BodyContentType,
 			body: this.getNodeParameter('body', itemIndex, '') as string,
+			signed: Boolean(integration.signingSecret),
 		};
 		let prepared;
 		try {
@@ -66,7 +69,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 		} catch (error) {
 			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 			// Nothing was sent: the item leaves by Failure with the template's error.
-			return presentResult(notSent('template', error.message), { method, url: '', headers: {} }, transactionalId, secretHeaderNames, secrets, format);
+			return presentResult(notSent('template', error.message), { method, url: '', headers: {} }, transactionalId, secretHeaderNames, redactor, format);
 		}
 		const outcome = await deliver(
 			prepared,
@@ -74,13 +77,13 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			{
 				maxRetries: Math.max(0, options.maxRetries ?? 3),
 				retryWindowMs: Math.max(0, options.retryWindowSeconds ?? 360) * 1000,
-				timeoutMs: integration.timeoutSeconds * 1000,
+				timeoutMs: integration.timeoutMs,
 				signingSecret: integration.signingSecret || undefined,
 				blockPrivateNetworks: integration.blockPrivateNetworks,
 			},
 			{ clock, limiter },
 		);
-		return presentResult(outcome, prepared, transactionalId, secretHeaderNames, secrets, format);
+		return presentResult(outcome, prepared, transactionalId, secretHeaderNames, redactor, format);
 	});
 
 	return settle(this, results);

@@ -40,6 +40,7 @@ function request(url: string, overrides: Partial<RequestTemplate> = {}) {
 			excludeInheritedHeaders: [],
 			bodyContentType: 'json',
 			body: '{"run": "${ run }", "id": "${ WebhookRequest.TransactionalId }"}',
+			signed: false,
 			...overrides,
 		},
 		{ run: 'r1' },
@@ -106,7 +107,7 @@ describe('delivery engine', () => {
 	it('a transactional id sent as a header the user named counts as carried', async () => {
 		receiver = await scriptedReceiver([503, 200]);
 		const prepared = prepareRequest(
-			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'X-Request-Id', value: TX }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '' },
+			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'X-Request-Id', value: TX }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '', signed: false },
 			{},
 			TX,
 		);

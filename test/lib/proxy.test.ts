@@ -1,67 +1,58 @@
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { proxyFor } from '../../lib/http/proxyEnv';
+import { sendHttp } from '../../lib/http/transport';
 import { startLoopbackServer } from '../../tools/httpServer';
+import { startFakeProxy } from '../support/proxies';
 
-/** A forward proxy on loopback that tunnels CONNECT requests and records their targets. */
-async function startTunnelProxy(): Promise<{ url: string; tunnels: string[]; close(): Promise<void> }> {
-	const tunnels: string[] = [];
-	const server: Server = createServer((_req, res) => res.writeHead(405).end());
-	server.on('connect', (req, client, head) => {
-		tunnels.push(req.url ?? '');
-		const [host, port] = (req.url ?? '').split(':');
-		const upstream = connect(Number(port), host, () => {
-			client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-			upstream.write(head);
-			upstream.pipe(client);
-			client.pipe(upstream);
-		});
-		upstream.on('error', () => client.destroy());
-		client.on('error', () => upstream.destroy());
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		tunnels,
-		close: () => new Promise<void>((resolve) => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		}),
-	};
-}
-
-/** The transport reads HTTP_PROXY / NO_PROXY when it creates a pool, as undici's EnvHttpProxyAgent does. */
+/** The transport reads HTTP_PROXY / HTTPS_PROXY / NO_PROXY at every request. */
 describe('proxy environment', () => {
 	const saved = { ...process.env };
 	afterEach(() => {
 		process.env = { ...saved };
 	});
 
-	function freshTransport(): typeof import('../../lib/http/transport') {
-		let transport!: typeof import('../../lib/http/transport');
-		jest.isolateModules(() => {
-			transport = jest.requireActual('../../lib/http/transport');
-		});
-		return transport;
-	}
-
 	it('sends requests through HTTP_PROXY, and straight to hosts in NO_PROXY', async () => {
-		const proxy = await startTunnelProxy();
+		const proxy = await startFakeProxy({ kind: 'tunnel' });
 		const target = await startLoopbackServer((_req, res) => void res.end('from the target'));
 		try {
 			process.env.HTTP_PROXY = proxy.url;
 			process.env.NO_PROXY = '';
-			const proxied = freshTransport();
-			expect((await proxied.sendHttp({ method: 'GET', url: `${target.url}/ping`, timeoutMs: 5000 })).bodyText).toBe('from the target');
+			expect((await sendHttp({ method: 'GET', url: `${target.url}/ping`, timeoutMs: 5000 })).bodyText).toBe('from the target');
 			expect(proxy.tunnels).toEqual([new URL(target.url).host]);
 
 			process.env.NO_PROXY = '127.0.0.1';
-			const direct = freshTransport();
-			expect((await direct.sendHttp({ method: 'GET', url: `${target.url}/again`, timeoutMs: 5000 })).bodyText).toBe('from the target');
+			expect((await sendHttp({ method: 'GET', url: `${target.url}/again`, timeoutMs: 5000 })).bodyText).toBe('from the target');
 			expect(proxy.tunnels).toHaveLength(1);
 			expect(target.requests.map((r) => r.url)).toEqual(['/ping', '/again']);
 		} finally {
 			await proxy.close();
 			await target.close();
 		}
+	});
+
+	it.each([
+		['', 'http://hooks.example.com/', 'http://proxy:3128/'],
+		['*', 'http://hooks.example.com/', undefined],
+		['example.com', 'http://hooks.example.com/', undefined],
+		['.example.com', 'http://example.com/', undefined],
+		['*.example.com', 'http://a.example.com/', undefined],
+		['ample.com', 'http://example.com/', 'http://proxy:3128/'],
+		['example.com:8080', 'http://example.com/', 'http://proxy:3128/'],
+		['example.com:8080', 'http://example.com:8080/', undefined],
+		['example.com:80', 'http://example.com/', undefined],
+		['other.org, example.com', 'http://example.com/', undefined],
+		['::1', 'http://[::1]:9/', undefined],
+		['[::1]:9', 'http://[::1]:9/', undefined],
+		['[::1]:10', 'http://[::1]:9/', 'http://proxy:3128/'],
+	])('NO_PROXY=%j, %s → %s', (noProxy, url, expected) => {
+		expect(proxyFor(new URL(url), { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: noProxy })?.href).toBe(expected);
+	});
+
+	it('https URLs use HTTPS_PROXY, falling back to HTTP_PROXY; lower case wins', () => {
+		const env = { HTTP_PROXY: 'http://plain:1', HTTPS_PROXY: 'http://secure:2' };
+		expect(proxyFor(new URL('https://a.test/'), env)?.host).toBe('secure:2');
+		expect(proxyFor(new URL('http://a.test/'), env)?.host).toBe('plain:1');
+		expect(proxyFor(new URL('https://a.test/'), { HTTP_PROXY: 'http://plain:1' })?.host).toBe('plain:1');
+		expect(proxyFor(new URL('http://a.test/'), { http_proxy: 'http://lower:3', HTTP_PROXY: 'http://upper:4' })?.host).toBe('lower:3');
+		expect(proxyFor(new URL('http://a.test/'), {})).toBeUndefined();
 	});
 });

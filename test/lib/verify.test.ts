@@ -38,7 +38,9 @@ describe('known-answer vectors', () => {
 		headers['webhook-signature'] = 'v1,Zm9v v1,YmFy';
 		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(body), secrets: [secret], toleranceSeconds: 300, nowMs: now })).toEqual({
 			ok: false,
+			status: 401,
 			reason: 'no signature in header webhook-signature matches the body',
+			secretMismatch: true,
 		});
 	});
 });

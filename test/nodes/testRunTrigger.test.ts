@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 import type { Source } from '../../lib/normalize';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
-import { node, NodeTypeRegistry } from '../support/engine';
-import { newStandardSecret, senderHeaders } from '../support/signing';
+import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
+import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
 
 const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 let webhookCounter = 0;
+/** Secrets of at least 16 bytes: shorter ones are refused (see the secret tests). */
+const SECRET = 'currents-shared-secret';
+const TOKEN = 'maestro-project-token';
 
 interface SourceCase {
 	source: Source;
@@ -211,49 +214,82 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 
 describe('Test Run Trigger: options and edge cases', () => {
 	it('leaves raw out when includeRawPayload is off', async () => {
-		const harness = harnessFor('maestro', 'token', { options: { includeRawPayload: false } });
+		const harness = harnessFor('maestro', TOKEN, { options: { includeRawPayload: false } });
 		const body = fixture('maestro-upload.json');
-		await harness.deliver(senderHeaders('maestro', body, 'token', Date.now()), body);
+		await harness.deliver(senderHeaders('maestro', body, TOKEN, Date.now()), body);
 		expect(harness.lastItem()).not.toHaveProperty('raw');
 	});
 
-	it('fails closed when the secret is empty', async () => {
-		const harness = harnessFor('maestro', '');
-		const body = fixture('maestro-upload.json');
-		const answer = await harness.deliver({ authorization: 'Bearer ' }, body);
-		expect(answer.status).toBe(401);
+	it.each(SOURCES.map((c) => c.source))('%s: an empty secret refuses a request signed with that empty secret, naming the credential field', async (source) => {
+		const harness = harnessFor(source, '');
+		const body = source === 'autosana' ? autosanaBody(Date.now()) : source === 'maestro' ? fixture('maestro-upload.json') : currentsBody();
+		// What an attacker sends who guesses the secret is empty: every proof made with ''.
+		const forged = source === 'maestro' ? { authorization: 'Bearer x' } : forgedHeaders(source, body, '');
+		const answer = await harness.deliver(forged, body);
+		expect(answer).toEqual({ status: 401, body: { error: expect.stringMatching(/^Unauthorized: the credential field secret is empty;/) } });
 		expect(harness.executions).toHaveLength(0);
 	});
 
 	it('reads Currents x-timestamp in seconds as well as milliseconds', async () => {
-		const harness = harnessFor('currents', 's');
+		const harness = harnessFor('currents', SECRET);
 		const body = currentsBody();
-		const headers = { ...senderHeaders('currents', body, 's', Date.now()), 'x-timestamp': String(Math.floor(Date.now() / 1000)) };
+		const headers = { ...senderHeaders('currents', body, SECRET, Date.now()), 'x-timestamp': String(Math.floor(Date.now() / 1000)) };
 		expect((await harness.deliver(headers, body)).status).toBe(200);
 	});
 
 	it('refuses a Currents delivery without x-timestamp (the built-in trigger accepts it)', async () => {
-		const harness = harnessFor('currents', 's');
+		const harness = harnessFor('currents', SECRET);
 		const body = currentsBody();
-		const headers = senderHeaders('currents', body, 's', Date.now());
+		const headers = senderHeaders('currents', body, SECRET, Date.now());
 		delete headers['x-timestamp'];
 		expect(await harness.deliver(headers, body)).toEqual({ status: 401, body: { error: 'Unauthorized: missing header x-timestamp' } });
 	});
 
 	it('uses a custom secret header name', async () => {
-		const harness = harnessFor('currents', 's', { secretHeaderName: 'x-currents-key' });
+		const harness = harnessFor('currents', SECRET, { secretHeaderName: 'x-currents-key' });
 		const body = currentsBody();
-		const { 'x-webhook-secret': secret, ...rest } = senderHeaders('currents', body, 's', Date.now());
+		const { 'x-webhook-secret': secret, ...rest } = senderHeaders('currents', body, SECRET, Date.now());
 		expect((await harness.deliver({ ...rest, 'X-Currents-Key': secret }, body)).status).toBe(200);
 	});
 
 	it('runs each group of a multi-group Currents run once', async () => {
-		const harness = harnessFor('currents', 's');
+		const harness = harnessFor('currents', SECRET);
 		const groups = JSON.parse(fixture('currents-multigroup.json')) as object[];
 		for (const group of groups) {
 			const body = JSON.stringify(group);
-			expect((await harness.deliver(senderHeaders('currents', body, 's', Date.now()), body)).status).toBe(200);
+			expect((await harness.deliver(senderHeaders('currents', body, SECRET, Date.now()), body)).status).toBe(200);
 		}
 		expect(harness.executions).toHaveLength(2);
+	});
+
+	it('deduplicates per webhook mode: a delivery to the Test URL does not make the production one a duplicate', async () => {
+		const harness = harnessFor('maestro', TOKEN);
+		const body = fixture('maestro-upload.json');
+		const headers = senderHeaders('maestro', body, TOKEN, Date.now());
+		expect(await harness.deliver(headers, body, { test: true })).toEqual({ status: 200, body: { received: true } });
+		expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true } });
+		expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		expect(harness.executions.map((run) => run.mode)).toEqual(['manual', 'webhook']);
+	});
+});
+
+describe('Test Run Trigger in the editor', () => {
+	it.each([
+		['currents', 'Currents'],
+		['maestro', 'Maestro Cloud'],
+		['autosana', 'Autosana'],
+		['standardWebhooks', 'Standard Webhooks'],
+	])('the subtitle of source %s is the platform name %s', (source, name) => {
+		const trigger = node('testRunTrigger', { source } as never);
+		const { workflow } = buildWorkflow({ nodes: [trigger], connections: {}, nodeTypes, staticData: {}, credentials: {} });
+		const subtitle = new TestRunTrigger().description.subtitle!;
+		expect(workflow.expression.getSimpleParameterValue(trigger, subtitle, 'internal', {})).toBe(name);
+	});
+
+	it('has a trigger panel that says where to send events in test and in production', () => {
+		const panel = new TestRunTrigger().description.triggerPanel as { executionsHelp: { active: string; inactive: string }; activationHint: string };
+		expect(panel.executionsHelp.inactive).toMatch(/Test URL[\s\S]*Production URL/);
+		expect(panel.executionsHelp.active).toMatch(/Production URL/);
+		expect(panel.activationHint).toMatch(/register the Production URL on the platform/);
 	});
 });

@@ -115,23 +115,110 @@ describe('Test Run Trigger: automatic Currents registration', () => {
 		expect(fake.hooks.get(hook.hookId)!.headers).toBe(good);
 	});
 
-	it('a new API key changes the derived secret and the hook follows', async () => {
+	it('after the API key is rotated, deliveries get a 401 that says so, and the next activation re-syncs the same hook', async () => {
 		const harness = automaticTrigger();
 		await harness.activate();
 		const [hook] = hooksOf(harness.url);
-		const before = hook.headers;
+		const oldHeaders = parseHookHeaders(hook.headers);
 		const otherKey = `${fake.apiKey}-rotated`;
-		harness.credentials = { testRunPlatformApi: { baseUrl: fake.baseUrl, apiKey: otherKey } };
-		// The fake accepts one key; rotating it there mirrors rotating it in the dashboard.
+		// The fake accepts one key; a second fake with the hook mirrors rotating it in the dashboard.
 		const rotated = await startFakeCurrents({ apiKey: otherKey });
 		try {
 			rotated.hooks.set(hook.hookId, hook);
 			harness.credentials = { testRunPlatformApi: { baseUrl: rotated.baseUrl, apiKey: otherKey } };
-			await harness.activate();
-			expect(rotated.hooks.get(hook.hookId)!.headers).not.toBe(before);
+			const body = JSON.stringify(sampleRunEvent('RUN_FINISH'));
+			const stale = await harness.deliver({ ...oldHeaders, 'x-timestamp': String(Date.now()) }, body);
+			expect(stale.status).toBe(401);
+			expect((stale.body as { error: string }).error).toMatch(/^Unauthorized: wrong value in header x-webhook-secret This trigger's secret is derived from the Currents API key: .*Activate the workflow again/);
+
+			// Activation: checkExists finds the hook, sees its secret header is stale and updates it in place.
+			expect(await harness.lifecycle('checkExists')).toBe(true);
+			const synced = rotated.hooks.get(hook.hookId)!;
+			expect(parseHookHeaders(synced.headers)['x-webhook-secret']).not.toBe(oldHeaders['x-webhook-secret']);
+			expect(rotated.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'PUT']);
+			const fresh = await harness.deliver({ ...parseHookHeaders(synced.headers), 'x-timestamp': String(Date.now()) }, body);
+			expect(fresh).toEqual({ status: 200, body: { received: true } });
 		} finally {
 			await rotated.close();
 		}
+	});
+
+	it('a wrong secret in manual mode gets no hint about API keys', async () => {
+		const harness = automaticTrigger();
+		harness.trigger.parameters.registration = 'manual';
+		harness.trigger.credentials = { testRunWebhookSecret: { id: '2', name: 'Secret' } };
+		harness.credentials = { testRunWebhookSecret: { secret: 'currents-shared-secret', previousSecret: '' } };
+		const answer = await harness.deliver({ 'x-webhook-secret': 'a-guess-of-sixteen-bytes', 'x-timestamp': String(Date.now()) }, '{}');
+		expect(answer).toEqual({ status: 401, body: { error: 'Unauthorized: wrong value in header x-webhook-secret' } });
+	});
+
+	it('a changed project moves the hook: the old project keeps none, the new one has one', async () => {
+		const harness = automaticTrigger();
+		await harness.activate();
+		harness.trigger.parameters.projectId = { __rl: true, mode: 'id', value: 'proj_mobile' };
+		await harness.activate();
+		expect([...fake.hooks.values()].map((hook) => [hook.projectId, hook.url])).toEqual([['proj_mobile', harness.url]]);
+	});
+
+	it('manual registration leaves the platform alone: every lifecycle method succeeds without an API call', async () => {
+		const harness = automaticTrigger();
+		harness.trigger.parameters.registration = 'manual';
+		for (const method of ['checkExists', 'create', 'delete'] as const) expect(await harness.lifecycle(method)).toBe(true);
+		expect(fake.requests).toHaveLength(0);
+		expect(fake.hooks.size).toBe(0);
+	});
+
+	it.each(['maestro', 'autosana', 'standardWebhooks'])('source %s registers nothing on Currents', async (source) => {
+		const harness = automaticTrigger();
+		harness.trigger.parameters.source = source;
+		for (const method of ['checkExists', 'create', 'delete'] as const) expect(await harness.lifecycle(method)).toBe(true);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	describe('listening for a test event on an active workflow', () => {
+		it('adds a [test] hook for the Test URL, leaves the production hook alone, and removes only the test hook when listening stops', async () => {
+			const harness = automaticTrigger();
+			await harness.activate();
+			const [production] = hooksOf(harness.url);
+			const productionMemory = { ...(harness.staticData['node:Test Run Trigger'] as object) };
+
+			await harness.listenForTestEvent();
+			const [test] = hooksOf(harness.testUrl);
+			expect(test).toMatchObject({ projectId: 'proj_web', label: '[test] n8n: Test workflow / Test Run Trigger' });
+			expect(test.hookId).not.toBe(production.hookId);
+			expect(fake.hooks.get(production.hookId)).toEqual(production);
+
+			// Listening again (n8n re-registers on every click) keeps the one test hook.
+			await harness.listenForTestEvent();
+			expect(hooksOf(harness.testUrl)).toHaveLength(1);
+
+			expect(await harness.lifecycle('delete', 'update', { test: true })).toBe(true);
+			expect(hooksOf(harness.testUrl)).toHaveLength(0);
+			expect(fake.hooks.get(production.hookId)).toEqual(production);
+			expect(harness.staticData['node:Test Run Trigger']).toEqual(productionMemory);
+
+			// Deactivating afterwards still removes the production hook.
+			await harness.lifecycle('delete');
+			expect(fake.hooks.size).toBe(0);
+		});
+
+		it('a test delivery and the same delivery to the production URL both start an execution', async () => {
+			const harness = automaticTrigger();
+			await harness.activate();
+			await harness.listenForTestEvent();
+			const [test] = hooksOf(harness.testUrl);
+			const [production] = hooksOf(harness.url);
+			const body = JSON.stringify(sampleRunEvent('RUN_FINISH'));
+			const now = String(Date.now());
+			// Both hooks carry the same derived secret: it belongs to the trigger, not the URL.
+			expect(test.headers).toBe(production.headers);
+			const headers = { ...parseHookHeaders(production.headers), 'x-timestamp': now };
+			expect(await harness.deliver(headers, body, { test: true })).toEqual({ status: 200, body: { received: true } });
+			expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true } });
+			expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+			expect(await harness.deliver(headers, body, { test: true })).toEqual({ status: 200, body: { received: true, duplicate: true } });
+			expect(harness.executions.map((run) => run.mode)).toEqual(['manual', 'webhook']);
+		});
 	});
 
 	it('deactivation deletes the hook, and deleting an already deleted hook is not an error', async () => {

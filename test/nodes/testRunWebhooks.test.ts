@@ -176,6 +176,23 @@ describe('Test Run Webhooks: send test', () => {
 		}
 	});
 
+	it('masks header values the receiver echoes in its response body, in any form, unless revealHeaderValues is on', async () => {
+		const receiver = await startReceiver((request) => {
+			const secret = String(request.headers['x-webhook-secret']);
+			return { status: 200, body: { echoed: secret, encoded: `?s=${encodeURIComponent(secret)}`, headers: request.headers } };
+		});
+		try {
+			const hookId = await seedHook({ url: `${receiver.url}/hook`, additionalFields: { headers: { header: [{ name: 'x-webhook-secret', value: 'hun"ter/2' }] } } });
+			const masked = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH' });
+			expect(masked.output[0].responseBody).toMatchObject({ echoed: '***', encoded: '?s=***', headers: { 'x-webhook-secret': '***' } });
+			expect(JSON.stringify(masked.output)).not.toMatch(/hun\\"ter|ter%2F2/);
+			const revealed = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH', options: { revealHeaderValues: true } });
+			expect(revealed.output[0].responseBody).toMatchObject({ echoed: 'hun"ter/2' });
+		} finally {
+			await receiver.close();
+		}
+	});
+
 	it('fails with a clear error when the webhook URL cannot be reached', async () => {
 		const receiver = await startReceiver();
 		const deadUrl = `${receiver.url}/hook`;

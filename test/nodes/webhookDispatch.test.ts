@@ -5,7 +5,7 @@ import { normalizePayload } from '../../lib/normalize';
 import { verifyStandardWebhook } from '../../lib/verify/verifiers';
 import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
 import { itemsInto, node, NodeTypeRegistry, outputOf, pairedItemsOf, runWorkflow } from '../support/engine';
-import { startReceiver, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
+import { startLoopbackServer, startReceiver, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
 import { newStandardSecret } from '../support/signing';
 
 const nodeTypes = new NodeTypeRegistry({ webhookDispatch: new WebhookDispatch() });
@@ -168,6 +168,59 @@ describe('Webhook Dispatch in the n8n engine', () => {
 		expect(failure[0].body).toEqual({ echoed: '***' });
 	});
 
+	it('a secret echoed in other forms is masked too: without its scheme word, JSON-escaped with \\u escapes, URL-encoded, in headers', async () => {
+		const token = 'tö"k\\en-8c1f';
+		receiver = await startLoopbackServer((request, res) => {
+			const sent = String(request.headers['x-api-key']);
+			const asciiJson = JSON.stringify(sent).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+			res.writeHead(502, { 'content-type': 'application/json', 'x-echo': encodeURIComponent(sent) });
+			res.end(`{"plain": ${JSON.stringify(sent)}, "ascii": ${asciiJson}, "url": "?k=${encodeURIComponent(sent)}", ${JSON.stringify(sent)}: 1, "bare": ${JSON.stringify(SECRET_VALUE)}}`);
+		});
+		const { failure } = await dispatch({ body: '{}' }, { credential: { secretHeaders: JSON.stringify({ 'X-Api-Key': token, Authorization: `Bearer ${SECRET_VALUE}` }) } });
+		expect(failure[0].body).toEqual({ plain: '***', ascii: '***', url: '?k=***', '***': 1, bare: '***' });
+		expect((failure[0].headers as Record<string, string>)['x-echo']).toBe('***');
+		expect((failure[0].request as { headers: Record<string, string> }).headers).toMatchObject({ 'X-Api-Key': '***', Authorization: '***' });
+		expect(JSON.stringify(failure)).not.toMatch(/8c1f|very-secret/);
+	});
+
+	it('a secret header value too short to mask safely is refused, naming the field and the header, not the value', async () => {
+		receiver = await startReceiver();
+		for (const value of ['q7w', 'Bearer zx81234']) {
+			const { error } = await dispatch({ body: '{}' }, { credential: { secretHeaders: JSON.stringify({ 'X-Key': value }) } });
+			expect(error?.message).toMatch(/secretHeaders.*"X-Key" is too short to keep secret; use at least 8 characters/);
+			expect(JSON.stringify(error)).not.toContain(value);
+		}
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('a template that grows text without bound fails that item by Failure (kind template); the others are sent', async () => {
+		receiver = await startReceiver();
+		const body = '@{ set a = x }@{ for i in list }@{ set a = a & a }@{ end for }{"n": ${ Length(a) }}';
+		const items = [{ x: 'ab', list: [1, 2, 3] }, { x: 'ab', list: Array.from({ length: 100 }, (_, i) => i) }];
+		const { success, failure, error } = await dispatch({ body }, { items });
+		expect(error).toBeUndefined();
+		expect(success).toHaveLength(1);
+		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^body: Text joined with "&" would be longer than 1000000 characters \(line 1, column 46/) } })]);
+		expect(receiver.requests.map((request) => request.body)).toEqual(['{"n": 16}']);
+	});
+
+	it('a header value with CR LF from the item fails that item at once: nothing sent, no retry', async () => {
+		receiver = await startReceiver(() => ({ status: 503, body: {} }));
+		const { failure } = await dispatch(
+			{ body: '{"id": "${ WebhookRequest.TransactionalId }"}', headers: { parameter: [{ name: 'X-Note', value: '${ note }' }] } },
+			{ items: [{ note: 'ok\r\nX-Injected: 1' }] },
+		);
+		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^header X-Note: the value contains a line break/) } })]);
+		expect(receiver.requests).toHaveLength(0);
+	});
+
+	it('a decimal timeout (16.1 s) works', async () => {
+		receiver = await startReceiver();
+		const { success, error } = await dispatch({ body: '{}' }, { credential: { timeoutSeconds: 16.1 } });
+		expect(error).toBeUndefined();
+		expect(success).toHaveLength(1);
+	});
+
 	it('a broken Secret Headers field is reported without quoting it', async () => {
 		receiver = await startReceiver();
 		const { error } = await dispatch({ body: '{}' }, { credential: { secretHeaders: `{"Authorization": "${SECRET_VALUE}"` } });
@@ -234,5 +287,24 @@ describe('Webhook Dispatch rate limit', () => {
 		expect(first.success).toHaveLength(30);
 		expect(second.success).toHaveLength(30);
 		expect(maxInAnySecond(receiver.requests.map((r) => r.receivedAt))).toBeLessThanOrEqual(20);
+	});
+});
+
+describe('Webhook Dispatch when an item cannot be prepared', () => {
+	it('the node fails only after every request it started has been answered, and starts no more', async () => {
+		let answered = 0;
+		receiver = await startLoopbackServer(async (_request, res) => {
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			answered++;
+			res.end('{}');
+		});
+		const items = [{ id: 'a' }, {}, { id: 'c' }, { id: 'd' }];
+		// The second item's expression refers to a node that does not exist: n8n throws for that item only.
+		const { error } = await dispatch({ body: '{}', transactionalId: '={{ $json.id ? $json.id : $("Nowhere").item.json.id }}', options: { concurrency: 2 } }, { items });
+		expect(error?.message).toBe("Referenced node doesn't exist");
+		expect(receiver.requests).toHaveLength(1);
+		expect(answered).toBe(1);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(receiver.requests).toHaveLength(1);
 	});
 });

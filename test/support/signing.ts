@@ -29,3 +29,25 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 		}
 	}
 }
+
+/**
+ * Headers whose proof is made with `secret` whatever it is (empty, whitespace, `whsec_` alone),
+ * computed with node:crypto directly: what an attacker sends who guesses a degenerate secret.
+ */
+export function forgedHeaders(source: Source, body: string, secret: string, nowMs = Date.now(), messageId = 'msg_forged'): Record<string, string> {
+	const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data);
+	switch (source) {
+		case 'currents':
+			return { 'x-webhook-secret': secret, 'x-timestamp': String(nowMs) };
+		case 'maestro':
+			return { authorization: `Bearer ${secret}` };
+		case 'autosana':
+			return { 'X-Autosana-Signature-256': `sha256=${hmac(secret, body).digest('hex')}` };
+		case 'standardWebhooks': {
+			const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+			const seconds = Math.floor(nowMs / 1000);
+			const signature = hmac(key, `${messageId}.${seconds}.${body}`).digest('base64');
+			return { 'webhook-id': messageId, 'webhook-timestamp': String(seconds), 'webhook-signature': `v1,${signature}` };
+		}
+	}
+}

@@ -63,7 +63,7 @@ export class TriggerHarness {
 		return { workflow, workflowData };
 	}
 
-	private webhookData(additionalData: ReturnType<typeof additionalDataFor>): IWebhookData {
+	private webhookData(additionalData: ReturnType<typeof additionalDataFor>, isTest = false): IWebhookData {
 		const type = this.nodeTypes.getByName(this.trigger.type);
 		return {
 			httpMethod: 'POST',
@@ -73,6 +73,7 @@ export class TriggerHarness {
 			workflowId: this.workflowId,
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: this.trigger.webhookId,
+			isTest,
 		};
 	}
 
@@ -80,11 +81,21 @@ export class TriggerHarness {
 		return `${WEBHOOK_BASE}/${this.trigger.webhookId}/test-run`;
 	}
 
-	/** Runs one webhook lifecycle method the way n8n does on activation and deactivation. */
-	async lifecycle(method: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode = 'activate'): Promise<boolean> {
+	get testUrl(): string {
+		return `${WEBHOOK_BASE}-test/${this.trigger.webhookId}/test-run`;
+	}
+
+	/**
+	 * Runs one webhook lifecycle method the way n8n does on activation and deactivation, or
+	 * with `test`, the way n8n's TestWebhooks does while listening for a test event: modes
+	 * 'manual'/'manual' to register, 'internal'/'update' to remove, on the Test URL.
+	 */
+	async lifecycle(method: 'checkExists' | 'create' | 'delete', activation: WorkflowActivateMode = 'activate', { test = false } = {}): Promise<boolean> {
 		const { workflow, workflowData } = this.build();
-		const additionalData = additionalDataFor(workflowData, this.credentials, 'trigger');
-		const context = new HookContext(workflow, this.trigger, additionalData, 'trigger', activation, this.webhookData(additionalData));
+		const mode = test ? (method === 'delete' ? 'internal' : 'manual') : 'trigger';
+		const additionalData = additionalDataFor(workflowData, this.credentials, mode);
+		const hookActivation = test ? (method === 'delete' ? 'update' : 'manual') : activation;
+		const context = new HookContext(workflow, this.trigger, additionalData, mode, hookActivation, this.webhookData(additionalData, test));
 		const type = this.nodeTypes.getByName(this.trigger.type);
 		const result = await type.webhookMethods!.default![method].call(context);
 		this.staticData = workflow.staticData as IDataObject;
@@ -96,10 +107,19 @@ export class TriggerHarness {
 		if (!(await this.lifecycle('checkExists'))) await this.lifecycle('create');
 	}
 
-	/** Sends one request to the trigger's webhook(); runs the workflow if it returns data. */
-	async deliver(headers: Record<string, string>, body: string | Buffer): Promise<{ status: number; body: unknown }> {
+	/** n8n's "Listen for test event": the trigger's hooks for the Test URL. */
+	async listenForTestEvent(): Promise<void> {
+		if (!(await this.lifecycle('checkExists', 'manual', { test: true }))) await this.lifecycle('create', 'manual', { test: true });
+	}
+
+	/**
+	 * Sends one request to the trigger's webhook(); runs the workflow if it returns data. With
+	 * `test`, to the Test URL, which n8n runs in mode 'manual' (production: 'webhook').
+	 */
+	async deliver(headers: Record<string, string>, body: string | Buffer, { test = false } = {}): Promise<{ status: number; body: unknown }> {
 		const { workflow, workflowData } = this.build();
-		const additionalData = additionalDataFor(workflowData, this.credentials, 'webhook');
+		const mode = test ? 'manual' : 'webhook';
+		const additionalData = additionalDataFor(workflowData, this.credentials, mode);
 		const rawBody = Buffer.isBuffer(body) ? body : Buffer.from(body);
 		let parsed: unknown = {};
 		try {
@@ -111,14 +131,14 @@ export class TriggerHarness {
 		const response = new ResponseRecorder();
 		additionalData.httpRequest = { headers: lowerCased, body: parsed, rawBody, query: {}, params: {} } as never;
 		additionalData.httpResponse = response as never;
-		const context = new WebhookContext(workflow, this.trigger, additionalData, 'webhook', this.webhookData(additionalData), [], null);
+		const context = new WebhookContext(workflow, this.trigger, additionalData, mode, this.webhookData(additionalData, test), [], null);
 		const type = this.nodeTypes.getByName(this.trigger.type);
 		const result = await type.webhook!.call(context);
 		if (result.workflowData) {
 			const runData = createRunExecutionData({
 				executionData: { nodeExecutionStack: [{ node: this.trigger, data: { main: result.workflowData }, source: null }] },
 			});
-			const run = await new WorkflowExecute(additionalData, 'webhook', runData).processRunExecutionData(workflow);
+			const run = await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
 			this.executions.push(run);
 		}
 		// Our trigger answers by itself; other triggers may hand n8n a response to send.

@@ -29,6 +29,13 @@ const data = {
 	},
 	quote: 'say "hi"\n\tnow',
 	unicode: 'héllo wörld',
+	blank: ' \t\n ',
+	spaced: '  hello   big  world ',
+	sentence: 'The quick brown fox jumps over',
+	greeting: 'Hello, world',
+	tiny: 1e-7,
+	small: 2e-7,
+	micro: 3e-7,
 	WebhookRequest: { TransactionalId: 'tx-42' },
 };
 
@@ -158,6 +165,10 @@ const rendering: Case[] = [
 	['ToUpper', '${ ToUpper(name) }', 'ADA LOVELACE'],
 	['ToLower', '${ ToLower(Title) }', 'engineer'],
 	['Capitalize', '${ Capitalize(name) }', 'Ada lovelace'],
+	['Capitalize folds runs of spaces and drops leading and trailing ones, as Quokka', '[${ Capitalize(spaced) }]', '[Hello big world]'],
+	['Capitalize of empty text', '[${ Capitalize(empty) }]', '[]'],
+	['Capitalize raises a non-ASCII initial', '${ Capitalize(unicode) }', 'Héllo wörld'],
+	['Capitalize leaves the rest of the text as it is', '${ Capitalize("mIxEd CaSe") }', 'MIxEd CaSe'],
 	['CapitalizeAllWords', '${ CapitalizeAllWords(name) }', 'Ada Lovelace'],
 	['ReplaceIfEmpty on null', '${ ReplaceIfEmpty(nothing, "none") }', 'none'],
 	['ReplaceIfEmpty on an empty string', '${ ReplaceIfEmpty(empty, "none") }', 'none'],
@@ -167,13 +178,20 @@ const rendering: Case[] = [
 	['IsEmpty on an empty string', '${ IsEmpty(empty) }', 'True'],
 	['IsEmpty on an empty list', '${ IsEmpty(none) }', 'True'],
 	['IsEmpty on a value', '${ IsEmpty(name) }', 'False'],
+	['ReplaceIfEmpty on whitespace-only text', '${ ReplaceIfEmpty(blank, "none") }', 'none'],
+	['IsEmpty on whitespace-only text', '${ IsEmpty(blank) }', 'True'],
+	['ReplaceIfEmpty keeps text that has whitespace around it', '[${ ReplaceIfEmpty(" x ", "none") }]', '[ x ]'],
 	['Length of text', '${ Length(name) }', '12'],
 	['Length of a list', '${ Length(tags) }', '2'],
 	['Count', '${ Count(run.failures) }', '2'],
 	['Count of an empty list', '${ Count(none) }', '0'],
-	['Truncate', '${ Truncate(name, 3) }', 'ada'],
+	['Truncate keeps length - 3 characters and adds "..."', '${ Truncate(name, 9) }', 'ada lo...'],
+	['Truncate drops a dangling one-letter word and the space before it', '${ Truncate(name, 8) }', 'ada...'],
+	['Truncate drops a one-letter word cut in a sentence', '${ Truncate(sentence, 14) }', 'The quick...'],
+	['Truncate drops trailing punctuation before the ellipsis', '${ Truncate(greeting, 9) }', 'Hello...'],
 	['Truncate longer than the text', '${ Truncate(name, 100) }', 'ada lovelace'],
-	['Truncate to 0', '[${ Truncate(name, 0) }]', '[]'],
+	['Truncate to exactly the length of the text', '${ Truncate(name, 12) }', 'ada lovelace'],
+	['Truncate rounds a decimal length half to even, as .NET', '${ Truncate(name, 8.5) }|${ Truncate(name, 9.5) }', 'ada...|ada lov...'],
 	['Substring is 1-based', '${ Substring(name, 1, 3) }', 'ada'],
 	['Substring from the middle', '${ Substring(name, 5, 4) }', 'love'],
 	['Substring without a length takes the rest', '${ Substring(name, 5) }', 'lovelace'],
@@ -197,11 +215,18 @@ const rendering: Case[] = [
 	['functions take numbers as text', '${ ToUpper(n) }', '7'],
 	['nested calls', '${ ToUpper(Substring(name, 1, 3)) }', 'ADA'],
 	['a call inside arithmetic', '${ Count(tags) * 10 }', '20'],
+	// decimal arithmetic, as .NET decimal
+	['0.1 + 0.2 equals 0.3', '${ 0.1 + 0.2 = 0.3 }', 'True'],
+	['0.3 - 0.1 equals 0.2', '${ 0.3 - 0.1 = 0.2 }', 'True'],
+	['1.1 * 3 equals 3.3', '${ 1.1 * 3 = 3.3 }', 'True'],
+	['0.3 / 0.1 equals 3', '${ 0.3 / 0.1 = 3 }', 'True'],
+	['decimal arithmetic on data values', '${ pi + half - pi = half }', 'True'],
+	['a sum of decimals in a loop stays exact', '@{ set total = 0 }@{ for t in tags }@{ set total = total + 0.1 }@{ end for }${ total = 0.2 }', 'True'],
 	['a call inside a condition', '@{ if Count(run.failures) > 1 }many@{ end if }', 'many'],
 	// functions, filter form
 	['a filter', '${ name | ToUpper() }', 'ADA LOVELACE'],
 	['a filter without parentheses', '${ name | ToUpper }', 'ADA LOVELACE'],
-	['a filter with an argument', '${ name | Truncate(3) }', 'ada'],
+	['a filter with an argument', '${ name | Truncate(9) }', 'ada lo...'],
 	['chained filters', '${ name | Substring(5) | Capitalize() }', 'Lovelace'],
 	['a filter on an expression', "${ name & ' x' | ToUpper() }", 'ADA LOVELACE X'],
 	['ReplaceIfEmpty as a filter', '${ nothing | ReplaceIfEmpty("n/a") }', 'n/a'],
@@ -219,6 +244,8 @@ const json: Case[] = [
 	['JSON mode prints booleans as literals', '{"yes": ${ yes }, "no": ${ no }}', '{"yes": true, "no": false}'],
 	['JSON mode keeps unicode', '{"u": "${ unicode }"}', '{"u": "héllo wörld"}'],
 	['JSON mode with a loop building an array', '[@{ set sep = "" }@{ for f in run.failures }${ sep }{"name": "${ f.name }"}@{ set sep = "," }@{ end for }]', '[{"name": "Login"},{"name": "Pay"}]'],
+	['JSON mode prints a decimal sum exactly', '{"sum": ${ 0.1 + 0.2 }, "product": ${ 1.005 * 1000 }, "third": ${ 1 / 3 }}', '{"sum": 0.3, "product": 1005, "third": 0.3333333333333333}'],
+	['JSON mode: decimal results past double-sized coefficients stay exact', '{"product": ${ tiny * small }, "quotient": ${ 0.1 / micro }, "percent": ${ 4.35 * 100 }}', '{"product": 2e-14, "quotient": 333333.3333333333, "percent": 435}'],
 	['JSON mode text from & is escaped too', '{"a": "${ quote & "!" }"}', '{"a": "say \\"hi\\"\\n\\tnow!"}'],
 ];
 
@@ -262,7 +289,8 @@ const errors: ErrorCase[] = [
 	['ordering a string and a number', "@{ if name < 1 }x@{ end if }", /"<" compares two numbers or two texts/, 1, 12],
 	['a function given null', '${ ToUpper(nothing) }', /ToUpper got null; handle it with ReplaceIfEmpty/, 1, 4],
 	['Substring from 0', '${ Substring(name, 0, 2) }', /Substring counts from 1; got a start of 0/, 1, 4],
-	['Truncate with a negative length', '${ Truncate(name, -1) }', /Truncate needs a length of 0 or more/, 1, 4],
+	['Truncate with a negative length', '${ Truncate(name, -1) }', /Truncate needs a length of 5 or more, got -1/, 1, 4],
+	['Truncate below 5, as Quokka refuses', '${ Truncate(name, 4) }', /Truncate needs a length of 5 or more, got 4/, 1, 4],
 	['Count of text', '${ Count(name) }', /Count needs a list, got a string/, 1, 4],
 	['Floor of text', '${ Floor(name) }', /Floor needs a number, got a string/, 1, 4],
 	['If with a non-boolean', '${ If(n, 1, 2) }', /If needs a true\/false condition/, 1, 4],
@@ -335,6 +363,56 @@ describe('template engine: limits', () => {
 		const deep = '@{ if yes }'.repeat(5) + '@{ end if }'.repeat(5);
 		expect(() => renderTemplate(deep, data, { limits: { maxDepth: 4 } })).toThrow(/Blocks are nested more than 4 levels deep/);
 		expect(renderTemplate(deep, data, { limits: { maxDepth: 5 } })).toBe('');
+	});
+
+	/** The TemplateError a render ends in, or a failure when it ends otherwise. */
+	function errorOf(template: string, values: object, limits = {}): TemplateError {
+		try {
+			renderTemplate(template, values, { limits });
+		} catch (error) {
+			if (error instanceof TemplateError) return error;
+			throw error;
+		}
+		throw new Error('rendered without an error');
+	}
+	const many = { list: Array.from({ length: 200 }, (_, i) => i), seed: 'abcdefgh' };
+
+	it('stops text doubling with "&" in a loop where it is built, with line and column', () => {
+		const error = errorOf('@{ set a = seed }\n@{ for i in list }@{ set a = a & a }@{ end for }${ a }', many);
+		expect(error.message).toMatch(/Text joined with "&" would be longer than 1000000 characters/);
+		expect([error.line, error.column]).toEqual([2, 32]);
+	});
+
+	it('stops a function result that outgrows the limit (ToHexadecimal, ToBase64 in a loop)', () => {
+		expect(errorOf('@{ set a = seed }@{ for i in list }@{ set a = ToHexadecimal(a) }@{ end for }', many).message).toMatch(
+			/The result of ToHexadecimal would be longer than 1000000 characters/,
+		);
+		expect(errorOf('@{ set a = seed }@{ for i in list }@{ set a = ToBase64(a & a) }@{ end for }', many, { maxOutputLength: 5000 }).message).toMatch(
+			/longer than 5000 characters/,
+		);
+	});
+
+	it('stops Substring and Truncate from working over large intermediate text: it is never built', () => {
+		const error = errorOf('@{ set a = seed }@{ for i in list }@{ set a = a & a }@{ end for }${ Substring(a, 2, 3) }${ Truncate(a, 10) }', many);
+		expect(error.message).toMatch(/Text joined with "&" would be longer/);
+	});
+
+	it('bounds the text work of a render even when every text is short enough', () => {
+		const values = { big: 'x'.repeat(900), list: Array.from({ length: 100 }, (_, i) => i) };
+		const error = errorOf('@{ for i in list }@{ if big = big }@{ end if }@{ end for }', values, { maxTextWork: 10_000 });
+		expect(error.message).toMatch(/Text operations went through more than 10000 characters/);
+		expect(errorOf('@{ for i in list }${ SHA256(big) }@{ end for }', values, { maxTextWork: 10_000 }).message).toMatch(/more than 10000 characters/);
+	});
+
+	it('turns an error other than a TemplateError, thrown while rendering, into a TemplateError at its tag', () => {
+		const values = {
+			get boom(): string {
+				throw new RangeError('Invalid string length');
+			},
+		};
+		const error = errorOf('ok\n  ${ boom }', values);
+		expect(error.message).toMatch(/Rendering stopped: Invalid string length/);
+		expect([error.line, error.column]).toEqual([2, 3]);
 	});
 
 	it('stops expression nesting past the depth limit', () => {

@@ -30,6 +30,41 @@ describe('template engine: properties', () => {
 		);
 	});
 
+	it('degenerate templates (text that doubles, grows through functions, nested loops) over any data end in text or a TemplateError, in bounded time and memory', () => {
+		const statement = fc.constantFrom(
+			'@{ set a = a & a }', '@{ set a = a & b }', '@{ set a = ToHexadecimal(a) }', '@{ set a = ToBase64(a & a) }', '@{ set a = MD5(a) & a }',
+			'${ Substring(a, 2, 5) }', '${ Truncate(a, 7) }', '${ Capitalize(a) }', '${ Length(a) }', '${ SHA256(a) }', '${ a }',
+			'@{ if a = b }x@{ end if }', '@{ set n = n * 10.5 }', '@{ set n = n / 3 }', '@{ set n = n + 0.1 }', '${ n }', '${ ReplaceIfEmpty(b, a) }',
+		);
+		const block: fc.Memo<string> = fc.memo((depth) =>
+			depth <= 1
+				? statement
+				: fc.oneof(statement, fc.array(block(depth - 1), { maxLength: 4 }).map((body) => `@{ for i in list }${body.join('')}@{ end for }`)),
+		);
+		const template = fc.array(block(4), { minLength: 1, maxLength: 6 }).map((parts) => `@{ set a = seed }@{ set n = 1.5 }${parts.join('')}`);
+		const values = fc.record({
+			seed: fc.string({ unit: 'binary', maxLength: 40 }),
+			b: fc.string({ maxLength: 2000 }),
+			list: fc.array(fc.integer(), { maxLength: 60 }),
+		});
+		const bounded = { maxIterations: 5000, maxOutputLength: 20_000, maxTextWork: 400_000, maxDepth: 32 };
+		const heapBefore = process.memoryUsage().heapUsed;
+		fc.assert(
+			fc.property(template, values, fc.boolean(), (source, item, json) => {
+				const started = performance.now();
+				try {
+					expect(typeof renderTemplate(source, item, { json, limits: bounded })).toBe('string');
+				} catch (error) {
+					if (!(error instanceof TemplateError)) throw error;
+				}
+				// Generous: a render within these limits takes milliseconds; an unbounded one runs for seconds.
+				expect(performance.now() - started).toBeLessThan(2000);
+			}),
+			{ numRuns: 200 },
+		);
+		expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(256 * 1024 * 1024);
+	});
+
 	it('rendering is deterministic', () => {
 		fc.assert(
 			fc.property(templateText, (template) => {

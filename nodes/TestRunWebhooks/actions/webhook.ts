@@ -14,7 +14,7 @@ import {
 	type WebhookInput,
 } from '../../../lib/currents';
 import { jsonOrText, type TransportError } from '../../../lib/http/transport';
-import { MASK } from '../../../lib/redact';
+import { MASK, Redactor } from '../../../lib/redact';
 
 export interface OperationInput {
 	fn: IExecuteFunctions;
@@ -121,6 +121,8 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 		throw new InputError('event', `Unknown event "${event}"; use ${RUN_EVENTS.join(', ')}`);
 	}
 	const hook = await input.client.getWebhook(hookId);
+	// A receiver may echo the hook's header values: they are masked in the answer as in the headers.
+	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(parseHookHeaders(hook.headers)));
 	let answer;
 	try {
 		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs);
@@ -131,7 +133,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			failure.kind === 'timeout'
 				? `The webhook URL ${hook.url} gave no answer within ${input.timeoutMs / 1000} s`
 				: `Could not reach the webhook URL ${hook.url}`,
-			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${failure.message}).` },
+			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${redactor.text(failure.message)}).` },
 		);
 	}
 	return [
@@ -142,7 +144,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			success: answer.statusCode >= 200 && answer.statusCode < 300,
 			statusCode: answer.statusCode,
 			durationMs: answer.durationMs,
-			responseBody: jsonOrText(answer.bodyText) as IDataObject,
+			responseBody: redactor.value(jsonOrText(answer.bodyText)) as IDataObject,
 		},
 	];
 }

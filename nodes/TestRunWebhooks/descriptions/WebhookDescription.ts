@@ -211,7 +211,7 @@ export const webhookFields: INodeProperties[] = [
 				name: 'revealHeaderValues',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to show custom header values in the output instead of masking them',
+				description: 'Whether to show custom header values in the output instead of masking them (in Send Test, also where the response body repeats them)',
 			},
 			{
 				displayName: 'Timeout (Seconds)',

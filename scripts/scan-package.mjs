@@ -1,0 +1,73 @@
+/**
+ * `npm run scan`: n8n's community-package scanner (@n8n/scan-community-package, the gate for
+ * verified community nodes) on the tarball `npm pack` makes, without the registry.
+ *
+ * The scanner's command line downloads a published package by name; this package is not
+ * published yet, so this runs the same analysis on the local tarball: ESLint with the
+ * scanner's own configuration (its exported buildScanConfig, inline disable comments
+ * ignored, as the scanner does) over the tarball's JS and package.json, as its tarball leg
+ * does. It fails on any error except the allowances below, and on an allowance that no
+ * longer matches anything, so the list stays exactly what the package needs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { ESLint } from 'eslint';
+import { buildScanConfig } from '@n8n/scan-community-package/scanner/scanner.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * Rules this package breaks on purpose. Each forbids something n8n Cloud does not allow; the
+ * package is for self-hosted n8n only (README, "Install in your n8n").
+ */
+const ALLOWED = [
+	{ rule: '@n8n/community-nodes/no-runtime-dependencies', reason: 'undici and zod are runtime dependencies by design (pooled, proxy-aware HTTP; payload schemas)' },
+	{ rule: '@n8n/community-nodes/no-restricted-imports', module: 'undici', reason: 'the HTTP transport: keep-alive pools per origin, HTTP(S)_PROXY/NO_PROXY, connect-time address checks' },
+	{ rule: '@n8n/community-nodes/no-restricted-imports', module: 'node:dns', reason: 'blockPrivateNetworks resolves host names to check every address before connecting' },
+	{ rule: '@n8n/community-nodes/no-restricted-imports', module: 'node:net', reason: 'blockPrivateNetworks classifies the resolved IP addresses' },
+];
+
+/** The module a no-restricted-imports message names ("Require of 'undici' is not allowed…"). */
+const importedModule = (message) => /(?:Require|Import) of '([^']+)'/.exec(message)?.[1];
+
+const allowanceFor = (violation) =>
+	ALLOWED.find((allowed) => allowed.rule === violation.ruleId && (allowed.module === undefined || allowed.module === importedModule(violation.message)));
+
+function packAndExtract() {
+	const workDir = mkdtempSync(join(tmpdir(), 'scan-package-'));
+	const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop();
+	const packageDir = join(workDir, 'package');
+	mkdirSync(packageDir);
+	execFileSync('tar', ['-xzf', join(workDir, tarball), '-C', packageDir, '--strip-components=1']);
+	return { workDir, tarball, packageDir };
+}
+
+async function lintLikeTheScanner(packageDir) {
+	const eslint = new ESLint({ cwd: packageDir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
+	const results = await eslint.lintFiles(['**/*.js', 'package.json']);
+	return results.flatMap((result) => result.messages.map((message) => ({ ...message, file: relative(packageDir, result.filePath) })));
+}
+
+const { workDir, tarball, packageDir } = packAndExtract();
+try {
+	const findings = await lintLikeTheScanner(packageDir);
+	const errors = findings.filter((finding) => finding.severity === 2);
+	const refused = errors.filter((error) => !allowanceFor(error));
+	const unused = ALLOWED.filter((allowed) => !errors.some((error) => allowanceFor(error) === allowed));
+	const line = (finding) => `  ${finding.file}:${finding.line}  ${finding.ruleId ?? 'parse error'}  ${finding.message}`;
+
+	console.log(`n8n community-package scanner on ${tarball}: ${errors.length} error(s), ${findings.length - errors.length} warning(s)`);
+	for (const allowed of ALLOWED) {
+		const count = errors.filter((error) => allowanceFor(error) === allowed).length;
+		console.log(`  allowed ×${count}  ${allowed.rule}${allowed.module ? ` (${allowed.module})` : ''}: ${allowed.reason}`);
+	}
+	for (const warning of findings.filter((finding) => finding.severity !== 2)) console.log(`warning ${line(warning)}`);
+	for (const error of refused) console.error(`refused ${line(error)}`);
+	for (const allowed of unused) console.error(`allowance no longer needed, remove it: ${allowed.rule}${allowed.module ? ` (${allowed.module})` : ''}`);
+	if (refused.length > 0 || unused.length > 0) process.exitCode = 1;
+	else console.log('scan passed: every error is an allowed rule above');
+} finally {
+	rmSync(workDir, { recursive: true, force: true });
+}

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { MAX_KEPT_BODY_BYTES, sendHttp, TransportError } from '../../lib/http/transport';
+import { deliver, prepareRequest } from '../../lib/dispatch';
+import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
+import { FakeClock } from '../support/fakeClock';
+import { startFakeProxy, type FakeProxy } from '../support/proxies';
+
+const MiB = 1024 * 1024;
+
+/** Answers 200 with `totalBytes` of body, written as the client reads, never held in memory. */
+async function bigAnswer(totalBytes: number, cutAfterBytes = Infinity): Promise<LoopbackServer> {
+	return await startLoopbackServer((_req, res) => {
+		res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(totalBytes) });
+		const chunk = Buffer.alloc(64 * 1024, 'a');
+		let sent = 0;
+		const pump = () => {
+			while (sent < totalBytes) {
+				if (sent >= cutAfterBytes) return void res.socket?.destroy();
+				sent += chunk.length;
+				if (!res.write(sent > totalBytes ? chunk.subarray(0, chunk.length - (sent - totalBytes)) : chunk)) return void res.once('drain', pump);
+			}
+			res.end();
+		};
+		res.on('error', () => undefined);
+		pump();
+	});
+}
+
+const TX = 'tx-body';
+const plainPost = (url: string) =>
+	prepareRequest(
+		{ method: 'POST', rootUrl: url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '' },
+		{},
+		TX,
+	);
+const policy = { maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false };
+
+let server: LoopbackServer | undefined;
+let proxy: FakeProxy | undefined;
+const savedEnv = { ...process.env };
+afterEach(async () => {
+	process.env = { ...savedEnv };
+	await server?.close();
+	await proxy?.close();
+	server = proxy = undefined;
+});
+
+describe('answer bodies', () => {
+	it('keeps the first MiB of a 20 MiB answer and marks it truncated', async () => {
+		server = await bigAnswer(20 * MiB);
+		const answer = await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 });
+		expect(answer.statusCode).toBe(200);
+		expect(answer.bodyText).toHaveLength(MAX_KEPT_BODY_BYTES);
+		expect(answer.bodyTruncated).toBe(true);
+	});
+
+	it('keeps a body at the limit whole, unmarked', async () => {
+		server = await bigAnswer(MAX_KEPT_BODY_BYTES);
+		const answer = await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 });
+		expect(answer.bodyText).toHaveLength(MAX_KEPT_BODY_BYTES);
+		expect(answer.bodyTruncated).toBe(false);
+	});
+
+	it('a 200 whose body is cut off is a Success, sent once', async () => {
+		server = await bigAnswer(10 * MiB, 256 * 1024);
+		const outcome = await deliver(plainPost(server.url), TX, policy, { clock: new FakeClock() });
+		expect(outcome).toMatchObject({ success: true, statusCode: 200, bodyTruncated: true });
+		expect(outcome.attempts).toHaveLength(1);
+		expect(server.requests).toHaveLength(1);
+		expect(outcome.bodyText.length).toBeLessThanOrEqual(256 * 1024);
+	});
+
+	it('a huge 200 is a Success, sent once', async () => {
+		server = await bigAnswer(100 * MiB);
+		const outcome = await deliver(plainPost(server.url), TX, policy, { clock: new FakeClock() });
+		expect(outcome).toMatchObject({ success: true, statusCode: 200, bodyTruncated: true });
+		expect(server.requests).toHaveLength(1);
+	});
+
+	it('a 300 MB answer costs the client bounded memory (peak RSS in a child process)', async () => {
+		server = await bigAnswer(300 * 1000 * 1000);
+		// Asynchronously: the server answering lives in this process.
+		const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'support', 'bigBodyClient.ts'), server.url], { timeout: 60_000 });
+		const report = JSON.parse(child.stdout) as { keptBytes: number; truncated: boolean; peakRssMiB: number };
+		expect(report).toMatchObject({ keptBytes: MAX_KEPT_BODY_BYTES, truncated: true });
+		// The process itself (node, tsx, undici) takes about 60 MiB; 300 MB of body would be far above.
+		expect(report.peakRssMiB).toBeLessThan(150);
+	});
+});
+
+describe('a proxy that fails', () => {
+	it('never answering CONNECT: each request ends by its timeout, one connection each', async () => {
+		proxy = await startFakeProxy({ kind: 'silent' });
+		process.env.HTTP_PROXY = proxy.url;
+		process.env.NO_PROXY = '';
+		const results = await Promise.allSettled([1, 2].map((n) => sendHttp({ method: 'GET', url: `http://127.0.0.1:9/${n}`, timeoutMs: 300 })));
+		expect(results.map((r) => r.status === 'rejected' && (r.reason as TransportError).kind)).toEqual(['timeout', 'timeout']);
+		expect(proxy.connections).toBeLessThanOrEqual(2);
+	});
+
+	it('dropping every CONNECT: the request fails as a network error, and retries make one connection each', async () => {
+		proxy = await startFakeProxy({ kind: 'drop' });
+		process.env.HTTP_PROXY = proxy.url;
+		process.env.NO_PROXY = '';
+		const outcome = await deliver(plainPost('http://127.0.0.1:9'), TX, { ...policy, maxRetries: 3 }, { clock: new FakeClock() });
+		expect(outcome).toMatchObject({ success: false, error: { kind: 'network', message: expect.stringMatching(/closed the connection before opening a tunnel/) } });
+		expect(outcome.attempts).toHaveLength(4);
+		// Give a reconnect storm, if there were one, time to show.
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(proxy.connections).toBe(4);
+		expect(proxy.tunnels).toEqual(Array(4).fill('127.0.0.1:9'));
+	});
+
+	it('refusing the tunnel (407): a network error naming the status', async () => {
+		server = await startLoopbackServer((_req, res) => void res.end());
+		const refusing = await startLoopbackServer((_req, res) => void res.end());
+		refusing.server.on('connect', (_req, socket) => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'));
+		process.env.HTTP_PROXY = refusing.url;
+		try {
+			await expect(sendHttp({ method: 'GET', url: server.url, timeoutMs: 2000 })).rejects.toMatchObject({ kind: 'network', message: expect.stringMatching(/refused the tunnel \(407\)/) });
+		} finally {
+			await refusing.close();
+		}
+	});
+});
