@@ -28,9 +28,9 @@ describe('example items', () => {
 			webhookId: 'example-items',
 			credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
 		});
-		const harness = new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret: 'example-secret', previousSecret: '' } });
+		const harness = new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret: 'maestro-project-token-example', previousSecret: '' } });
 		const body = readFileSync(join(__dirname, '..', 'fixtures', 'maestro-upload.json'), 'utf8');
-		await harness.deliver(senderHeaders('maestro', body, 'example-secret', Date.now()), body);
+		await harness.deliver(senderHeaders('maestro', body, 'maestro-project-token-example', Date.now()), body);
 		const item = harness.lastItem()!;
 		expect(shapeOf(example('test-run-trigger.json'))).toEqual(shapeOf(item));
 	});
