@@ -5,7 +5,7 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 const n8nRules = (configName) => n8nNodesBase.configs[configName].rules;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '**/*.js', '**/*.mjs'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.stryker-tmp/**', 'reports/**', '**/*.js', '**/*.mjs'] },
 	...tseslint.configs.recommended,
 	{
 		rules: {

@@ -118,6 +118,11 @@ describe('the minimum key material', () => {
 		expect((await deliver('standardWebhooks', secret, [secret])).status).toBe(200);
 	});
 
+	it('accepts a bare base64 Standard Webhooks key (without whsec_) and decodes it whole', async () => {
+		const bare = Buffer.alloc(16, 4).toString('base64');
+		expect((await deliver('standardWebhooks', bare, [bare])).status).toBe(200);
+	});
+
 	it('leaves the secret derived for automatic Currents registration working', async () => {
 		const derived = deriveHookSecret('currents-api-key', 'wf-1', 'node-1');
 		expect((await deliver('currents', derived, [derived])).status).toBe(200);
