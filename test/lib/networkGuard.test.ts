@@ -74,7 +74,7 @@ describe('Block Private Networks refuses before connecting', () => {
 	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({ maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 2000, blockPrivateNetworks: true, ...overrides });
 	const post = (url: string) =>
 		prepareRequest(
-			{ method: 'POST', rootUrl: url, path: '/hook', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{}' },
+			{ method: 'POST', rootUrl: url, path: '/hook', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{}', signed: false },
 			{},
 			TX,
 		);

@@ -31,7 +31,7 @@ async function bigAnswer(totalBytes: number, cutAfterBytes = Infinity): Promise<
 const TX = 'tx-body';
 const plainPost = (url: string) =>
 	prepareRequest(
-		{ method: 'POST', rootUrl: url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '' },
+		{ method: 'POST', rootUrl: url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '', signed: false },
 		{},
 		TX,
 	);

@@ -42,6 +42,7 @@ export function deliver(target: TargetSpec, shape: RunShape): Delivery {
 			excludeInheritedHeaders: [],
 			bodyContentType: 'json',
 			body: fillPlaceholders(parameters.body as string),
+			signed: false,
 		},
 		runItem(shape),
 		'msg_unit0001',
