@@ -1,5 +1,5 @@
 import { headerProblem } from '../http/headers';
-import { sendHttp, type HttpAnswer } from '../http/transport';
+import { sendHttp, type EgressPolicy, type HttpAnswer } from '../http/transport';
 import { InputError, parseHookHeaders, type Webhook } from './contract';
 import type { CurrentsRunEvent } from './samples';
 
@@ -24,6 +24,7 @@ export async function deliverRunEvent(
 	hook: Pick<Webhook, 'url' | 'headers'>,
 	payload: CurrentsRunEvent,
 	timeoutMs: number,
+	egress?: EgressPolicy,
 	now: () => number = Date.now,
 ): Promise<HttpAnswer> {
 	return await sendHttp({
@@ -36,5 +37,6 @@ export async function deliverRunEvent(
 		},
 		body: JSON.stringify(payload),
 		timeoutMs,
+		egress,
 	});
 }

@@ -321,14 +321,15 @@ describe('Test Run Webhooks: On Error', () => {
 			{ items: [{ id: hookId, n: 1 }, { id: 'nope', n: 2 }, { id: crypto.randomUUID(), n: 3 }, { id: hookId, n: 4 }], onError },
 		);
 
-	it('Continue (regular output): a failing item becomes an error item in its place, with the advice under details', async () => {
+	it('Continue (regular output): a failing item becomes an error item in its place, with the advice', async () => {
 		const hookId = await seedHook();
 		const { run, output, error } = await lookUp(hookId, 'continueRegularOutput');
 		expect(error).toBeUndefined();
 		expect(output).toHaveLength(4);
 		expect(output[0].hookId).toBe(hookId);
-		expect(output[1]).toEqual({ error: expect.stringMatching(/Webhook ID "nope" is not a UUID/), details: 'Fix the "hookId" parameter.' });
-		expect(output[2]).toEqual({ error: expect.any(String), details: expect.stringMatching(/^Webhook ".+" was not found/) });
+		const notUuid = expect.stringMatching(/Webhook ID "nope" is not a UUID/);
+		expect(output[1]).toEqual({ message: notUuid, error: { message: notUuid, description: 'Fix the "hookId" parameter.' } });
+		expect(output[2]).toEqual({ message: expect.any(String), error: { message: expect.any(String), description: expect.stringMatching(/^Webhook ".+" was not found/) } });
 		expect(output[3].hookId).toBe(hookId);
 		expect(pairedItemsOf(run, 'Webhooks')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 	});
@@ -341,8 +342,8 @@ describe('Test Run Webhooks: On Error', () => {
 		expect(pairedItemsOf(run, 'Webhooks', 0)).toEqual([{ item: 0 }, { item: 3 }]);
 		const errors = outputOf(run, 'Webhooks', 1);
 		expect(errors).toEqual([
-			{ id: 'nope', n: 2, error: expect.stringMatching(/is not a UUID/), details: 'Fix the "hookId" parameter.' },
-			{ id: expect.any(String), n: 3, error: expect.any(String), details: expect.stringMatching(/was not found/) },
+			{ id: 'nope', n: 2, message: expect.stringMatching(/is not a UUID/), error: expect.objectContaining({ description: 'Fix the "hookId" parameter.' }) },
+			{ id: expect.any(String), n: 3, message: expect.any(String), error: expect.objectContaining({ description: expect.stringMatching(/was not found/) }) },
 		]);
 		expect(pairedItemsOf(run, 'Webhooks', 1)).toEqual([{ item: 1 }, { item: 2 }]);
 	});

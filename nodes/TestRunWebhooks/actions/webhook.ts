@@ -16,6 +16,7 @@ import {
 } from '../../../lib/currents';
 import { jsonOrText, type TransportError } from '../../../lib/http/transport';
 import { MASK, Redactor } from '../../../lib/redact';
+import { instanceEgress } from '../../shared/instanceEgress';
 
 export interface OperationInput {
 	fn: IExecuteFunctions;
@@ -127,14 +128,16 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(headers));
 	let answer;
 	try {
-		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs);
+		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs, instanceEgress(fn.helpers));
 	} catch (error) {
 		const failure = error as TransportError;
 		throw new NodeOperationError(
 			fn.getNode(),
 			failure.kind === 'timeout'
 				? `The webhook URL ${hook.url} gave no answer within ${input.timeoutMs / 1000} s`
-				: `Could not reach the webhook URL ${hook.url}`,
+				: failure.kind === 'blocked'
+					? `The webhook URL ${hook.url} is refused by this n8n instance's outbound policy`
+					: `Could not reach the webhook URL ${hook.url}`,
 			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${redactor.text(failure.message)}).` },
 		);
 	}
