@@ -47,6 +47,13 @@ function characterPattern(character: string): string {
 	return `(?:${[...options].join('|')})`;
 }
 
+/** Any beginning of a secret at least `minimum` characters long: c1…cm (?:cm+1(?:cm+2…)?)? */
+function beginningPattern(characters: string[], minimum: number): string {
+	let optionalRest = '';
+	for (let i = characters.length - 1; i >= minimum; i--) optionalRest = `(?:${characters[i]}${optionalRest})?`;
+	return characters.slice(0, minimum).join('') + optionalRest;
+}
+
 /**
  * Masks secrets in text and in parsed values. Each secret is masked in every form it can take
  * when a receiver or an error message repeats it: verbatim, its credential without the scheme
@@ -56,18 +63,27 @@ function characterPattern(character: string): string {
  */
 export class Redactor {
 	private readonly pattern: RegExp | undefined;
+	/** A beginning of a secret (MIN_MASKED_LENGTH characters or more) that ends the text. */
+	private readonly beginningAtEnd: RegExp | undefined;
 
 	constructor(secrets: readonly string[]) {
 		const forms = new Set<string>();
 		for (const secret of secrets) {
 			for (const form of [secret, credentialOf(secret)]) if (form !== undefined && form.length >= MIN_MASKED_LENGTH) forms.add(form);
 		}
-		const longestFirst = [...forms].sort((a, b) => b.length - a.length);
-		this.pattern = longestFirst.length === 0 ? undefined : new RegExp(longestFirst.map((form) => Array.from(form, characterPattern).join('')).join('|'), 'g');
+		const longestFirst = [...forms].sort((a, b) => b.length - a.length).map((form) => Array.from(form, characterPattern));
+		if (longestFirst.length === 0) return;
+		this.pattern = new RegExp(longestFirst.map((characters) => characters.join('')).join('|'), 'g');
+		this.beginningAtEnd = new RegExp(`(?:${longestFirst.map((characters) => beginningPattern(characters, MIN_MASKED_LENGTH)).join('|')})$`);
 	}
 
 	text(text: string): string {
 		return this.pattern ? text.replace(this.pattern, MASK) : text;
+	}
+
+	/** Text that was cut short (a truncated body): a secret's beginning left at the cut is masked too. */
+	truncatedText(text: string): string {
+		return this.beginningAtEnd ? this.text(text).replace(this.beginningAtEnd, MASK) : text;
 	}
 
 	/** A parsed value (JSON) with every string masked, object keys included. */

@@ -42,11 +42,13 @@ export function presentResult(
 		Object.entries(request.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? MASK : redactor.text(value)]),
 	);
 	const contentType = Object.entries(outcome.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+	const body = parseBody(outcome.bodyText, format, contentType);
 	const result: DispatchResult = {
 		success: outcome.success,
 		statusCode: outcome.statusCode,
 		headers: redactor.value(outcome.headers) as Record<string, string>,
-		body: redactor.value(parseBody(outcome.bodyText, format, contentType)),
+		// A body cut short may end in the beginning of a secret.
+		body: outcome.bodyTruncated && typeof body === 'string' ? redactor.truncatedText(body) : redactor.value(body),
 		transactionalId,
 		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redactor.text(attempt.error) } : attempt)),
 		request: { method: request.method, url: redactor.text(request.url), headers: requestHeaders },

@@ -33,6 +33,8 @@ class RenderState {
 	out = '';
 	iterations = 0;
 	textWork = 0;
+	/** Where the statement running now starts in the source: the place of an unexpected error. */
+	at = 0;
 	/** Output offset → template offset, kept in JSON mode to place JSON errors. */
 	readonly segments: Array<{ outAt: number; templateAt: number; verbatim: boolean }> = [];
 	/** Innermost scope last; names are lower-cased. */
@@ -85,7 +87,13 @@ export class CompiledTemplate {
 
 	render(data: Value, options: RenderOptions = {}): string {
 		const state = new RenderState(data, options.json === true, options.encodeOutput, this.limits);
-		this.run(state);
+		try {
+			this.run(state);
+		} catch (error) {
+			// Anything but a TemplateError (a RangeError from the JavaScript engine, say) becomes one, at its statement.
+			if (error instanceof TemplateError) throw error;
+			this.fail(state.at, `Rendering stopped: ${(error as Error)?.message ?? String(error)}`);
+		}
 		const text = state.out;
 		if (state.json) this.checkJson(text, state);
 		return text;
@@ -127,21 +135,6 @@ export class CompiledTemplate {
 		if (length > state.limits.maxOutputLength) this.fail(at, `${what} would be longer than ${state.limits.maxOutputLength} characters`);
 	}
 
-	/**
-	 * A statement runs under this guard: anything other than a TemplateError thrown below it
-	 * (a RangeError from the JavaScript engine, say) becomes a TemplateError at the statement.
-	 */
-	private guarded(at: number, step: Execute): Execute {
-		return (state) => {
-			try {
-				step(state);
-			} catch (error) {
-				if (error instanceof TemplateError) throw error;
-				this.fail(at, `Rendering stopped: ${(error as Error)?.message ?? String(error)}`);
-			}
-		};
-	}
-
 	private emit(state: RenderState, text: string, templateAt: number, verbatim: boolean): void {
 		if (state.json) state.segments.push({ outAt: state.out.length, templateAt, verbatim });
 		state.out += text;
@@ -162,7 +155,8 @@ export class CompiledTemplate {
 				return (state) => this.emit(state, node.text, node.at, true);
 			case 'output': {
 				const value = this.expr(node.expr);
-				return this.guarded(node.at, (state) => {
+				return (state) => {
+					state.at = node.at;
 					const result = value(state);
 					const printed = state.json ? formatJson(result) : formatText(result);
 					if (printed === undefined) {
@@ -172,23 +166,26 @@ export class CompiledTemplate {
 						);
 					}
 					this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
-				});
+				};
 			}
 			case 'if': {
 				const branches = node.branches.map(({ condition, body }) => ({ condition: this.condition(condition, '"if"'), body: this.block(body) }));
 				const otherwise = this.block(node.otherwise);
-				return this.guarded(node.branches[0].condition.at, (state) => {
+				const at = node.branches[0].condition.at;
+				return (state) => {
+					state.at = at;
 					for (const branch of branches) {
 						if (branch.condition(state)) return branch.body(state);
 					}
 					otherwise(state);
-				});
+				};
 			}
 			case 'for': {
 				const list = this.expr(node.list);
 				const body = this.block(node.body);
 				const variable = node.variable.toLowerCase();
-				return this.guarded(node.at, (state) => {
+				return (state) => {
+					state.at = node.at;
 					const items = list(state);
 					if (!Array.isArray(items)) this.fail(node.list.at, `"for" iterates lists only, got ${describe(items)}`);
 					const scope = new Map<string, Value>();
@@ -203,12 +200,13 @@ export class CompiledTemplate {
 					} finally {
 						state.scopes.pop();
 					}
-				});
+				};
 			}
 			case 'set': {
 				const value = this.expr(node.expr);
 				const name = node.name.toLowerCase();
-				return this.guarded(node.at, (state) => {
+				return (state) => {
+					state.at = node.at;
 					const result = value(state);
 					// An outer variable of that name is updated; otherwise the innermost scope gets it.
 					for (let i = state.scopes.length - 1; i >= 0; i--) {
@@ -219,7 +217,7 @@ export class CompiledTemplate {
 					}
 					if (state.scopes.length === 0) state.scopes.push(new Map());
 					state.scopes[state.scopes.length - 1].set(name, result);
-				});
+				};
 			}
 		}
 	}

@@ -40,6 +40,13 @@ describe('Redactor: every form a secret comes back in', () => {
 		expect(new Redactor([]).value({ a: 'b' })).toEqual({ a: 'b' });
 	});
 
+	it('in text cut short, a beginning of a secret at the cut is masked, also when encoded', () => {
+		expect(redactor.truncatedText(`a ${TOKEN} b tok_9f8e7`)).toBe(`a ${MASK} b ${MASK}`);
+		expect(redactor.truncatedText(`{"s": "pa\\"ss\\\\w\\u00f6`)).toBe(`{"s": "${MASK}`);
+		expect(redactor.truncatedText('ends with tok')).toBe('ends with tok');
+		expect(redactor.text('b tok_9f8e7')).toBe('b tok_9f8e7');
+	});
+
 	it('regular-expression characters in a secret are literal', () => {
 		expect(new Redactor(['a.b*c+d?(e)[f]{g}|h^$']).text('a.b*c+d?(e)[f]{g}|h^$ aXb')).toBe(`${MASK} aXb`);
 	});
