@@ -210,7 +210,7 @@ describe('Webhook Dispatch in the n8n engine', () => {
 			{ body: '{"id": "${ WebhookRequest.TransactionalId }"}', headers: { parameter: [{ name: 'X-Note', value: '${ note }' }] } },
 			{ items: [{ note: 'ok\r\nX-Injected: 1' }] },
 		);
-		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^header X-Note: the value contains a line break/) } })]);
+		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^header "X-Note": the value contains a line break/) } })]);
 		expect(receiver.requests).toHaveLength(0);
 	});
 

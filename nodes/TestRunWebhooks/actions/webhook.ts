@@ -7,6 +7,7 @@ import {
 	parseHookHeaders,
 	RUN_EVENTS,
 	sampleRunEvent,
+	sendableHookHeaders,
 	toWebhookBody,
 	type PlatformApiClient,
 	type RunEvent,
@@ -122,8 +123,9 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 		throw new InputError('event', `Unknown event "${event}"; use ${RUN_EVENTS.join(', ')}`);
 	}
 	const hook = await input.client.getWebhook(hookId);
+	const headers = sendableHookHeaders(hook);
 	// A receiver may echo the hook's header values: they are masked in the answer as in the headers.
-	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(parseHookHeaders(hook.headers)));
+	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(headers));
 	let answer;
 	try {
 		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs, instanceEgress(fn.helpers));
