@@ -61,6 +61,8 @@ export class N8nServer {
 	constructor(
 		readonly install: N8nInstall,
 		private readonly tarball: string,
+		/** Settings of the instance under test, e.g. N8N_SSRF_PROTECTION_ENABLED. */
+		private readonly settings: NodeJS.ProcessEnv = {},
 	) {
 		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
 		mkdirSync(nodesDir, { recursive: true });
@@ -91,6 +93,7 @@ export class N8nServer {
 			N8N_RUNNERS_ENABLED: 'false',
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_LOG_LEVEL: process.env.E2E_N8N_LOG_LEVEL ?? 'info',
+			...this.settings,
 		};
 	}
 

@@ -2,6 +2,7 @@ import { sendHttp, type EgressPolicy, type HttpAnswer, type TransportError } fro
 import { header, signStandardWebhook } from '../verify/verifiers';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { privateNetworkGuard } from './networkGuard';
+import { sendFollowingRedirects, type RedirectPolicy } from './redirects';
 import type { Clock } from './clock';
 import type { RateLimiter } from './rateLimiter';
 import type { PreparedRequest } from './request';
@@ -26,6 +27,8 @@ export interface DeliveryPolicy {
 	blockPrivateNetworks: boolean;
 	/** The n8n instance's own outbound policy, applied in addition to Block Private Networks. */
 	instanceEgress?: EgressPolicy;
+	/** Follow redirects (off when absent). */
+	redirects?: RedirectPolicy;
 }
 
 export interface DeliveryDeps {
@@ -77,7 +80,8 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		let answer: HttpAnswer | undefined;
 		let failure: TransportError | undefined;
 		try {
-			answer = await sendHttp({ method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, egress });
+			const call = { method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, egress };
+			answer = await (policy.redirects ? sendFollowingRedirects(call, policy.redirects) : sendHttp(call));
 		} catch (error) {
 			// sendHttp turns every failure into a TransportError.
 			failure = error as TransportError;

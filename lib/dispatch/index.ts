@@ -4,6 +4,7 @@ export * from './concurrency';
 export * from './deliver';
 export * from './networkGuard';
 export * from './rateLimiter';
+export * from './redirects';
 export * from './request';
 export * from './result';
 export * from './integration';

@@ -58,6 +58,8 @@ export const dispatchProperties: INodeProperties[] = [
 			{ name: 'None', value: 'none' },
 		],
 		default: 'json',
+		// A GET carries no body.
+		displayOptions: { hide: { method: ['GET'] } },
 	},
 	{
 		displayName: 'Body',
@@ -66,7 +68,7 @@ export const dispatchProperties: INodeProperties[] = [
 		typeOptions: { rows: 8 },
 		default: '{\n  "event": "${ event }",\n  "id": "${ WebhookRequest.TransactionalId }"\n}',
 		description: 'A template in the Maestra syntax: ${ path }, @{ if }, @{ for }, functions such as ToUpper()',
-		displayOptions: { hide: { bodyContentType: ['none'] } },
+		displayOptions: { hide: { bodyContentType: ['none'], method: ['GET'] } },
 	},
 	{
 		displayName: 'Transactional ID',
@@ -102,6 +104,38 @@ export const dispatchProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 3,
 				description: 'Retries after the first attempt, for 5xx, 429, timeouts and connection errors, when the request carries its transactional ID',
+			},
+			{
+				displayName: 'Redirects',
+				name: 'redirect',
+				type: 'fixedCollection',
+				placeholder: 'Add Redirect',
+				default: { redirect: {} },
+				options: [
+					{
+						displayName: 'Redirect',
+						name: 'redirect',
+						values: [
+							{
+								displayName: 'Follow Redirects',
+								name: 'followRedirects',
+								type: 'boolean',
+								default: false,
+								description:
+									'Whether to follow 3xx answers. Each new address is checked like the first; secret headers are not sent to another origin.',
+							},
+							{
+								displayName: 'Max Redirects',
+								name: 'maxRedirects',
+								type: 'number',
+								typeOptions: { minValue: 0 },
+								displayOptions: { show: { followRedirects: [true] } },
+								default: 21,
+								description: 'Max number of redirects to follow for one attempt',
+							},
+						],
+					},
+				],
 			},
 			{
 				displayName: 'Response Format',

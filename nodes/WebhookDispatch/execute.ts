@@ -40,7 +40,14 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const redactor = new Redactor(integrationSecrets(integration));
 	const limiterKey = this.getNode().credentials?.[INTEGRATION_CREDENTIAL]?.id ?? integration.rootUrl;
 	const limiter = integration.rateLimitPerSecond > 0 ? rateLimiters.get(limiterKey, integration.rateLimitPerSecond, clock) : undefined;
-	const options = this.getNodeParameter('options', 0, {}) as { concurrency?: number; maxRetries?: number; retryWindowSeconds?: number; responseFormat?: ResponseFormat };
+	const options = this.getNodeParameter('options', 0, {}) as {
+		concurrency?: number;
+		maxRetries?: number;
+		retryWindowSeconds?: number;
+		responseFormat?: ResponseFormat;
+		redirect?: { redirect?: { followRedirects?: boolean; maxRedirects?: number } };
+	};
+	const redirect = options.redirect?.redirect;
 	const format = options.responseFormat ?? 'auto';
 	const secretHeaderNames = Object.keys(integration.secretHeaders);
 	const defaultId = defaultTransactionalId(this);
@@ -83,6 +90,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 				signingSecret: integration.signingSecret || undefined,
 				blockPrivateNetworks: integration.blockPrivateNetworks,
 				instanceEgress: egress,
+				redirects: redirect?.followRedirects ? { maxRedirects: Math.max(0, redirect.maxRedirects ?? 21), secretHeaderNames } : undefined,
 			},
 			{ clock, limiter },
 		);
