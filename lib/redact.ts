@@ -72,11 +72,17 @@ export class Redactor {
 
 	/** A parsed value (JSON) with every string masked, object keys included. */
 	value(value: unknown): unknown {
-		if (!this.pattern) return value;
+		// Serialized, any string holding a secret shows it in a JSON-escaped form, which the
+		// pattern matches: one scan spares walking the (usual) value that holds none.
+		if (!this.pattern || (typeof value === 'object' && value !== null && JSON.stringify(value).search(this.pattern) === -1)) return value;
+		return this.walk(value);
+	}
+
+	private walk(value: unknown): unknown {
 		if (typeof value === 'string') return this.text(value);
-		if (Array.isArray(value)) return value.map((entry) => this.value(entry));
+		if (Array.isArray(value)) return value.map((entry) => this.walk(entry));
 		if (value !== null && typeof value === 'object') {
-			return Object.fromEntries(Object.entries(value).map(([key, entry]) => [this.text(key), this.value(entry)]));
+			return Object.fromEntries(Object.entries(value).map(([key, entry]) => [this.text(key), this.walk(entry)]));
 		}
 		return value;
 	}

@@ -2,6 +2,8 @@
  * `npm run demo`: a real n8n 2.x with this package, a local stand-in for the Currents API, a
  * local "team chat" receiver, and the example workflows from examples/. Fires a sample failed
  * run and a Maestro upload, prints what arrived, and keeps running until Ctrl-C.
+ * DEMO_EXIT_AFTER_START=1 stops everything right after that instead (the e2e test runs it so);
+ * DEMO_PORT (5678) and DEMO_N8N_VERSION (2.40.7) choose the port and the n8n.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -74,6 +76,9 @@ async function main() {
 	// n8n registers the remote hook just after it opens the route: give it a moment.
 	await until('the trigger to register its Currents webhook', () => currents.hooks.size > 0);
 	console.log(`   The Currents stand-in now holds ${currents.hooks.size} webhook(s), registered by the trigger: ${[...currents.hooks.values()].map((h) => h.url).join(', ')}`);
+	for (const { name, active } of await n8n.rest<Array<{ name: string; active: boolean }>>('GET', '/workflows')) {
+		console.log(`   ${active ? 'published' : 'imported '}  ${name}`);
+	}
 
 	say('Currents reports a failed run (RUN_FINISH, 3 failures)…');
 	const run = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'currents-run-finish.json'), 'utf8'));
@@ -87,7 +92,7 @@ async function main() {
 	const forged = await fetch(maestroUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer forged' }, body: upload });
 	console.log(`   …and a forged copy got ${forged.status} ${await forged.text()}`);
 
-	await new Promise((done) => setTimeout(done, 2000));
+	await until('the chat message and the ticket to reach the receiver', () => chat.requests.length >= 2);
 	say(`The editor is at ${n8n.baseUrl}  (log in as ${OWNER.email} / ${OWNER.password})`);
 	console.log(`   Try: Currents stand-in API ${currents.baseUrl} (API key "${currents.apiKey}"), receiver ${chat.url}`);
 	console.log('   Press Enter to have Currents report another failed run; Ctrl-C stops everything.');

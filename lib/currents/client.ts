@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { sendHttp, TransportError, type HttpCall } from '../http/transport';
+import { sendHttp, TransportError, type EgressPolicy, type HttpCall } from '../http/transport';
 import { Redactor } from '../redact';
 import {
 	envelope,
@@ -36,6 +36,8 @@ export interface PlatformClientOptions {
 	baseUrl?: string;
 	apiKey: string;
 	timeoutMs?: number;
+	/** Which addresses the client may reach (the n8n instance's outbound policy). */
+	egress?: EgressPolicy;
 }
 
 function apiMessageOf(bodyText: string): string | undefined {
@@ -56,6 +58,7 @@ export class PlatformApiClient {
 	private readonly baseUrl: string;
 	private readonly apiKey: string;
 	private readonly timeoutMs: number;
+	private readonly egress?: EgressPolicy;
 	/** The API key never appears in an error, whatever form the API or the network echoes it in. */
 	private readonly redactor: Redactor;
 
@@ -64,6 +67,7 @@ export class PlatformApiClient {
 		this.apiKey = options.apiKey;
 		this.redactor = new Redactor([options.apiKey]);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.egress = options.egress;
 	}
 
 	async listProjects(): Promise<Project[]> {
@@ -121,6 +125,7 @@ export class PlatformApiClient {
 				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 				timeoutMs: this.timeoutMs,
+				egress: this.egress,
 			});
 		} catch (error) {
 			const failure = error as TransportError;

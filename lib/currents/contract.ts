@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { headerProblem } from '../http/headers';
 
 /** The run events Currents can send to a webhook, in the order its dashboard lists them. */
 export const RUN_EVENTS = ['RUN_START', 'RUN_FINISH', 'RUN_TIMEOUT', 'RUN_CANCELED'] as const;
@@ -57,7 +58,6 @@ export interface WebhookBody {
 	label?: string | null;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function checkUrl(url: string): string {
 	if (url.length > LIMITS.urlMax) {
@@ -86,10 +86,10 @@ function checkEvents(events: string[]): RunEvent[] {
 }
 
 function checkHeaders(headers: Record<string, string>): string {
-	for (const name of Object.keys(headers)) {
-		if (!HEADER_NAME.test(name)) {
-			throw new InputError('headers', `Header name "${name}" is not a valid HTTP header name`);
-		}
+	// A header the platform would store but no HTTP client could send (e.g. a value with CR LF).
+	for (const [name, value] of Object.entries(headers)) {
+		const problem = headerProblem(name, value);
+		if (problem) throw new InputError('headers', `Header ${JSON.stringify(name)}: ${problem}`);
 	}
 	const serialized = JSON.stringify(headers);
 	if (serialized.length > LIMITS.headersMax) {

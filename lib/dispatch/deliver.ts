@@ -55,15 +55,17 @@ export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
  * Sends one request until it succeeds or may not be retried. Retries only when the request
  * carries its transactional id (so the receiver can drop repeats): 5xx, 429, timeouts and
  * connection errors, up to `maxRetries`, while the next attempt still starts inside the
- * window; with full-jitter backoff, or the receiver's Retry-After when it fits.
+ * window; with full-jitter backoff, or the receiver's Retry-After when it fits. The window
+ * starts at the first attempt and covers every wait after it, rate-limit slots included.
  */
 export async function deliver(request: PreparedRequest, transactionalId: string, policy: DeliveryPolicy, deps: DeliveryDeps): Promise<DeliveryOutcome> {
 	const { clock } = deps;
 	const attempts: Attempt[] = [];
 	const egress = policy.blockPrivateNetworks ? privateNetworkGuard(policy.instanceEgress) : policy.instanceEgress;
-	const firstStart = clock.now();
+	// Time spent queueing for the first slot is not part of the retry window.
+	await deps.limiter?.acquire();
+	const windowEnd = clock.now() + policy.retryWindowMs;
 	for (let attempt = 1; ; attempt++) {
-		await deps.limiter?.acquire();
 		const startedAt = clock.now();
 		const headers = { ...request.headers };
 		if (policy.signingSecret) {
@@ -121,10 +123,14 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		if (!request.carriesTransactionalId) return stop('not retried: the request does not carry its transactional id');
 		if (attempt > policy.maxRetries) return stop(`gave up after ${attempt} attempts`);
 		const delay = wait ?? backoffDelay(attempt, deps.random);
-		const elapsed = clock.now() - firstStart;
-		if (elapsed + delay > policy.retryWindowMs) {
-			return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${Math.round(policy.retryWindowMs / 1000)} s retry window`);
+		const windowSeconds = Math.round(policy.retryWindowMs / 1000);
+		if (clock.now() + delay > windowEnd) {
+			return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${windowSeconds} s retry window`);
 		}
 		await clock.sleep(delay);
+		// The wait for a rate-limit slot counts too: an attempt never starts after the window.
+		if (deps.limiter && !(await deps.limiter.acquire(windowEnd))) {
+			return stop(`the next rate-limit slot would fall outside the ${windowSeconds} s retry window`);
+		}
 	}
 }

@@ -12,27 +12,32 @@ const WINDOW_MS = 1000 * 1.025;
  */
 export class RateLimiter {
 	private lastStart = Number.NEGATIVE_INFINITY;
-	private queue: Promise<void> = Promise.resolve();
+	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		private readonly ratePerSecond: number,
 		private readonly clock: Clock,
 	) {}
 
-	/** Resolves when the caller may send. */
-	async acquire(): Promise<void> {
-		if (this.ratePerSecond <= 0) return;
-		const granted = this.queue.then(() => this.waitForSlot());
+	/**
+	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
+	 * turn would come after `notAfter` (epoch ms).
+	 */
+	async acquire(notAfter = Number.POSITIVE_INFINITY): Promise<boolean> {
+		if (this.ratePerSecond <= 0) return true;
+		const granted = this.queue.then(() => this.waitForSlot(notAfter));
 		this.queue = granted;
-		await granted;
+		return await granted;
 	}
 
-	private async waitForSlot(): Promise<void> {
+	private async waitForSlot(notAfter: number): Promise<boolean> {
 		const spacing = WINDOW_MS / this.ratePerSecond;
+		if (Math.max(this.clock.now(), this.lastStart + spacing) > notAfter) return false;
 		for (let now = this.clock.now(); now < this.lastStart + spacing; now = this.clock.now()) {
 			await this.clock.sleep(this.lastStart + spacing - now);
 		}
 		this.lastStart = this.clock.now();
+		return true;
 	}
 }
 

@@ -1,3 +1,4 @@
+import { headerProblem } from '../http/headers';
 import { compileTemplate, TemplateError, type RenderOptions } from '../template';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -42,10 +43,6 @@ export class RequestError extends Error {
 	}
 }
 
-/** A header name: an RFC 9110 token. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** What an HTTP client refuses in a header value (undici's own check): controls, CR, LF, and non-Latin-1 characters. */
-const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** A "." or ".." path segment, also percent-encoded: URL parsers resolve both, climbing out of the root URL's path. */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 const CONTENT_TYPES: Record<Exclude<BodyContentType, 'none'>, string> = {
@@ -81,11 +78,10 @@ function renderPath(template: string, data: object): string {
 	return path;
 }
 
-/** Refuses a header a client would refuse: the item is wrong, so nothing is sent and nothing retried. The value is never quoted. */
+/** Refuses a header a client would refuse: the item is wrong, so nothing is sent and nothing retried. */
 function checkHeader(name: string, value: string): void {
-	if (!HEADER_NAME.test(name)) throw new RequestError('template', `header ${JSON.stringify(name)}: not a valid header name`);
-	if (/[\r\n]/.test(value)) throw new RequestError('template', `header ${name}: the value contains a line break (CR or LF); nothing was sent`);
-	if (NOT_IN_HEADER_VALUE.test(value)) throw new RequestError('template', `header ${name}: the value contains a control or non-Latin-1 character; nothing was sent`);
+	const problem = headerProblem(name, value);
+	if (problem) throw new RequestError('template', `header ${JSON.stringify(name)}: ${problem}; nothing was sent`);
 }
 
 /** Whether the id's value is in any of the rendered texts, as is, path-encoded or JSON-escaped. */

@@ -87,31 +87,25 @@ function openTunnel(proxy: URL, authority: string, timeoutMs: number): Promise<S
 }
 
 /**
- * The connector for one undici Agent: checks the target's addresses with `lookup` before any
- * connection, then connects directly (to the addresses it vetted) or through the proxy's
- * tunnel (by name, so the proxy's own policies still apply), each bounded by the timeout.
+ * The connector for one undici Agent. With `lookup`, every connection's target is vetted
+ * before anything is sent: a direct connection resolves through it (so it connects only to
+ * addresses it approved; IP literals, which skip resolution, are put to it first), and a
+ * proxied one asks it before opening the tunnel, which goes by name so the proxy's own
+ * policies still apply. Each step is bounded by the timeout.
  */
 export function createConnector({ proxy, lookup, timeoutMs }: ConnectorSettings): buildConnector.connector {
-	const direct = buildConnector({ timeout: timeoutMs });
+	const direct = buildConnector({ timeout: timeoutMs, ...(lookup ? { lookup } : {}) });
 	const connect = async (options: buildConnector.Options): Promise<Socket> => {
 		const hostname = options.hostname.replace(/^\[|\]$/g, '');
-		const port = Number(options.port) || defaultPort(options.protocol);
-		const vetted = lookup ? await resolveAll(lookup, hostname) : undefined;
-		const authority = isIP(hostname) === 6 ? `[${hostname}]:${port}` : `${hostname}:${port}`;
-		const viaProxy = proxy ? await openTunnel(proxy, authority, timeoutMs) : undefined;
-		if (viaProxy && options.protocol !== 'https:') return viaProxy;
+		if (lookup && (proxy || isIP(hostname))) await resolveAll(lookup, hostname);
+		let tunnel: Socket | undefined;
+		if (proxy) {
+			const port = Number(options.port) || defaultPort(options.protocol);
+			tunnel = await openTunnel(proxy, isIP(hostname) === 6 ? `[${hostname}]:${port}` : `${hostname}:${port}`, timeoutMs);
+			if (options.protocol !== 'https:') return tunnel;
+		}
 		return await new Promise<Socket>((resolve, reject) => {
-			direct(
-				{
-					...options,
-					// The vetted address, not the name: a DNS answer that changed since cannot be used.
-					hostname: viaProxy ? options.hostname : (vetted?.[0].address ?? options.hostname),
-					// TLS checks the certificate against the name the user wrote.
-					servername: options.servername ?? (isIP(hostname) ? undefined : hostname),
-					httpSocket: viaProxy,
-				},
-				(error, socket) => (error ? reject(error) : resolve(socket!)),
-			);
+			direct({ ...options, httpSocket: tunnel }, (error, socket) => (error ? reject(error) : resolve(socket!)));
 		});
 	};
 	return (options: buildConnector.Options, callback: buildConnector.Callback) => {

@@ -18,6 +18,7 @@ import {
 	type ResponseFormat,
 } from '../../lib/dispatch';
 import { Redactor } from '../../lib/redact';
+import { instanceEgress } from '../shared/instanceEgress';
 import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
 
 const INTEGRATION_CREDENTIAL = 'webhookIntegration';
@@ -44,6 +45,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const secretHeaderNames = Object.keys(integration.secretHeaders);
 	const defaultId = defaultTransactionalId(this);
 	const earlierDelivery = deliveredEarlier(this);
+	const egress = instanceEgress(this.helpers);
 
 	const results = await mapWithConcurrency(items, Math.max(1, options.concurrency ?? 5), async (item, itemIndex): Promise<DispatchResult> => {
 		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || defaultId(itemIndex, item);
@@ -80,6 +82,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 				timeoutMs: integration.timeoutMs,
 				signingSecret: integration.signingSecret || undefined,
 				blockPrivateNetworks: integration.blockPrivateNetworks,
+				instanceEgress: egress,
 			},
 			{ clock, limiter },
 		);

@@ -8,20 +8,23 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { InputError, PlatformApiClient, PlatformApiError } from '../../lib/currents';
+import { instanceEgress } from './instanceEgress';
 
 export const PLATFORM_CREDENTIAL = 'testRunPlatformApi';
 
-type CredentialReader = Pick<IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions, 'getCredentials'>;
+type PlatformContext = Pick<IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions, 'getCredentials' | 'helpers'>;
 
-export async function platformClient(context: CredentialReader, timeoutMs?: number): Promise<PlatformApiClient> {
+/** A client for the credential's API, held to the n8n instance's outbound policy where it has one. */
+export async function platformClient(context: PlatformContext, timeoutMs?: number): Promise<PlatformApiClient> {
 	const credentials = await context.getCredentials<{ baseUrl?: string; apiKey: string }>(PLATFORM_CREDENTIAL);
-	return new PlatformApiClient({ baseUrl: credentials.baseUrl, apiKey: credentials.apiKey, timeoutMs });
+	return new PlatformApiClient({ baseUrl: credentials.baseUrl, apiKey: credentials.apiKey, timeoutMs, egress: instanceEgress(context.helpers) });
 }
 
 /** What the user can do about a failed API call, by status. */
 function adviceFor(error: PlatformApiError, subject?: string): string {
 	if (error.kind === 'timeout') return 'The platform did not answer in time. Try again, or raise the timeout in the node options.';
 	if (error.kind === 'network') return 'The platform could not be reached. Check the Base URL in the Test Run Platform API credential and the network.';
+	if (error.kind === 'blocked') return "This n8n instance's SSRF protection (N8N_SSRF_*) refuses the platform's address. Ask the n8n administrator to allow the host.";
 	if (error.kind === 'invalidResponse') return 'The platform answered in an unexpected shape. Check that the Base URL points at the REST API (it ends in /v1).';
 	switch (error.statusCode) {
 		case 401:

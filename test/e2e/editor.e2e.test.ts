@@ -24,6 +24,8 @@ beforeAll(async () => {
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
 	page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+	// The editor loads slowly on a busy 2-core machine.
+	page.setDefaultTimeout(90_000);
 }, 30 * 60_000);
 
 afterAll(async () => {
@@ -90,10 +92,15 @@ describe('the n8n 2.x editor with this package', () => {
 		await page.getByText('Add to workflow').click();
 		await page.locator('[data-test-id=ndv]').waitFor();
 		const labels = (await page.locator('[data-test-id=ndv] [data-test-id=input-label]').allTextContents()).map((label) => label.replace(/FixedExpression|\s+/g, ' ').trim());
-		for (const label of ['Method', 'Path', 'Query Parameters', 'Headers', 'Body Content Type', 'Body', 'Transactional ID']) {
+		// A new node is version 1.1, with On Failure.
+		for (const label of ['Method', 'Path', 'Query Parameters', 'Headers', 'Body Content Type', 'Body', 'Transactional ID', 'On Failure']) {
 			expect(labels.some((text) => text.startsWith(label))).toBe(true);
 		}
 		await shot('webhook-dispatch-parameters.png');
+		// The editor's Docs link opens the node's README section (the codex file's first link).
+		await expect(page.getByRole('link', { name: 'Docs' }).first().getAttribute('href')).resolves.toContain('github.com/test-run-webhooks/n8n-nodes-test-run-webhooks#webhook-dispatch-webhookdispatch');
+		await page.getByText('On Failure', { exact: true }).scrollIntoViewIfNeeded();
+		await shot('webhook-dispatch-on-failure.png');
 		await page.click('[data-test-id=ndv-close-button]');
 		const nodes = page.locator('[data-test-id=canvas-node]');
 		await expect(nodes.count()).resolves.toBe(2);

@@ -1,5 +1,6 @@
-import type { Clock } from '../../lib/dispatch/clock';
-import { RateLimiter } from '../../lib/dispatch/rateLimiter';
+import { deliver, prepareRequest, RateLimiter, RateLimiterRegistry, type Clock } from '../../lib/dispatch';
+import { startReceiver, type LoopbackServer } from '../../tools/httpServer';
+import { FakeClock } from '../support/fakeClock';
 
 /**
  * Virtual time with real timer semantics: sleepers wake in due order, and a stall (a busy event
@@ -82,5 +83,79 @@ describe('RateLimiter', () => {
 	it('does not wait at all without a limit', async () => {
 		const clock = new VirtualClock();
 		expect(new Set(await startTimes(new RateLimiter(0, clock), clock, 100))).toEqual(new Set([0]));
+	});
+});
+
+describe('RateLimiter with a deadline', () => {
+	it('refuses, without taking the slot, a turn that would come after `notAfter`', async () => {
+		const clock = new VirtualClock();
+		const limiter = new RateLimiter(1, clock);
+		expect(await limiter.acquire()).toBe(true);
+		expect(await limiter.acquire(1024)).toBe(false);
+		expect(clock.now()).toBe(0);
+		expect(await clock.drive(limiter.acquire(1025))).toBe(true);
+		expect(clock.now()).toBe(1025);
+	});
+
+	it('without a limit, a deadline in the past still lets the caller through', async () => {
+		const clock = new VirtualClock();
+		expect(await new RateLimiter(0, clock).acquire(-1)).toBe(true);
+	});
+
+	it('the registry shares one limiter per key and rate', () => {
+		const registry = new RateLimiterRegistry();
+		const clock = new VirtualClock();
+		expect(registry.get('a', 5, clock)).toBe(registry.get('a', 5, clock));
+		expect(registry.get('a', 5, clock)).not.toBe(registry.get('b', 5, clock));
+		expect(registry.get('a', 5, clock)).not.toBe(registry.get('a', 6, clock));
+	});
+});
+
+describe('the retry window with a rate limit of 1/s', () => {
+	const TX = 'tx-window';
+	let receiver: LoopbackServer;
+	afterEach(async () => receiver.close());
+
+	/** A receiver answering 503 with the given Retry-After first, then 200. */
+	async function busyOnce(retryAfter: string) {
+		let calls = 0;
+		receiver = await startReceiver(() => (calls++ === 0 ? { status: 503, headers: { 'retry-after': retryAfter } } : { status: 200, body: {} }));
+	}
+	const post = () =>
+		prepareRequest(
+			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{"id": "${ WebhookRequest.TransactionalId }"}', signed: false },
+			{},
+			TX,
+		);
+	const policy = (retryWindowMs: number) => ({ maxRetries: 3, retryWindowMs, timeoutMs: 5000, blockPrivateNetworks: false });
+
+	it('queue time before the first attempt does not count', async () => {
+		await busyOnce('1');
+		const clock = new FakeClock();
+		const limiter = new RateLimiter(1, clock);
+		// Three items ahead in the queue: the first attempt waits about 3 s for its slot.
+		for (let n = 0; n < 3; n++) await limiter.acquire();
+		const outcome = await deliver(post(), TX, policy(2000), { clock, limiter });
+		expect(outcome.success).toBe(true);
+		expect(outcome.attempts).toHaveLength(2);
+	});
+
+	it('the wait for a slot counts: a retry whose slot falls after the window is not sent', async () => {
+		await busyOnce('0');
+		const clock = new FakeClock();
+		const outcome = await deliver(post(), TX, policy(1000), { clock, limiter: new RateLimiter(1, clock) });
+		expect(outcome).toMatchObject({ success: false, error: { message: expect.stringMatching(/the next rate-limit slot would fall outside the 1 s retry window/) } });
+		expect(outcome.attempts).toHaveLength(1);
+		expect(receiver.requests).toHaveLength(1);
+	});
+
+	it('a retry whose slot fits is sent one interval after the first attempt', async () => {
+		await busyOnce('0');
+		const clock = new FakeClock();
+		const outcome = await deliver(post(), TX, policy(1100), { clock, limiter: new RateLimiter(1, clock) });
+		expect(outcome.success).toBe(true);
+		const [first, second] = outcome.attempts.map((attempt) => Date.parse(attempt.startedAt));
+		expect(second - first).toBeGreaterThanOrEqual(1025);
+		expect(second - first).toBeLessThanOrEqual(1100);
 	});
 });

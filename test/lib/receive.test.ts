@@ -254,3 +254,125 @@ describe('the hint for a secret that does not match', () => {
 		expect(outcome.body.error).toMatch(new RegExp(`^Unauthorized: .* ${hint.replace('.', '\\.')}$`));
 	});
 });
+
+describe('each source: the proof headers, edge by edge', () => {
+	const at = (source: Source, headers: Record<string, string | string[]>, secrets: string[] = [GOOD[source]], body = BODY[source](), extra: Partial<ReceiveOptions> = {}) =>
+		receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsFor(source, secrets, extra));
+	const errorOf = async (...args: Parameters<typeof at>) => (await at(...args)).body.error;
+
+	it('Currents: x-timestamp in ms or s, exactly at the tolerance, and refusals that name the header', async () => {
+		const secret = GOOD.currents;
+		const headers = (stamp?: string) => ({ 'x-webhook-secret': secret, ...(stamp === undefined ? {} : { 'x-timestamp': stamp }) });
+		expect((await at('currents', headers(String(NOW)))).status).toBe(200);
+		expect((await at('currents', headers(String(NOW / 1000)), undefined, BODY.currents().replace('"RUN_FINISH"', '"RUN_FINISH" '))).status).toBe(200);
+		expect((await at('currents', headers(String(NOW - 300_000)), undefined, `${BODY.currents()} `)).status).toBe(200);
+		expect(await errorOf('currents', headers(String(NOW - 301_000)))).toBe('Unauthorized: header x-timestamp is 301 s in the past; at most 300 s is accepted');
+		expect(await errorOf('currents', headers(String(NOW + 301_000)))).toBe('Unauthorized: header x-timestamp is 301 s in the future; at most 300 s is accepted');
+		expect(await errorOf('currents', headers())).toBe('Unauthorized: missing header x-timestamp');
+		for (const stamp of ['soon', '', '1.5', '12345678901234567']) expect(await errorOf('currents', headers(stamp))).toBe('Unauthorized: header x-timestamp is not an epoch time');
+		expect(await errorOf('currents', { 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
+		expect(await errorOf('currents', { 'X-Webhook-Secret': secret.toUpperCase(), 'x-timestamp': String(NOW) })).toBe('Unauthorized: wrong value in header x-webhook-secret');
+		expect(await errorOf('currents', { 'x-webhook-secret': `${secret}x`, 'x-timestamp': String(NOW) })).toBe('Unauthorized: wrong value in header x-webhook-secret');
+	});
+
+	it('headers are matched case-insensitively; a header sent twice counts as missing, once in a list as sent', async () => {
+		const secret = GOOD.currents;
+		expect((await at('currents', { 'X-WEBHOOK-SECRET': secret, 'X-Timestamp': String(NOW) })).status).toBe(200);
+		expect((await at('currents', { 'x-webhook-secret': [secret], 'x-timestamp': String(NOW) }, undefined, `${BODY.currents()}\n`)).status).toBe(200);
+		expect(await errorOf('currents', { 'x-webhook-secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
+	});
+
+	it('the current secret is accepted while a previous one is set, and each of two is checked', async () => {
+		const previous = 'previous-secret-0001';
+		expect((await at('maestro', { authorization: `Bearer ${GOOD.maestro}` }, [GOOD.maestro, previous])).status).toBe(200);
+		expect((await at('maestro', { authorization: `Bearer ${previous}` }, [GOOD.maestro, previous], `${BODY.maestro()} `)).status).toBe(200);
+	});
+
+	it('Maestro: the Bearer scheme in any case, and refusals that name the header', async () => {
+		expect((await at('maestro', { authorization: `bearer   ${GOOD.maestro}` })).status).toBe(200);
+		expect(await errorOf('maestro', {})).toBe('Unauthorized: missing header Authorization');
+		expect(await errorOf('maestro', { authorization: `Basic ${GOOD.maestro}` })).toBe('Unauthorized: header Authorization is not a Bearer token');
+		expect(await errorOf('maestro', { authorization: `Bearer${GOOD.maestro}` })).toBe('Unauthorized: header Authorization is not a Bearer token');
+		expect(await errorOf('maestro', { authorization: `x Bearer ${GOOD.maestro}` })).toBe('Unauthorized: header Authorization is not a Bearer token');
+		expect(await errorOf('maestro', { authorization: `Bearer ${GOOD.maestro} x` })).toBe('Unauthorized: wrong token in header Authorization');
+	});
+
+	it('Autosana: hex in either case, and refusals that name the header', async () => {
+		const body = BODY.autosana();
+		const signed = forgedHeaders('autosana', body, GOOD.autosana)['X-Autosana-Signature-256'];
+		expect((await at('autosana', { 'x-autosana-signature-256': signed.toUpperCase().replace('SHA256=', 'sha256=') })).status).toBe(200);
+		expect(await errorOf('autosana', {})).toBe('Unauthorized: missing header X-Autosana-Signature-256');
+		expect(await errorOf('autosana', { 'x-autosana-signature-256': signed.slice('sha256='.length) })).toBe('Unauthorized: header X-Autosana-Signature-256 does not start with sha256=');
+		expect(await errorOf('autosana', { 'x-autosana-signature-256': `x${signed}` })).toBe('Unauthorized: header X-Autosana-Signature-256 does not start with sha256=');
+		expect(await errorOf('autosana', { 'x-autosana-signature-256': `${signed}0` })).toBe('Unauthorized: signature in header X-Autosana-Signature-256 does not match the body');
+	});
+
+	it('Standard Webhooks: refusals that name the header, and any v1 entry of the list may match', async () => {
+		const body = BODY.standardWebhooks();
+		const signed = forgedHeaders('standardWebhooks', body, GOOD.standardWebhooks, NOW, 'msg_list');
+		const without = (name: string) => Object.fromEntries(Object.entries(signed).filter(([key]) => key !== name));
+		expect(await errorOf('standardWebhooks', without('webhook-id'))).toBe('Unauthorized: missing header webhook-id');
+		expect(await errorOf('standardWebhooks', without('webhook-timestamp'))).toBe('Unauthorized: missing header webhook-timestamp');
+		expect(await errorOf('standardWebhooks', without('webhook-signature'))).toBe('Unauthorized: missing header webhook-signature');
+		const signature = signed['webhook-signature'];
+		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': signature.replace('v1,', 'v2,') })).toBe('Unauthorized: header webhook-signature has no v1 signature');
+		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': `x${signature}` })).toBe('Unauthorized: header webhook-signature has no v1 signature');
+		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': `${signature}x` })).toMatch(/^Unauthorized: no signature in header webhook-signature matches the body/);
+		expect((await at('standardWebhooks', { ...signed, 'webhook-signature': `v1,AAAA v2,${signature.slice(3)} ${signature}` })).status).toBe(200);
+		const stale = forgedHeaders('standardWebhooks', body, GOOD.standardWebhooks, NOW - 301_000, 'msg_stale');
+		expect(await errorOf('standardWebhooks', stale)).toBe('Unauthorized: header webhook-timestamp is 301 s in the past; at most 300 s is accepted');
+		const edge = forgedHeaders('standardWebhooks', body, GOOD.standardWebhooks, NOW + 300_000, 'msg_edge');
+		expect((await at('standardWebhooks', edge)).status).toBe(200);
+	});
+});
+
+describe('after the proof: body, event filter, deduplication, item', () => {
+	const secret = GOOD.maestro;
+	const at = (body: string, extra: Partial<ReceiveOptions> = {}) =>
+		receiveDelivery({ headers: { authorization: `Bearer ${secret}` }, rawBody: Buffer.from(body) }, optionsFor('maestro', [secret], extra));
+
+	it('invalid JSON is 400 and says so', async () => {
+		const outcome = await at('{"id":');
+		expect(outcome.status).toBe(400);
+		expect(outcome.body.error).toMatch(/^Invalid JSON: /);
+	});
+
+	it('a body that breaks the schema is 400 naming the source and the field', async () => {
+		expect(await at('{"id": 5, "flows": []}')).toEqual({ status: 400, body: { error: 'Payload does not match the maestro schema: id: Expected string, received number' } });
+	});
+
+	it('an event that is not selected is acknowledged and ignored', async () => {
+		expect(await at(BODY.maestro(), { events: ['RUN_START'] })).toEqual({ status: 200, body: { received: true, ignored: 'event RUN_FINISH is not selected in this trigger' } });
+	});
+
+	it('the item: event, source, delivery id from the body hash, receivedAt from the clock, raw only when asked', async () => {
+		const body = BODY.maestro();
+		const outcome = await at(body);
+		expect(outcome).toMatchObject({ status: 200, body: { received: true } });
+		const { createHash } = await import('node:crypto');
+		expect(outcome.item).toMatchObject({
+			event: 'RUN_FINISH',
+			source: 'maestro',
+			deliveryId: `maestro:${createHash('sha256').update(body).digest('hex').slice(0, 32)}`,
+			receivedAt: new Date(NOW).toISOString(),
+			raw: JSON.parse(body),
+		});
+		expect((await at(`${body} `, { includeRawPayload: false })).item).not.toHaveProperty('raw');
+	});
+
+	it('the deduplication window is in seconds: a delivery is a duplicate until it has passed', async () => {
+		const memory = new InProcessDeliveryMemory();
+		const body = BODY.maestro();
+		const options = (nowMs: number) => ({ memory, nowMs, deduplicationWindowSeconds: 60 });
+		expect((await at(body, options(NOW))).item).toBeDefined();
+		expect((await at(body, options(NOW + 59_999))).body).toEqual({ received: true, duplicate: true });
+		expect((await at(body, options(NOW + 60_000))).item).toBeDefined();
+	});
+
+	it('an Autosana delivery out of tolerance is refused before the event filter looks at it', async () => {
+		const body = autosanaBody('2026-11-24T11:00:00Z');
+		const headers = forgedHeaders('autosana', body, GOOD.autosana);
+		const outcome = await receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsFor('autosana', [GOOD.autosana], { events: ['RUN_START'] }));
+		expect(outcome.status).toBe(401);
+	});
+});

@@ -75,11 +75,11 @@ describe('templated path values stay inside the root URL', () => {
 
 describe('header values a client would refuse fail the item before anything is sent', () => {
 	it.each([
-		['a CR LF rendered from a template', { nodeHeaders: [{ name: 'X-Note', value: '${ note }' }] }, /^header X-Note: the value contains a line break/],
-		['a bare LF from the integration headers', { inheritedHeaders: { 'X-Team': 'qa\nX-Injected: 1' } }, /^header X-Team: the value contains a line break/],
-		['a CR in a secret header, not quoted', { secretHeaders: { Authorization: 'Bearer abcdefgh\r' } }, /^header Authorization: the value contains a line break/],
-		['a NUL', { nodeHeaders: [{ name: 'X-Nul', value: 'a\u0000b' }] }, /^header X-Nul: the value contains a control or non-Latin-1 character/],
-		['a character beyond Latin-1', { nodeHeaders: [{ name: 'X-Emoji', value: 'ok 🚀' }] }, /^header X-Emoji: the value contains a control or non-Latin-1 character/],
+		['a CR LF rendered from a template', { nodeHeaders: [{ name: 'X-Note', value: '${ note }' }] }, /^header "X-Note": the value contains a line break/],
+		['a bare LF from the integration headers', { inheritedHeaders: { 'X-Team': 'qa\nX-Injected: 1' } }, /^header "X-Team": the value contains a line break/],
+		['a CR in a secret header, not quoted', { secretHeaders: { Authorization: 'Bearer abcdefgh\r' } }, /^header "Authorization": the value contains a line break/],
+		['a NUL', { nodeHeaders: [{ name: 'X-Nul', value: 'a\u0000b' }] }, /^header "X-Nul": the value contains a control or non-Latin-1 character/],
+		['a character beyond Latin-1', { nodeHeaders: [{ name: 'X-Emoji', value: 'ok 🚀' }] }, /^header "X-Emoji": the value contains a control or non-Latin-1 character/],
 		['a header name with a space', { nodeHeaders: [{ name: 'X Bad', value: 'v' }] }, /^header "X Bad": not a valid header name/],
 	] as Array<[string, Partial<RequestTemplate>, RegExp]>)('%s', (_name, overrides, message) => {
 		const error = refusal(overrides, { note: 'line one\r\nX-Injected: yes' });

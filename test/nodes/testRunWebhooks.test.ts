@@ -193,6 +193,20 @@ describe('Test Run Webhooks: send test', () => {
 		}
 	});
 
+	it('a hook header no client can send (CR LF, set on the platform) fails naming the header; nothing is sent', async () => {
+		const receiver = await startReceiver();
+		try {
+			const hookId = await seedHook({ url: `${receiver.url}/hook` });
+			fake.hooks.get(hookId)!.headers = JSON.stringify({ 'x-webhook-secret': 'hunter2\r\nx-injected: 1' });
+			const { error } = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH' });
+			expect(error?.message).toMatch(/The webhook's header "x-webhook-secret": the value contains a line break/);
+			expect(JSON.stringify(error)).not.toContain('hunter2');
+			expect(receiver.requests).toHaveLength(0);
+		} finally {
+			await receiver.close();
+		}
+	});
+
 	it('fails with a clear error when the webhook URL cannot be reached', async () => {
 		const receiver = await startReceiver();
 		const deadUrl = `${receiver.url}/hook`;
@@ -221,7 +235,12 @@ describe('Test Run Webhooks: input limits are enforced before any request', () =
 			() => create({ additionalFields: { headers: { header: [{ name: 'x', value: 'v'.repeat(4097 - 8) }] } } }),
 			/Headers serialize to 4097 characters of JSON; the API allows at most 4096/,
 		],
-		['an invalid header name', () => create({ additionalFields: { headers: { header: [{ name: 'bad name', value: 'v' }] } } }), /Header name "bad name"/],
+		['an invalid header name', () => create({ additionalFields: { headers: { header: [{ name: 'bad name', value: 'v' }] } } }), /Header "bad name": not a valid header name/],
+		[
+			'a header value with CR LF, which no client could send',
+			() => create({ additionalFields: { headers: { header: [{ name: 'x-secret', value: 'abc\r\nx-injected: 1' }] } } }),
+			/Header "x-secret": the value contains a line break \(CR or LF\)/,
+		],
 		['an empty label', () => create({ additionalFields: { label: '' } }), /Label must be 1 to 255 characters long \(got 0\)/],
 		['a 256-character label', () => create({ additionalFields: { label: 'l'.repeat(256) } }), /Label must be 1 to 255 characters long \(got 256\)/],
 		['an unknown event', () => create({ hookEvents: ['RUN_FINISH', 'RUN_EXPLODED'] }), /Unknown event "RUN_EXPLODED"/],
@@ -302,14 +321,15 @@ describe('Test Run Webhooks: On Error', () => {
 			{ items: [{ id: hookId, n: 1 }, { id: 'nope', n: 2 }, { id: crypto.randomUUID(), n: 3 }, { id: hookId, n: 4 }], onError },
 		);
 
-	it('Continue (regular output): a failing item becomes an error item in its place, with the advice under details', async () => {
+	it('Continue (regular output): a failing item becomes an error item in its place, with the advice', async () => {
 		const hookId = await seedHook();
 		const { run, output, error } = await lookUp(hookId, 'continueRegularOutput');
 		expect(error).toBeUndefined();
 		expect(output).toHaveLength(4);
 		expect(output[0].hookId).toBe(hookId);
-		expect(output[1]).toEqual({ error: expect.stringMatching(/Webhook ID "nope" is not a UUID/), details: 'Fix the "hookId" parameter.' });
-		expect(output[2]).toEqual({ error: expect.any(String), details: expect.stringMatching(/^Webhook ".+" was not found/) });
+		const notUuid = expect.stringMatching(/Webhook ID "nope" is not a UUID/);
+		expect(output[1]).toEqual({ message: notUuid, error: { message: notUuid, description: 'Fix the "hookId" parameter.' } });
+		expect(output[2]).toEqual({ message: expect.any(String), error: { message: expect.any(String), description: expect.stringMatching(/^Webhook ".+" was not found/) } });
 		expect(output[3].hookId).toBe(hookId);
 		expect(pairedItemsOf(run, 'Webhooks')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 	});
@@ -322,8 +342,8 @@ describe('Test Run Webhooks: On Error', () => {
 		expect(pairedItemsOf(run, 'Webhooks', 0)).toEqual([{ item: 0 }, { item: 3 }]);
 		const errors = outputOf(run, 'Webhooks', 1);
 		expect(errors).toEqual([
-			{ id: 'nope', n: 2, error: expect.stringMatching(/is not a UUID/), details: 'Fix the "hookId" parameter.' },
-			{ id: expect.any(String), n: 3, error: expect.any(String), details: expect.stringMatching(/was not found/) },
+			{ id: 'nope', n: 2, message: expect.stringMatching(/is not a UUID/), error: expect.objectContaining({ description: 'Fix the "hookId" parameter.' }) },
+			{ id: expect.any(String), n: 3, message: expect.any(String), error: expect.objectContaining({ description: expect.stringMatching(/was not found/) }) },
 		]);
 		expect(pairedItemsOf(run, 'Webhooks', 1)).toEqual([{ item: 1 }, { item: 2 }]);
 	});

@@ -210,7 +210,7 @@ describe('Webhook Dispatch in the n8n engine', () => {
 			{ body: '{"id": "${ WebhookRequest.TransactionalId }"}', headers: { parameter: [{ name: 'X-Note', value: '${ note }' }] } },
 			{ items: [{ note: 'ok\r\nX-Injected: 1' }] },
 		);
-		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^header X-Note: the value contains a line break/) } })]);
+		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^header "X-Note": the value contains a line break/) } })]);
 		expect(receiver.requests).toHaveLength(0);
 	});
 
@@ -268,12 +268,16 @@ describe('Webhook Dispatch rate limit', () => {
 		return max;
 	};
 
-	it('60 items at 20/s arrive no more than 20 in any second', async () => {
+	// Counted where the node starts each request: when the receiver sees them depends on how busy
+	// the machine is (it shares this process), which no client can promise.
+	const starts = (items: Array<Record<string, unknown>>) => items.map((item) => Date.parse((item.attempts as Array<{ startedAt: string }>)[0].startedAt));
+
+	it('60 items at 20/s start no more than 20 in any second', async () => {
 		receiver = await startReceiver();
 		const items = Array.from({ length: 60 }, (_, n) => ({ n }));
 		const { success } = await dispatch({ body: '{"n": ${ n }}', options: { concurrency: 10 } }, { items, credential: { rateLimitPerSecond: 20 }, credentialId: 'rate-a' });
 		expect(success).toHaveLength(60);
-		expect(maxInAnySecond(receiver.requests.map((r) => r.receivedAt))).toBeLessThanOrEqual(20);
+		expect(maxInAnySecond(starts(success))).toBeLessThanOrEqual(20);
 	});
 
 	it('two nodes sharing a credential share the budget', async () => {
@@ -286,7 +290,7 @@ describe('Webhook Dispatch rate limit', () => {
 		]);
 		expect(first.success).toHaveLength(30);
 		expect(second.success).toHaveLength(30);
-		expect(maxInAnySecond(receiver.requests.map((r) => r.receivedAt))).toBeLessThanOrEqual(20);
+		expect(maxInAnySecond(starts([...first.success, ...second.success]))).toBeLessThanOrEqual(20);
 	});
 });
 

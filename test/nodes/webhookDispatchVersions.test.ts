@@ -129,7 +129,7 @@ describe('Webhook Dispatch 1.1: On Failure', () => {
 		expect(success).toHaveLength(2);
 		expect(failure).toEqual([]);
 		expect(outputOf(run, 'Dispatch', 2)).toEqual([
-			{ event: 'b', error: expect.stringMatching(/^The receiver answered 503/), details: expect.objectContaining({ statusCode: 503, transactionalId: expect.stringMatching(UUID_V5) }) },
+			{ event: 'b', message: expect.stringMatching(/^The receiver answered 503/), error: expect.objectContaining({ statusCode: 503, transactionalId: expect.stringMatching(UUID_V5) }) },
 		]);
 	});
 });

@@ -25,7 +25,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, subjectOf(this, operation, itemIndex));
 			if (this.continueOnFail()) {
-				returnData.push(errorItem(itemIndex, nodeError.message, (nodeError as NodeOperationError).description));
+				const description = (nodeError as NodeOperationError).description ?? null;
+				returnData.push(errorItem(itemIndex, nodeError.message, { message: nodeError.message, description }));
 				continue;
 			}
 			throw nodeError;

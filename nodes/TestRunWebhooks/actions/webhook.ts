@@ -7,6 +7,7 @@ import {
 	parseHookHeaders,
 	RUN_EVENTS,
 	sampleRunEvent,
+	sendableHookHeaders,
 	toWebhookBody,
 	type PlatformApiClient,
 	type RunEvent,
@@ -15,6 +16,7 @@ import {
 } from '../../../lib/currents';
 import { jsonOrText, type TransportError } from '../../../lib/http/transport';
 import { MASK, Redactor } from '../../../lib/redact';
+import { instanceEgress } from '../../shared/instanceEgress';
 
 export interface OperationInput {
 	fn: IExecuteFunctions;
@@ -121,18 +123,21 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 		throw new InputError('event', `Unknown event "${event}"; use ${RUN_EVENTS.join(', ')}`);
 	}
 	const hook = await input.client.getWebhook(hookId);
+	const headers = sendableHookHeaders(hook);
 	// A receiver may echo the hook's header values: they are masked in the answer as in the headers.
-	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(parseHookHeaders(hook.headers)));
+	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(headers));
 	let answer;
 	try {
-		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs);
+		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs, instanceEgress(fn.helpers));
 	} catch (error) {
 		const failure = error as TransportError;
 		throw new NodeOperationError(
 			fn.getNode(),
 			failure.kind === 'timeout'
 				? `The webhook URL ${hook.url} gave no answer within ${input.timeoutMs / 1000} s`
-				: `Could not reach the webhook URL ${hook.url}`,
+				: failure.kind === 'blocked'
+					? `The webhook URL ${hook.url} is refused by this n8n instance's outbound policy`
+					: `Could not reach the webhook URL ${hook.url}`,
 			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${redactor.text(failure.message)}).` },
 		);
 	}
