@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sampleRunEvent } from '../../lib/currents';
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
 import { installN8n, N8nServer, packPackage, type ImportedCredential } from '../../tools/n8nServer';
 import { until } from '../../tools/until';
@@ -55,13 +56,21 @@ function credentialsFor(receiverUrl: string, recipes: Array<[TargetSpec, Recipe]
 	];
 }
 
+/** A Currents run as Currents posts it: counts only, and its default branch ("trunk" here). */
+const currentsRun = () => {
+	const event = sampleRunEvent('RUN_FINISH');
+	return { ...event, commit: { ...event.commit, branch: 'trunk', defaultBranch: 'trunk' } };
+};
+
 /** The runs each recipe gets, in order: what reaches the target, and what the filter stops. */
-function runsFor(target: TargetSpec): Array<{ shape: RunShape; delivered: boolean }> {
+function runsFor(target: TargetSpec): Array<{ payload: object; delivered: boolean }> {
+	const run = (shape: RunShape, delivered: boolean) => ({ payload: runPayload(shape), delivered });
 	return [
-		{ shape: { status: 'failed', failures: 3 }, delivered: true },
-		{ shape: { status: 'timedOut', failures: 120, long: true }, delivered: true },
-		{ shape: { status: 'passed', failures: 0 }, delivered: target === pagerDuty },
-		...(target === gitHubIssues ? [{ shape: { status: 'failed', failures: 3, branch: 'feature/checkout' } as RunShape, delivered: false }] : []),
+		run({ status: 'failed', failures: 3 }, true),
+		run({ status: 'timedOut', failures: 120, long: true }, true),
+		run({ status: 'passed', failures: 0 }, target === pagerDuty),
+		...(target === gitHubIssues ? [run({ status: 'failed', failures: 3, branch: 'feature/checkout' }, false)] : []),
+		{ payload: currentsRun(), delivered: true },
 	];
 }
 
@@ -105,13 +114,13 @@ describe.each(VERSIONS)('recipes in real n8n %s', (version) => {
 	});
 
 	it.each(recipes.map(([target, recipe]) => [target.recipe, target, recipe] as const))(
-		'%s: 3 and 120 failures arrive in the target format within its limits; a passed run is filtered out or resolves',
+		'%s: 3 and 120 failures and a Currents run arrive in the target format within its limits; a passed run is filtered out or resolves',
 		async (_name, target, recipe) => {
 			const url = n8n.webhookUrl(triggerOf(recipe).webhookId!);
 			const runs = runsFor(target);
 			const deliveryIds: string[] = [];
-			for (const [index, { shape, delivered }] of runs.entries()) {
-				const body = JSON.stringify(runPayload(shape));
+			for (const [index, { payload, delivered }] of runs.entries()) {
+				const body = JSON.stringify(payload);
 				const deliveryId = `msg_${randomBytes(8).toString('hex')}`;
 				const response = await fetch(url, { method: 'POST', headers: senderHeaders('standardWebhooks', body, SECRET, Date.now(), deliveryId), body });
 				expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { received: true } });
@@ -137,9 +146,15 @@ describe.each(VERSIONS)('recipes in real n8n %s', (version) => {
 			expect(long.names.length + long.more).toBe(120);
 			long.names.forEach((name, i) => expect(failuresOf(120, true)[i].name.startsWith(withoutEllipsis(name))).toBe(true));
 
+			// Currents lists no failures: the message says how many and links to the run.
+			expect(target.listing(bodies[bodies.length - 1])).toEqual({ names: [], more: 0 });
+			expect(deliveries[deliveries.length - 1].body).toContain((runs[runs.length - 1].payload as ReturnType<typeof currentsRun>).runUrl);
+
 			if (target === pagerDuty) {
-				expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve']);
-				expect(new Set(bodies.map((body) => body.dedup_key)).size).toBe(1);
+				expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve', 'trigger']);
+				// The Currents run is another project (its repository, not an app id): another alert.
+				expect(new Set(bodies.slice(0, 3).map((body) => body.dedup_key)).size).toBe(1);
+				expect(bodies[3].dedup_key).not.toBe(bodies[0].dedup_key);
 			}
 		},
 		120_000,
