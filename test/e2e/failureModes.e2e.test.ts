@@ -3,6 +3,7 @@ import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
 import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
+import { stopAfterSuite } from './support/suite';
 
 /**
  * How the nodes fail inside real n8n: Webhook Dispatch 1.1 stops the workflow (the error
@@ -168,16 +169,7 @@ describe.each(VERSIONS)('real n8n %s: failing like a built-in node', (version) =
 		receiver.requests.length = 0;
 	}, 30 * 60_000);
 
-	afterAll(async () => {
-		await n8n?.stop();
-		await fake?.close();
-		await receiver?.close();
-	}, 60_000);
-
-	afterEach(() => {
-		const state = expect.getState();
-		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail()}`);
-	});
+	stopAfterSuite(version, () => ({ n8n, servers: [fake, receiver] }));
 
 	it('Dispatch 1.1: every delivery failing fails the execution and runs the error workflow; a retry from the executions list re-sends each item under its id', async () => {
 		answer = (request) => (request.url === '/stop' ? 503 : 200);

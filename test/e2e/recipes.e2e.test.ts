@@ -7,6 +7,7 @@ import { dispatchOf, fillPlaceholders, loadRecipe, type Recipe } from '../suppor
 import { failuresOf, runPayload, withoutEllipsis, type RunShape } from '../support/recipeRuns';
 import { newStandardSecret, senderHeaders } from '../support/signing';
 import { pagerDuty, gitHubIssues, TARGETS, type TargetSpec } from '../support/targets';
+import { stopAfterSuite } from './support/suite';
 
 /**
  * Every recipe in examples/recipes, imported as shipped into one real n8n and set up as the
@@ -103,15 +104,7 @@ describe.each(VERSIONS)('recipes in real n8n %s', (version) => {
 		for (const [, recipe] of recipes) await n8n.waitForWebhook(n8n.webhookUrl(triggerOf(recipe).webhookId!));
 	}, 30 * 60_000);
 
-	afterAll(async () => {
-		await n8n?.stop();
-		await receiver?.close();
-	}, 60_000);
-
-	afterEach(() => {
-		const state = expect.getState();
-		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail()}`);
-	});
+	stopAfterSuite(version, () => ({ n8n, servers: [receiver] }));
 
 	it.each(recipes.map(([target, recipe]) => [target.recipe, target, recipe] as const))(
 		'%s: 3 and 120 failures and a Currents run arrive in the target format within its limits; a passed run is filtered out or resolves',

@@ -7,6 +7,7 @@ import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '
 import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
+import { stopAfterSuite } from './support/suite';
 
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -55,16 +56,7 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 		for (const { webhook } of [IDS.currents, IDS.maestro, IDS.autosana]) await n8n.waitForWebhook(n8n.webhookUrl(webhook));
 	};
 
-	afterAll(async () => {
-		await n8n?.stop();
-		await fake?.close();
-		await receiver?.close();
-	}, 60_000);
-
-	afterEach(() => {
-		const state = expect.getState();
-		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail()}`);
-	});
+	stopAfterSuite(version, () => ({ n8n, servers: [fake, receiver] }));
 
 	it('1 + 5: Currents automatic registration, a failed run notified with its failures and idempotency key, after a 503 retry', async () => {
 		const url = n8n.webhookUrl(IDS.currents.webhook);

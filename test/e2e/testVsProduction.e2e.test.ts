@@ -4,6 +4,7 @@ import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
 import { until } from '../../tools/until';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
+import { stopAfterSuite } from './support/suite';
 
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -35,15 +36,7 @@ describe.each(VERSIONS)('real n8n %s: test URL and production URL', (version) =>
 		await n8n.waitForWebhook(n8n.webhookUrl(IDS.maestro.webhook));
 	}, 30 * 60_000);
 
-	afterAll(async () => {
-		await n8n?.stop();
-		await receiver?.close();
-	}, 60_000);
-
-	afterEach(() => {
-		const state = expect.getState();
-		if (state.assertionCalls !== state.numPassingAsserts) console.log(`n8n ${version} log tail:\n${n8n.logTail()}`);
-	});
+	stopAfterSuite(version, () => ({ n8n, servers: [receiver] }));
 
 	it('a delivery to the test URL while listening, then the same delivery to the production URL: both execute', async () => {
 		// "Listen for test event" in the editor: a manual run that waits for the trigger's webhook.
