@@ -57,3 +57,13 @@ export function presentResult(
 	if (outcome.error) result.error = { kind: outcome.error.kind, message: redactor.text(outcome.error.message) };
 	return result;
 }
+
+/**
+ * What a Success item holds: the whole result, or with Full Response off only the answer's
+ * body, as the HTTP Request node gives it (an object as it is, any other body as `{body}`).
+ */
+export function successJson(result: DispatchResult, fullResponse: boolean): Record<string, unknown> {
+	if (fullResponse) return result as unknown as Record<string, unknown>;
+	const { body } = result;
+	return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : { body };
+}

@@ -98,6 +98,14 @@ export const dispatchProperties: INodeProperties[] = [
 				description: 'How many items may be in flight at once',
 			},
 			{
+				displayName: 'Full Response',
+				name: 'fullResponse',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a Success item holds the whole result (status, headers, body, attempts, request). Off: only the answer\'s body. Failure items always hold the whole result.',
+			},
+			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { RetryMemory, stableTransactionalId, type DispatchResult } from '../../lib/dispatch';
+import { RetryMemory, stableTransactionalId, successJson, type DispatchResult } from '../../lib/dispatch';
 import { errorItem } from '../shared/errorItem';
 
 /** From 1.1: the default transactional id survives retries, and failed deliveries stop the workflow. */
@@ -89,10 +89,11 @@ export function settle(fn: IExecuteFunctions, results: DispatchResult[]): INodeE
 	if (key !== undefined) delivered.forget(key);
 
 	const toErrorOutput = stopping && fn.getNode().onError === 'continueErrorOutput';
+	const fullResponse = fn.getNodeParameter('options.fullResponse', 0, true) as boolean;
 	const success: INodeExecutionData[] = [];
 	const failure: INodeExecutionData[] = [];
 	results.forEach((result, itemIndex) => {
-		if (result.success) success.push({ json: result as unknown as IDataObject, pairedItem: { item: itemIndex } });
+		if (result.success) success.push({ json: successJson(result, fullResponse) as IDataObject, pairedItem: { item: itemIndex } });
 		else if (toErrorOutput) failure.push(errorItem(itemIndex, result.error?.message ?? 'Not delivered', result as unknown as IDataObject));
 		else failure.push({ json: result as unknown as IDataObject, pairedItem: { item: itemIndex } });
 	});

@@ -312,3 +312,32 @@ describe('Webhook Dispatch when an item cannot be prepared', () => {
 		expect(receiver.requests).toHaveLength(1);
 	});
 });
+
+describe('Webhook Dispatch Full Response option', () => {
+	const answers = (request: RecordedRequest) => {
+		const n = (JSON.parse(request.body) as { n: number }).n;
+		if (n === 1) return { status: 200, body: { accepted: true, id: 'r-1' } };
+		if (n === 2) return { status: 200, body: 'plain words', headers: { 'content-type': 'text/plain' } };
+		return { status: 500, body: { error: 'down' } };
+	};
+	const items = [{ n: 1 }, { n: 2 }, { n: 3 }];
+	// The receiver writes every body as JSON text; with content-type text/plain it stays text.
+	const text = JSON.stringify('plain words');
+	const parameters = (fullResponse?: boolean) => ({ body: '{"n": ${ n }}', onFailure: 'routeToFailureOutput', options: { maxRetries: 0, ...(fullResponse === undefined ? {} : { fullResponse }) } });
+
+	it('is on by default: Success items hold the whole result', async () => {
+		receiver = await startReceiver(answers);
+		const { success } = await dispatch(parameters(), { items });
+		expect(success).toHaveLength(2);
+		expect(success[1]).toMatchObject({ success: true, statusCode: 200, body: text, transactionalId: expect.any(String) });
+		expect(Object.keys(success[0])).toEqual(expect.arrayContaining(['success', 'statusCode', 'headers', 'body', 'transactionalId', 'attempts', 'request']));
+	});
+
+	it('off: a Success item is the answer body (an object as it is, text as {body}); Failure items keep the whole result', async () => {
+		receiver = await startReceiver(answers);
+		const { success, failure } = await dispatch(parameters(false), { items });
+		expect(success).toEqual([{ accepted: true, id: 'r-1' }, { body: text }]);
+		expect(failure).toHaveLength(1);
+		expect(failure[0]).toMatchObject({ success: false, statusCode: 500, body: { error: 'down' } });
+	});
+});
