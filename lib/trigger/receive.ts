@@ -71,7 +71,7 @@ function verify(request: ReceiveRequest, options: ReceiveOptions, nowMs: number)
 
 function refused(refusal: Refusal, options: ReceiveOptions): ReceiveOutcome {
 	if (refusal.status === 400) return { status: 400, body: { error: refusal.reason } };
-	const hint = refusal.secretMismatch && options.secretMismatchHint ? ` ${options.secretMismatchHint}` : '';
+	const hint = refusal.secretMismatch && options.secretMismatchHint ? `. ${options.secretMismatchHint}` : '';
 	return { status: 401, body: { error: `Unauthorized: ${refusal.reason}${hint}` } };
 }
 

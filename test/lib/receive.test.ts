@@ -238,7 +238,7 @@ describe('the hint for a secret that does not match', () => {
 
 	it('follows a wrong secret', async () => {
 		const outcome = await receive(forgedHeaders('currents', body, 'an-old-derived-secret', NOW));
-		expect(outcome.body.error).toBe(`Unauthorized: wrong value in header x-webhook-secret ${hint}`);
+		expect(outcome.body.error).toBe(`Unauthorized: wrong value in header x-webhook-secret. ${hint}`);
 	});
 
 	it.each([
