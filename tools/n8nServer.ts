@@ -168,17 +168,27 @@ export class N8nServer {
 		this.cookie = '';
 	}
 
-	/** Sets up the owner account once, then logs in; the REST API needs a session. */
+	/**
+	 * Sets up the owner account once, then logs in; the REST API needs a session. Both calls
+	 * are retried for a while: on a loaded machine n8n has answered the first login with 401
+	 * although the setup had been posted, so every answer is kept for the error.
+	 */
 	async login(): Promise<void> {
 		if (this.cookie) return;
-		await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
-		const response = await fetch(`${this.baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+		const answers: string[] = [];
+		const post = async (path: string, body: object) => {
+			const response = await fetch(`${this.baseUrl}/rest/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			answers.push(`${path}: ${response.status} ${(await response.text()).slice(0, 200)}`);
+			return response;
+		};
+		const loggedIn = async () => {
+			await post('owner/setup', OWNER);
+			const response = await post('login', { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password });
+			return response.ok && response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		};
+		this.cookie = await until('the owner to log in', loggedIn, 60_000, 1000).catch((error: Error) => {
+			throw new Error(`${error.message}; n8n answered:\n${answers.slice(-6).join('\n')}`);
 		});
-		if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-		this.cookie = (response.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
 	}
 
 	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
