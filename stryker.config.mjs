@@ -14,7 +14,7 @@ export default {
 	},
 	coverageAnalysis: 'perTest',
 	mutate: ['lib/**/*.ts', 'nodes/**/*.ts'],
-	ignorePatterns: ['dist', 'coverage', 'reports', 'docs', 'examples'],
+	ignorePatterns: ['dist', 'coverage', 'reports', 'docs'],
 	reporters: ['clear-text', 'progress', 'json', 'html'],
 	jsonReporter: { fileName: 'reports/mutation/mutation.json' },
 	htmlReporter: { fileName: 'reports/mutation/mutation.html' },

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { nullableText } from './fields';
 import { isoFromText, type Normalized } from './item';
 
-
 export const autosanaPayloadSchema = z.object({
 	event: z.literal('batch.completed'),
 	timestamp: z.string(),

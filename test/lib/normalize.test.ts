@@ -98,6 +98,49 @@ describe('normalization', () => {
 		});
 	});
 
+	describe('Autosana failed groups are never dropped', () => {
+		type Group = { name: string | null; status: string; url: string | null; runs: Array<{ name: string | null; status: string; url: string | null }> };
+		const batch = (groups: Group[], failedGroups = groups.filter((g) => g.status.toLowerCase() === 'failed').length) => ({
+			...(fixture('autosana-batch.json') as Record<string, unknown>),
+			summary: { total_groups: groups.length, passed_groups: groups.length - failedGroups, failed_groups: failedGroups },
+			run_groups: groups,
+		});
+		const group = (name: string | null, status: string, runs: Group['runs'] = []): Group => ({ name, status, url: `https://autosana.ai/runs/groups/${name ?? 'unnamed'}`, runs });
+
+		it('a failed group listing no failed run is a failure under its own name and URL', () => {
+			const run = normalized('autosana', batch([group('Setup Suite', 'failed', [{ name: 'boots', status: 'passed', url: null }])])).run;
+			expect(run.status).toBe('failed');
+			expect(run.failures).toEqual([{ name: 'Setup Suite', url: 'https://autosana.ai/runs/groups/Setup Suite', reason: null }]);
+		});
+
+		it('every failed group contributes, in order, whatever the case of its status', () => {
+			const groups = [
+				group('A', 'FAILED', [{ name: 'a1', status: 'Failed', url: 'https://autosana.ai/a1' }]),
+				group('B', 'passed', [{ name: 'b1', status: 'passed', url: null }]),
+				group('C', 'failed'),
+			];
+			expect(normalized('autosana', batch(groups)).run.failures).toEqual([
+				{ name: 'A › a1', url: 'https://autosana.ai/a1', reason: null },
+				{ name: 'C', url: 'https://autosana.ai/runs/groups/C', reason: null },
+			]);
+		});
+
+		it('a failed run in a group without a name is named by the run alone', () => {
+			const groups = [group(null, 'failed', [{ name: 'orphan', status: 'failed', url: null }])];
+			expect(normalized('autosana', batch(groups)).run.failures).toEqual([{ name: 'orphan', url: null, reason: null }]);
+		});
+
+		it('the summary alone marks the run failed when no group is listed as failed', () => {
+			const run = normalized('autosana', batch([group('A', 'passed')], 1)).run;
+			expect(run.status).toBe('failed');
+			expect(run.failures).toEqual([]);
+		});
+
+		it('a batch with every group passed is passed', () => {
+			expect(normalized('autosana', batch([group('A', 'passed'), group('B', 'Passed')])).run.status).toBe('passed');
+		});
+	});
+
 	it('Autosana without git metadata gives git null', () => {
 		const { git: _git, ...withoutGit } = fixture('autosana-batch.json') as Record<string, unknown>;
 		expect(normalized('autosana', withoutGit).run.git).toBeNull();
