@@ -21,7 +21,11 @@ export class TestRunTrigger implements INodeType {
 		name: 'testRunTrigger',
 		icon: { light: 'file:testRunTrigger.light.svg', dark: 'file:testRunTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves as 1. It exists because n8n evaluates an expression in a fresh sandbox
+		// on every request to a version-1 webhook node (for the Webhook node's old
+		// binaryData option); from 1.1 on it does not.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: triggerSubtitle,
 		description: 'Starts the workflow when a test platform reports a run event, after verifying it is genuine',
 		defaults: { name: 'Test Run Trigger' },
