@@ -47,7 +47,9 @@ export class TestRunTrigger implements INodeType {
 			},
 		],
 		triggerPanel,
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'test-run' }],
+		// responseData '': n8n answers with the node's webhookResponse (left out, n8n would send
+		// its default, the text "firstEntryJson").
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'test-run' }],
 		properties: triggerProperties,
 	};
 

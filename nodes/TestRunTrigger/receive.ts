@@ -95,9 +95,10 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			secretMismatchHint: automatic ? DERIVED_SECRET_MISMATCH : undefined,
 		},
 	);
-	const answered = answer(outcome.status, outcome.body);
-	if (!outcome.item) return answered;
-	// The answer is already sent (n8n 1.x and 2.x treat webhookResponse differently); the
-	// item is plain JSON (strings, numbers, null, arrays, objects).
-	return { ...answered, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
+	// Refused, ignored or a duplicate: answered at once, nothing to start.
+	if (!outcome.item) return answer(outcome.status, outcome.body);
+	// Accepted: n8n sends this 200 answer itself, on 2.x once the execution is registered (as
+	// for its Webhook node: a sender faster than the workflows then waits instead of piling up
+	// executions), on 1.x at once. The item is plain JSON (strings, numbers, null, arrays, objects).
+	return { webhookResponse: outcome.body, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
 }
