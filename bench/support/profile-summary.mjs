@@ -1,12 +1,32 @@
 // Summarises a V8 .cpuprofile of the n8n process: where the main thread's time went, by
 // origin (self time) and for a few functions of interest (inclusive time).
-//   node bench/support/profile-summary.mjs <file.cpuprofile>
+//   node bench/support/profile-summary.mjs <file.cpuprofile> [seconds]
+// With `seconds`, only the last that many seconds before n8n's last webhook request count
+// (the load phase, without n8n's start-up).
 import { readFileSync } from 'node:fs';
 
 const profile = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const windowSeconds = Number(process.argv[3] ?? 0);
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const inStack = (node, test) => {
+	for (let id = node.id; id !== undefined; id = parent.get(id)) if (test(byId.get(id).callFrame)) return true;
+	return false;
+};
+// Sample times (µs since the profile started), and the window to count.
+const times = [];
+for (let i = 0, t = 0; i < profile.samples.length; i++) times.push((t += profile.timeDeltas[i] ?? 0));
+let windowEnd = Number.POSITIVE_INFINITY;
+if (windowSeconds) {
+	for (let i = profile.samples.length - 1; i >= 0; i--) {
+		if (inStack(byId.get(profile.samples[i]), (f) => f.functionName === 'executeWebhook')) {
+			windowEnd = times[i];
+			break;
+		}
+	}
+}
+const counted = (i) => !windowSeconds || (times[i] <= windowEnd && times[i] >= windowEnd - windowSeconds * 1e6);
 
 const origin = (frame) => {
 	const { url, functionName } = frame.callFrame;
@@ -41,6 +61,7 @@ let total = 0;
 let idle = 0;
 const dt = profile.timeDeltas;
 for (let i = 0; i < profile.samples.length; i++) {
+	if (!counted(i)) continue;
 	const ms = (dt[i + 1] ?? dt[i] ?? 0) / 1000;
 	const node = byId.get(profile.samples[i]);
 	const key = origin(node);
