@@ -1,8 +1,9 @@
 // Renders three equivalent templates with this package's engine, liquidjs and precompiled
 // handlebars in one process, and prints operations per second and ratios.
-//   npm run bench:template
+//   npm run bench:template     (also part of `npm run bench`, through measureTemplates())
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { renderTemplate, compileTemplate } = require('../dist/lib/template/index.js');
@@ -57,6 +58,8 @@ function measure(fn, minMs = 400) {
 	return samples[2];
 }
 
+/** Operations per second of the three engines on each template (median of 5 slices). */
+export function measureTemplates() {
 const liquid = new Liquid({ cache: true });
 const rows = [];
 for (const c of cases) {
@@ -75,6 +78,11 @@ for (const c of cases) {
 	const handlebarsOps = measure(() => hb(handlebarsData));
 	rows.push({ case: c.name, ours, liquidOps, handlebarsOps });
 }
+return rows;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+const rows = measureTemplates();
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 console.log(`node ${process.version}`);
@@ -82,4 +90,5 @@ console.log('| template | ours (ops/s) | liquidjs (ops/s) | handlebars, precompi
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
 	console.log(`| ${r.case} | ${fmt(r.ours)} | ${fmt(r.liquidOps)} | ${fmt(r.handlebarsOps)} | ${(r.ours / r.liquidOps).toFixed(1)}× | ${(r.ours / r.handlebarsOps).toFixed(2)}× |`);
+}
 }

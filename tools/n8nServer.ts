@@ -71,6 +71,11 @@ export class N8nServer {
 		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', this.tarball], { cwd: nodesDir, stdio: 'ignore' });
 	}
 
+	/** The n8n process id while it runs (the benchmark reads its CPU time and memory). */
+	get pid(): number | undefined {
+		return this.child?.pid;
+	}
+
 	get baseUrl(): string {
 		return `http://127.0.0.1:${this.port}`;
 	}

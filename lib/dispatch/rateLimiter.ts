@@ -1,23 +1,35 @@
 import type { Clock } from './clock';
 
-/** Receivers count requests per second by arrival: a 2.5% margin absorbs network jitter. */
-const WINDOW_MS = 1000 * 1.025;
+/**
+ * Receivers count requests per second by arrival: a 1 % margin absorbs network jitter (and
+ * keeps the achieved rate within 1 % of the limit).
+ */
+const WINDOW_MS = 1000 * 1.01;
 
 /**
- * Lets at most `ratePerSecond` requests start in any one-second window by spacing starts at
- * least 1/rate apart. Slots are granted one caller at a time (first come, first served), and
- * the spacing is measured from the moment the previous caller actually woke, not from when it
- * was scheduled: after a stalled event loop the waiters keep their spacing instead of starting
- * together.
+ * Lets at most `ratePerSecond` requests start in any one-second window, evenly spaced, one
+ * caller at a time (first come, first served). Three bounds on the next start:
+ * - its slot on a schedule of one start every 1/rate, counted from the previous *slot*, not
+ *   from when that caller actually woke: timers firing late do not slow the rate down;
+ * - at least half a spacing after the previous actual start: after a stalled event loop the
+ *   waiters catch up, but never start together;
+ * - never more than `ratePerSecond` actual starts within one second (a ring of the last
+ *   starts), whatever the timers did.
  */
 export class RateLimiter {
+	private lastSlot = Number.NEGATIVE_INFINITY;
 	private lastStart = Number.NEGATIVE_INFINITY;
+	/** The last `ratePerSecond` actual start times, oldest at `next`. */
+	private readonly starts: number[];
+	private next = 0;
 	private queue: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		private readonly ratePerSecond: number,
 		private readonly clock: Clock,
-	) {}
+	) {
+		this.starts = ratePerSecond > 0 ? new Array<number>(Math.ceil(ratePerSecond)).fill(Number.NEGATIVE_INFINITY) : [];
+	}
 
 	/**
 	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
@@ -30,13 +42,29 @@ export class RateLimiter {
 		return await granted;
 	}
 
+	private earliest(now: number, spacing: number): { slot: number; at: number } {
+		// A caller late for its slot (a timer fired late, a busy event loop) may still take it,
+		// up to one spacing or 25 ms behind: lateness then does not push the schedule back.
+		const slot = this.lastSlot === Number.NEGATIVE_INFINITY ? now : Math.max(now - Math.max(spacing, 25), this.lastSlot + spacing);
+		// The cap counts actual starts over exactly one second: the schedule's 1 % margin then
+		// absorbs timer lateness (which would otherwise add up, one ring turn after another).
+		const at = Math.max(slot, this.lastStart + spacing / 2, this.starts[this.next] + 1000);
+		return { slot, at };
+	}
+
 	private async waitForSlot(notAfter: number): Promise<boolean> {
 		const spacing = WINDOW_MS / this.ratePerSecond;
-		if (Math.max(this.clock.now(), this.lastStart + spacing) > notAfter) return false;
-		for (let now = this.clock.now(); now < this.lastStart + spacing; now = this.clock.now()) {
-			await this.clock.sleep(this.lastStart + spacing - now);
+		let { slot, at } = this.earliest(this.clock.now(), spacing);
+		if (at > notAfter) return false;
+		for (let now = this.clock.now(); now < at; now = this.clock.now()) {
+			await this.clock.sleep(at - now);
+			({ slot, at } = this.earliest(now, spacing));
 		}
-		this.lastStart = this.clock.now();
+		const now = this.clock.now();
+		this.lastSlot = slot;
+		this.lastStart = now;
+		this.starts[this.next] = now;
+		this.next = (this.next + 1) % this.starts.length;
 		return true;
 	}
 }

@@ -17,6 +17,24 @@ export function matchesAny(received: string, candidates: readonly string[]): boo
 	return matched;
 }
 
+/** A value to compare against, hashed once (for secrets that stay the same across requests). */
+export interface Expected {
+	digest: Buffer;
+	length: number;
+}
+
+export function expected(value: string): Expected {
+	return { digest: createHash('sha256').update(value, 'utf8').digest(), length: value.length };
+}
+
+/** `matchesAny` against values hashed in advance: the same constant-time comparison. */
+export function matchesAnyExpected(received: string, candidates: readonly Expected[]): boolean {
+	const digest = createHash('sha256').update(received, 'utf8').digest();
+	let matched = false;
+	for (const candidate of candidates) matched = (timingSafeEqual(digest, candidate.digest) && received.length === candidate.length) || matched;
+	return matched;
+}
+
 export function hmacSha256(key: string | Buffer, data: string | Buffer, encoding: 'hex' | 'base64'): string {
 	return createHmac('sha256', key).update(data).digest(encoding);
 }

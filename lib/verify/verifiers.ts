@@ -1,4 +1,5 @@
-import { hmacSha256, matchesAny } from './crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { expected as expectedValue, hmacSha256, matchesAny, matchesAnyExpected, type Expected } from './crypto';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -27,6 +28,11 @@ const mismatch = (reason: string): Refusal => ({ ...refuse(reason), secretMismat
 /** Reads a header case-insensitively; a repeated header counts as missing (ambiguous). */
 export function header(headers: Headers, name: string): string | undefined {
 	const wanted = name.toLowerCase();
+	// Node's HTTP server gives lower-case names: a direct hit needs no scan.
+	if (Object.prototype.hasOwnProperty.call(headers, wanted)) {
+		const value = headers[wanted];
+		return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+	}
 	for (const [key, value] of Object.entries(headers)) {
 		if (key.toLowerCase() === wanted) return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
 	}
@@ -42,6 +48,33 @@ export const MIN_SECRET_BYTES = 16;
 const textKeyBytes = (secret: string): number => Buffer.byteLength(secret.trim(), 'utf8');
 
 const REFUSES_ALL = 'this trigger refuses every request until it is set to a longer secret';
+
+/**
+ * What is derived from one list of secrets, computed on its first use and kept as long as the
+ * list itself (a trigger's cached credential hands out the same list until it changes):
+ * the checks of key material, the hashed values to compare with, decoded keys.
+ */
+interface Prepared {
+	text?: string[] | Refusal;
+	textExpected?: Expected[];
+	standardWebhooks?: { usable: string[] | Refusal; keys: Buffer[] };
+}
+const preparedBySecrets = new WeakMap<readonly string[], Prepared>();
+
+function prepared(secrets: readonly string[]): Prepared {
+	let entry = preparedBySecrets.get(secrets);
+	if (!entry) preparedBySecrets.set(secrets, (entry = {}));
+	return entry;
+}
+
+/** `usableSecrets` for secrets used as text, with their hashed values (shared headers, bearer tokens). */
+function textSecrets(secrets: readonly string[]): { usable: string[]; expected: Expected[] } | Refusal {
+	const entry = prepared(secrets);
+	entry.text ??= usableSecrets(secrets);
+	if (!Array.isArray(entry.text)) return entry.text;
+	entry.textExpected ??= entry.text.map(expectedValue);
+	return { usable: entry.text, expected: entry.textExpected };
+}
 
 /**
  * The secrets a delivery may prove itself with, or why none can be trusted. `keyBytes`
@@ -80,11 +113,11 @@ function parseEpoch(value: string): number | undefined {
 
 /** Currents: a custom header holding a shared secret, and `x-timestamp` on every request. */
 export function verifySharedHeader(input: VerificationInput, headerName: string): Verification {
-	const secrets = usableSecrets(input.secrets);
-	if (!Array.isArray(secrets)) return secrets;
+	const secrets = textSecrets(input.secrets);
+	if ('ok' in secrets) return secrets;
 	const presented = header(input.headers, headerName);
 	if (presented === undefined) return refuse(`missing header ${headerName}`);
-	if (!matchesAny(presented, secrets)) return mismatch(`wrong value in header ${headerName}`);
+	if (!matchesAnyExpected(presented, secrets.expected)) return mismatch(`wrong value in header ${headerName}`);
 	const stamp = header(input.headers, 'x-timestamp');
 	if (stamp === undefined) return refuse('missing header x-timestamp');
 	const timestampMs = parseEpoch(stamp);
@@ -94,20 +127,21 @@ export function verifySharedHeader(input: VerificationInput, headerName: string)
 
 /** Maestro Cloud: the project's webhook token as `Authorization: Bearer <token>`. */
 export function verifyBearer(input: VerificationInput): Verification {
-	const secrets = usableSecrets(input.secrets);
-	if (!Array.isArray(secrets)) return secrets;
+	const secrets = textSecrets(input.secrets);
+	if ('ok' in secrets) return secrets;
 	const authorization = header(input.headers, 'authorization');
 	if (authorization === undefined) return refuse('missing header Authorization');
 	const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
 	if (!match) return refuse('header Authorization is not a Bearer token');
-	if (!matchesAny(match[1], secrets)) return mismatch('wrong token in header Authorization');
+	if (!matchesAnyExpected(match[1], secrets.expected)) return mismatch('wrong token in header Authorization');
 	return { ok: true };
 }
 
 /** Autosana (GitHub style): `sha256=<hex HMAC-SHA256 of the raw body>`. */
 export function verifyHexSignature(input: VerificationInput, headerName: string): Verification {
-	const secrets = usableSecrets(input.secrets);
-	if (!Array.isArray(secrets)) return secrets;
+	const text = textSecrets(input.secrets);
+	if ('ok' in text) return text;
+	const secrets = text.usable;
 	const signature = header(input.headers, headerName);
 	if (signature === undefined) return refuse(`missing header ${headerName}`);
 	if (!signature.startsWith('sha256=')) return refuse(`header ${headerName} does not start with sha256=`);
@@ -122,15 +156,25 @@ export function standardWebhooksKey(secret: string): Buffer {
 	return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
 }
 
-export function signStandardWebhook(secret: string, id: string, timestampSeconds: number, body: string | Buffer): string {
-	const signed = Buffer.concat([Buffer.from(`${id}.${timestampSeconds}.`), Buffer.isBuffer(body) ? body : Buffer.from(body)]);
-	return `v1,${hmacSha256(standardWebhooksKey(secret), signed, 'base64')}`;
+export function signStandardWebhook(secret: string | Buffer, id: string, timestampSeconds: number, body: string | Buffer): string {
+	const key = typeof secret === 'string' ? standardWebhooksKey(secret) : secret;
+	return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.`).update(body).digest('base64')}`;
+}
+
+/** The usable Standard Webhooks secrets of a list and their decoded keys, once per list. */
+function standardWebhooksSecrets(secrets: readonly string[]): { usable: string[] | Refusal; keys: Buffer[] } {
+	const entry = prepared(secrets);
+	if (!entry.standardWebhooks) {
+		const usable = usableSecrets(secrets, (secret) => standardWebhooksKey(secret).length);
+		entry.standardWebhooks = { usable, keys: Array.isArray(usable) ? usable.map(standardWebhooksKey) : [] };
+	}
+	return entry.standardWebhooks;
 }
 
 /** Standard Webhooks: webhook-id, webhook-timestamp (seconds), webhook-signature (`v1,<b64>` list). */
 export function verifyStandardWebhook(input: VerificationInput): Verification {
-	const secrets = usableSecrets(input.secrets, (secret) => standardWebhooksKey(secret).length);
-	if (!Array.isArray(secrets)) return secrets;
+	const { usable, keys } = standardWebhooksSecrets(input.secrets);
+	if (!Array.isArray(usable)) return usable;
 	const id = header(input.headers, 'webhook-id');
 	const stamp = header(input.headers, 'webhook-timestamp');
 	const signatures = header(input.headers, 'webhook-signature');
@@ -142,10 +186,19 @@ export function verifyStandardWebhook(input: VerificationInput): Verification {
 	if (!/^\d{1,12}$/.test(stamp)) return refuse('header webhook-timestamp is not epoch seconds');
 	const fresh = checkFreshness(Number(stamp) * 1000, input, 'header webhook-timestamp');
 	if (!fresh.ok) return fresh;
-	const expected = secrets.map((secret) => signStandardWebhook(secret, id, Number(stamp), input.rawBody));
 	const presented = signatures.split(' ').filter((entry) => entry.startsWith('v1,'));
 	if (presented.length === 0) return refuse('header webhook-signature has no v1 signature');
-	const valid = presented.map((entry) => matchesAny(entry, expected)).includes(true);
+	// The HMACs as bytes, compared in constant time with the presented signatures decoded
+	// (32 bytes each; only canonical base64, as the sender writes it, is taken).
+	const signedPrefix = `${id}.${Number(stamp)}.`;
+	const expected = keys.map((key) => createHmac('sha256', key).update(signedPrefix).update(input.rawBody).digest());
+	let valid = false;
+	for (const entry of presented) {
+		const text = entry.slice('v1,'.length);
+		const bytes = Buffer.from(text, 'base64');
+		if (bytes.length !== 32 || bytes.toString('base64') !== text) continue;
+		for (const digest of expected) valid = timingSafeEqual(bytes, digest) || valid;
+	}
 	if (!valid) return mismatch('no signature in header webhook-signature matches the body');
 	return { ok: true, deliveryId: id };
 }

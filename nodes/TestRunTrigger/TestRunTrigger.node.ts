@@ -21,7 +21,11 @@ export class TestRunTrigger implements INodeType {
 		name: 'testRunTrigger',
 		icon: { light: 'file:testRunTrigger.light.svg', dark: 'file:testRunTrigger.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves as 1. It exists because n8n evaluates an expression in a fresh sandbox
+		// on every request to a version-1 webhook node (for the Webhook node's old
+		// binaryData option); from 1.1 on it does not.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: triggerSubtitle,
 		description: 'Starts the workflow when a test platform reports a run event, after verifying it is genuine',
 		defaults: { name: 'Test Run Trigger' },
@@ -43,7 +47,9 @@ export class TestRunTrigger implements INodeType {
 			},
 		],
 		triggerPanel,
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'test-run' }],
+		// responseData '': n8n answers with the node's webhookResponse (left out, n8n would send
+		// its default, the text "firstEntryJson").
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'test-run' }],
 		properties: triggerProperties,
 	};
 

@@ -3,6 +3,8 @@ import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/normalize';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery } from '../../lib/trigger/receive';
+import { CoalescedSecretReader } from '../../lib/trigger/secretCache';
+import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
 
 const SECRET_CREDENTIAL = 'testRunWebhookSecret';
@@ -13,15 +15,46 @@ const DERIVED_SECRET_MISMATCH =
 /** Deliveries seen by the triggers of this n8n process. */
 const deliveryMemory = new InProcessDeliveryMemory();
 
+/**
+ * The credential reads of this process's triggers, shared by the requests that arrive while
+ * one is in flight (see CoalescedSecretReader: never older than the request). The same list
+ * instance is handed out until the credential changes, so the verifiers' per-list preparation
+ * (hashed secrets, decoded keys) is done once per credential change.
+ */
+const secretReader = new CoalescedSecretReader<readonly string[]>((secrets) => Object.freeze([...secrets]));
+
 /** The secrets a delivery may prove itself with: derived (automatic Currents) or the credential's. */
-async function acceptedSecrets(fn: IWebhookFunctions): Promise<string[]> {
-	if (isAutomaticRegistration(fn)) return [await derivedSecret(fn)];
-	const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
-	return [secret ?? '', previousSecret ?? ''];
+async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean): Promise<readonly string[]> {
+	const node = fn.getNode();
+	const credentialType = automatic ? PLATFORM_CREDENTIAL : SECRET_CREDENTIAL;
+	// One scope per trigger (the derived secret depends on workflow and node) and credential.
+	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${node.webhookId ?? ''}:${credentialType}:${node.credentials?.[credentialType]?.id ?? ''}`;
+	return await secretReader.get(scope, async () => {
+		if (automatic) return [await derivedSecret(fn)];
+		const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
+		return [secret ?? '', previousSecret ?? ''];
+	});
+}
+
+type RawRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer; readRawBody?: () => Promise<void> };
+
+/**
+ * The request's bytes as sent. n8n reads them for node version 1 always, and from 1.1 on only
+ * for JSON, text, form and XML content types; for any other, read them here (n8n's own reader).
+ */
+async function rawBodyOf(request: RawRequest): Promise<Buffer | undefined> {
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') {
+		try {
+			await request.readRawBody();
+		} catch {
+			return undefined;
+		}
+	}
+	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 }
 
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const request = this.getRequestObject() as ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer };
+	const request = this.getRequestObject() as RawRequest;
 	const response = this.getResponseObject();
 	const source = this.getNodeParameter('source') as Source;
 	const options = this.getNodeParameter('options', {}) as {
@@ -35,12 +68,13 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	};
 
 	// Signatures cover the bytes as sent; without them nothing can be verified.
-	const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
+	const rawBody = await rawBodyOf(request);
 	if (!rawBody) return answer(400, { error: 'The request body could not be read as raw bytes' });
 
-	let secrets: string[];
+	const automatic = isAutomaticRegistration(this);
+	let secrets: readonly string[];
 	try {
-		secrets = await acceptedSecrets(this);
+		secrets = await acceptedSecrets(this, automatic);
 	} catch {
 		// No credential attached: fail closed without saying more to the caller.
 		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });
@@ -58,12 +92,13 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
 			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,
 			memory: deliveryMemory,
-			secretMismatchHint: isAutomaticRegistration(this) ? DERIVED_SECRET_MISMATCH : undefined,
+			secretMismatchHint: automatic ? DERIVED_SECRET_MISMATCH : undefined,
 		},
 	);
-	const answered = answer(outcome.status, outcome.body);
-	if (!outcome.item) return answered;
-	// The answer is already sent (n8n 1.x and 2.x treat webhookResponse differently); the
-	// item is plain JSON (strings, numbers, null, arrays, objects).
-	return { ...answered, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
+	// Refused, ignored or a duplicate: answered at once, nothing to start.
+	if (!outcome.item) return answer(outcome.status, outcome.body);
+	// Accepted: n8n sends this 200 answer itself, on 2.x once the execution is registered (as
+	// for its Webhook node: a sender faster than the workflows then waits instead of piling up
+	// executions), on 1.x at once. The item is plain JSON (strings, numbers, null, arrays, objects).
+	return { webhookResponse: outcome.body, workflowData: [[{ json: outcome.item as unknown as IDataObject }]] };
 }

@@ -53,3 +53,27 @@ describe('safeEqual', () => {
 		expect(safeEqual('', '')).toBe(true);
 	});
 });
+
+describe('verifyStandardWebhook: signatures compared as bytes', () => {
+	const secret = `whsec_${Buffer.from('a-standard-webhooks-key-of-32-bytes!').toString('base64')}`;
+	const body = Buffer.from('{"event":"RUN_FINISH"}');
+	const nowMs = 1_760_000_000_000;
+	const check = (signature: string) =>
+		verifyStandardWebhook({
+			headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(nowMs / 1000), 'webhook-signature': signature },
+			rawBody: body,
+			secrets: [secret, ''],
+			toleranceSeconds: 300,
+			nowMs,
+		}).ok;
+	const genuine = signStandardWebhook(secret, 'msg_1', nowMs / 1000, body);
+
+	it('accepts the genuine signature among others, and refuses it altered, truncated or written another way', () => {
+		expect(check(genuine)).toBe(true);
+		expect(check(`v1,${Buffer.alloc(32).toString('base64')} ${genuine}`)).toBe(true);
+		expect(check(`${genuine}!`)).toBe(false);
+		expect(check(genuine.slice(0, -4))).toBe(false);
+		expect(check(`${genuine.slice(0, -2)}==`)).toBe(false);
+		expect(check(genuine.replace('v1,', 'v1a,'))).toBe(false);
+	});
+});

@@ -1,0 +1,222 @@
+/**
+ * The rows measured in this process against in-process peers: signature verification,
+ * template rendering, the dispatch engine, rate-limit accuracy. Contenders alternate in rounds.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { Webhook } from 'standardwebhooks';
+import { deliver, mapWithConcurrency, prepareRequest, RateLimiter, type Clock, type DeliveryPolicy, type RequestTemplate } from '../lib/dispatch';
+import { signStandardWebhook, verifyStandardWebhook } from '../lib/verify/verifiers';
+import { median, ratioRow, type BenchResult } from './support/measure';
+
+const ROOT = resolve(__dirname, '..');
+const clock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((done) => setTimeout(done, ms)) };
+
+/** Median ops/s over `rounds`, each contender measured once per round, in alternating order. */
+function compare(contenders: Record<string, () => unknown>, rounds = 7, sliceMs = 250): Record<string, { median: number; samples: number[] }> {
+	const names = Object.keys(contenders);
+	for (const name of names) for (let i = 0; i < 2000; i++) contenders[name]();
+	const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+	for (let round = 0; round < rounds; round++) {
+		const order = round % 2 ? [...names].reverse() : names;
+		for (const name of order) {
+			const fn = contenders[name];
+			let count = 0;
+			const start = performance.now();
+			let elapsed = 0;
+			while (elapsed < sliceMs) {
+				for (let i = 0; i < 100; i++) fn();
+				count += 100;
+				elapsed = performance.now() - start;
+			}
+			samples[name].push((count / elapsed) * 1000);
+		}
+	}
+	return Object.fromEntries(names.map((n) => [n, { median: median(samples[n]), samples: samples[n] }]));
+}
+
+export async function runVerifyBench(): Promise<BenchResult> {
+	const secret = `whsec_${Buffer.from('bench-standard-webhooks-key-0123456789').toString('base64')}`;
+	const body = readFileSync(join(ROOT, 'test', 'fixtures', 'currents-run-finish.json'));
+	const bodyText = body.toString('utf8');
+	const id = 'msg_2Lx0000000000000000000000';
+	const nowSeconds = Math.floor(Date.now() / 1000);
+	const headers = { 'webhook-id': id, 'webhook-timestamp': String(nowSeconds), 'webhook-signature': signStandardWebhook(secret, id, nowSeconds, body) };
+	// The trigger hands the verifier the same secrets list until the credential changes.
+	const secrets = Object.freeze([secret, '']);
+	const theirs = new Webhook(secret);
+	const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+	const presented = Buffer.from(headers['webhook-signature'].slice(3), 'base64');
+	// All three do the same work: check the signature and the time, and parse the JSON body.
+	const contenders = {
+		ours: () => {
+			if (!verifyStandardWebhook({ headers, rawBody: body, secrets, toleranceSeconds: 300, nowMs: Date.now() }).ok) throw new Error('ours refused');
+			return JSON.parse(bodyText) as unknown;
+		},
+		standardwebhooks: () => theirs.verify(bodyText, headers),
+		'node:crypto': () => {
+			const expected = createHmac('sha256', key).update(`${id}.${nowSeconds}.`).update(body).digest();
+			if (!timingSafeEqual(expected, presented) || Math.abs(Date.now() / 1000 - nowSeconds) > 300) throw new Error('refused');
+			return JSON.parse(bodyText) as unknown;
+		},
+	};
+	const result = compare(contenders);
+	const group = 'Signature verification (Standard Webhooks, 550-byte body)';
+	return {
+		rows: [
+			ratioRow({ group, metric: 'verify + parse, ops/s', ours: result.ours.median, peer: result.standardwebhooks.median, peerName: '`standardwebhooks` npm', unit: '/s', goal: '≥ 1.0×', min: 1 }),
+			ratioRow({ group, metric: 'verify + parse, ops/s', ours: result.ours.median, peer: result['node:crypto'].median, peerName: 'bare node:crypto', unit: '/s' }),
+		],
+		raw: result,
+	};
+}
+
+export async function runTemplateBench(): Promise<BenchResult> {
+	const { measureTemplates } = await import('./template.bench.mjs');
+	const rows = measureTemplates();
+	const group = 'Template rendering';
+	return {
+		rows: rows.flatMap((r) => [
+			ratioRow({ group, metric: `${r.case}, renders/s`, ours: r.ours, peer: r.liquidOps, peerName: 'liquidjs', unit: '/s' }),
+			ratioRow({ group, metric: `${r.case}, renders/s`, ours: r.ours, peer: r.handlebarsOps, peerName: 'handlebars, precompiled', unit: '/s' }),
+		]),
+		raw: { rows },
+	};
+}
+
+/** Starts the receiver in its own process; resolves its URL and a way to stop it. */
+async function startReceiverProcess(): Promise<{ url: string; child: ChildProcess; times(): Promise<number[]>; stop(): void }> {
+	const child = fork(join(__dirname, 'support', 'receiver-process.cjs'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+	const port = await new Promise<number>((done, fail) => {
+		child.stdout!.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim())));
+		child.once('exit', (code) => fail(new Error(`receiver exited with ${code}`)));
+	});
+	const url = `http://127.0.0.1:${port}`;
+	return {
+		url,
+		child,
+		times: async () => (await (await fetch(`${url}/__times`)).json()) as number[],
+		stop: () => child.kill(),
+	};
+}
+
+const template = (rootUrl: string): RequestTemplate => ({
+	method: 'POST',
+	rootUrl,
+	path: '/items',
+	query: [],
+	inheritedHeaders: {},
+	secretHeaders: {},
+	nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }],
+	excludeInheritedHeaders: [],
+	bodyContentType: 'json',
+	body: '{"run": "${ run }", "i": ${ i }}',
+	signed: false,
+});
+const policy: DeliveryPolicy = { maxRetries: 3, retryWindowMs: 60_000, timeoutMs: 10_000, blockPrivateNetworks: false };
+
+export async function runDispatchEngineBench(): Promise<BenchResult> {
+	const receiver = await startReceiverProcess();
+	const ITEMS = 10_000;
+	const CONCURRENCY = 50;
+	try {
+		const items = Array.from({ length: ITEMS }, (_, i) => ({ run: 'bench', i }));
+		const t = template(receiver.url);
+		const ours = async () => {
+			const outcomes = await mapWithConcurrency(items, CONCURRENCY, async (item, i) => await deliver(prepareRequest(t, item, `tx-${i}`), `tx-${i}`, policy, { clock }));
+			if (outcomes.some((o) => !o.success)) throw new Error('a delivery failed');
+		};
+		const pool = new Pool(receiver.url, { connections: CONCURRENCY });
+		// The peer: the same requests (same body, same header) with undici, 50 at a time.
+		const plain = async () => {
+			let next = 0;
+			const worker = async () => {
+				while (next < ITEMS) {
+					const i = next++;
+					const answer = await pool.request({ method: 'POST', path: '/items', headers: { 'content-type': 'application/json', 'idempotency-key': `tx-${i}` }, body: JSON.stringify(items[i]) });
+					await answer.body.text();
+					if (answer.statusCode !== 200) throw new Error(`status ${answer.statusCode}`);
+				}
+			};
+			await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+		};
+		const samples: Record<string, number[]> = { ours: [], undici: [] };
+		await ours();
+		await plain();
+		for (let round = 0; round < 3; round++) {
+			for (const [name, fn] of round % 2 ? ([['undici', plain], ['ours', ours]] as const) : ([['ours', ours], ['undici', plain]] as const)) {
+				const t0 = performance.now();
+				await fn();
+				samples[name].push((ITEMS / (performance.now() - t0)) * 1000);
+			}
+			await receiver.times();
+		}
+		await pool.close();
+		return {
+			rows: [
+				ratioRow({
+					group: 'Dispatch engine (lib/dispatch), 10k items, concurrency 50, loopback',
+					metric: 'items delivered/s',
+					ours: median(samples.ours),
+					peer: median(samples.undici),
+					peerName: 'plain undici loop',
+					unit: '/s',
+					goal: '≥ 0.8×',
+					min: 0.8,
+				}),
+			],
+			raw: samples,
+		};
+	} finally {
+		receiver.stop();
+	}
+}
+
+/** The most arrivals in any one-second window (each window starting at an arrival). */
+function maxInOneSecond(times: number[]): number {
+	let best = 0;
+	let j = 0;
+	for (let i = 0; i < times.length; i++) {
+		while (times[j] <= times[i] - 1000) j++;
+		best = Math.max(best, i - j + 1);
+	}
+	return best;
+}
+
+export async function runRateLimitBench(): Promise<BenchResult> {
+	const receiver = await startReceiverProcess();
+	try {
+		const rows = [];
+		const raw: Record<string, unknown> = {};
+		for (const [rate, count] of [
+			[20, 161],
+			[200, 1601],
+		] as const) {
+			const limiter = new RateLimiter(rate, clock);
+			const t = template(receiver.url);
+			await receiver.times();
+			// More senders than the rate needs, as the node's concurrency would be: the limiter alone paces.
+			await mapWithConcurrency(
+				Array.from({ length: count }, (_, i) => i),
+				50,
+				async (i) => await deliver(prepareRequest(t, { run: 'rate', i }, `rate-${i}`), `rate-${i}`, policy, { clock, limiter }),
+			);
+			const times = (await receiver.times()).sort((a, b) => a - b);
+			const achieved = ((times.length - 1) / (times[times.length - 1] - times[0])) * 1000;
+			const most = maxInOneSecond(times);
+			raw[`${rate}/s`] = { achieved, most, arrivals: times.length, spanMs: times[times.length - 1] - times[0] };
+			const group = 'Rate limit (Webhook Integration rateLimitPerSecond), receiver in its own process';
+			rows.push(
+				{ ...ratioRow({ group, metric: `${rate}/s: achieved rate (${count} requests)`, ours: achieved, peer: rate, peerName: 'the limit', unit: '/s' }), goal: 'within ±2 %', met: Math.abs(achieved / rate - 1) <= 0.02 },
+				{ ...ratioRow({ group, metric: `${rate}/s: most requests in any 1 s window`, ours: most, peer: rate, peerName: 'the limit', unit: '' }), goal: '≤ the limit', met: most <= rate },
+			);
+		}
+		return { rows, raw };
+	} finally {
+		receiver.stop();
+	}
+}

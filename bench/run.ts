@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: every benchmark module in one run, one table, bench/results.json.
+ * Each row is a ratio against a peer measured in the same run (interleaved rounds).
+ *   BENCH_N8N1=1        add the n8n 1.x rows (off by default: with them a run takes over 10 minutes
+ *                       on a loaded 2-core machine; 1.123.81 has no Currents Trigger, those rows stay empty)
+ *   BENCH_ONLY=a,b      run only these modules (names below)
+ *   BENCH_CPU_PROFILE=dir  write a V8 CPU profile of the n8n 2.x process there
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packPackage } from '../tools/n8nServer';
+import { machine, type BenchModule, type Row } from './support/measure';
+
+const ROOT = resolve(__dirname, '..');
+const START = Date.now();
+/** The whole run must finish in 10 minutes; optional modules are skipped past this. */
+const BUDGET_MS = 9.5 * 60_000;
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 6);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/**
+ * The benchmark modules, in the order they run. To add one (e.g. issue 18's queue mode,
+ * bench/queue.bench.mjs), append `{ name, run }` here; `run` returns rows and raw samples.
+ * `optional` modules are skipped when the time budget would be exceeded.
+ */
+const modules: Array<BenchModule & { optional?: boolean; estimateMs: number }> = [
+	{ name: 'verify', estimateMs: 15_000, run: async () => (await import('./micro.bench')).runVerifyBench() },
+	{ name: 'template', estimateMs: 15_000, run: async () => (await import('./micro.bench')).runTemplateBench() },
+	{ name: 'dispatch-engine', estimateMs: 30_000, run: async () => (await import('./micro.bench')).runDispatchEngineBench() },
+	{ name: 'rate-limit', estimateMs: 25_000, run: async () => (await import('./micro.bench')).runRateLimitBench() },
+	{
+		name: 'n8n-2',
+		estimateMs: 240_000,
+		run: async () =>
+			(await import('./n8n.bench')).runN8nBench({ version: '2.40.7', seconds, rounds, connections: 10, dispatchItems: 2000, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
+	},
+	{
+		name: 'n8n-1',
+		optional: true,
+		estimateMs: 200_000,
+		run: async () => (await import('./n8n.bench')).runN8nBench({ version: '1.123.81', seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000 }),
+	},
+	// { name: 'queue', estimateMs: …, run: async () => (await import('./queue.bench.mjs')).run() },  ← issue 18
+];
+
+const fmt = (n: number, unit: string) => {
+	if (!Number.isFinite(n)) return '–';
+	const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
+	return `${n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })}${unit && unit !== '/s' ? ` ${unit}` : unit}`;
+};
+
+async function main() {
+	const only = process.env.BENCH_ONLY?.split(',');
+	if (modules.some((m) => m.name.startsWith('n8n') && (!only || only.includes(m.name)))) process.env.BENCH_TARBALL ??= packPackage();
+	const results: Record<string, unknown> = {};
+	const rows: Row[] = [];
+	const skipped: string[] = [];
+	const failed: string[] = [];
+	for (const module of modules) {
+		if (only && !only.includes(module.name)) continue;
+		const elapsed = Date.now() - START;
+		const remaining = modules.slice(modules.indexOf(module) + 1).filter((m) => !m.optional && (!only || only.includes(m.name)));
+		const needed = module.estimateMs + remaining.reduce((sum, m) => sum + m.estimateMs, 0);
+		if (module.optional && (process.env.BENCH_N8N1 !== '1' || elapsed + needed > BUDGET_MS)) {
+			skipped.push(`${module.name} (time budget: ${Math.round(elapsed / 1000)} s used)`);
+			continue;
+		}
+		const t0 = Date.now();
+		process.stderr.write(`▶ ${module.name}…\n`);
+		try {
+			const result = await module.run({ deadline: START + BUDGET_MS });
+			rows.push(...result.rows);
+			results[module.name] = { seconds: (Date.now() - t0) / 1000, rows: result.rows, raw: result.raw };
+		} catch (error) {
+			// One module failing leaves the others' rows standing; the failure is reported.
+			failed.push(`${module.name}: ${(error as Error).message.split('\n')[0]}`);
+			results[module.name] = { seconds: (Date.now() - t0) / 1000, error: (error as Error).message.slice(0, 4000) };
+		}
+	}
+
+	let group = '';
+	const lines = ['| group | measured | ours | peer | peer value | ratio | goal |', '| --- | --- | ---: | --- | ---: | ---: | --- |'];
+	for (const row of rows) {
+		const goal = row.goal ? `${row.goal} ${row.met ? '✔' : '✘'}` : '';
+		lines.push(`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} |`);
+		group = row.group;
+	}
+	const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
+	const header = `npm run bench — ${new Date().toISOString()}, ${machine().cpus} cores, node ${process.version}; load: ${uptime.split('load average:')[1]?.trim()}; ${((Date.now() - START) / 1000).toFixed(0)} s`;
+	console.log(`${header}\n\n${lines.join('\n')}${skipped.length ? `\n\nskipped: ${skipped.join(', ')}` : ''}${failed.length ? `\n\nFAILED: ${failed.join('; ')}` : ''}`);
+	writeFileSync(
+		join(ROOT, 'bench', 'results.json'),
+		`${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine(), uptime }, durationSeconds: (Date.now() - START) / 1000, settings: { seconds, rounds }, skipped, failed, table: lines, modules: results }, null, '\t')}\n`,
+	);
+	if (failed.length) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});

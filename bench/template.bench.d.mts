@@ -1,0 +1,7 @@
+export interface TemplateRow {
+	case: string;
+	ours: number;
+	liquidOps: number;
+	handlebarsOps: number;
+}
+export function measureTemplates(): TemplateRow[];
