@@ -58,7 +58,7 @@ export class RateLimiter {
 		if (at > notAfter) return false;
 		for (let now = this.clock.now(); now < at; now = this.clock.now()) {
 			await this.clock.sleep(at - now);
-			({ slot, at } = this.earliest(now, spacing));
+			({ slot, at } = this.earliest(this.clock.now(), spacing));
 		}
 		const now = this.clock.now();
 		this.lastSlot = slot;
