@@ -1,7 +1,20 @@
 import type { Clock } from './clock';
 
 /** Receivers count requests per second by arrival: a 2.5% margin absorbs network jitter. */
-const WINDOW_MS = 1000 * 1.025;
+export const RATE_WINDOW_MS = 1000 * 1.025;
+const WINDOW_MS = RATE_WINDOW_MS;
+
+/**
+ * What the delivery engine waits on before each attempt: this process's limiter, or one
+ * shared through Redis (lib/redis). `acquire` may throw when the limit cannot be applied.
+ */
+export interface Limiter {
+	/**
+	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
+	 * turn would come after `notAfter` (epoch ms).
+	 */
+	acquire(notAfter?: number): Promise<boolean>;
+}
 
 /**
  * Lets at most `ratePerSecond` requests start in any one-second window by spacing starts at
@@ -10,7 +23,7 @@ const WINDOW_MS = 1000 * 1.025;
  * was scheduled: after a stalled event loop the waiters keep their spacing instead of starting
  * together.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
 	private lastStart = Number.NEGATIVE_INFINITY;
 	private queue: Promise<unknown> = Promise.resolve();
 

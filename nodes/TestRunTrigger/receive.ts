@@ -1,7 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/normalize';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
+import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, redisPool } from '../../lib/redis';
+import { InProcessDeliveryMemory, type DeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery } from '../../lib/trigger/receive';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
 
@@ -18,6 +19,18 @@ async function acceptedSecrets(fn: IWebhookFunctions): Promise<string[]> {
 	if (isAutomaticRegistration(fn)) return [await derivedSecret(fn)];
 	const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
 	return [secret ?? '', previousSecret ?? ''];
+}
+
+/** The Redis credential's shared memory when one is attached, else this process's. */
+async function sharedMemory(fn: IWebhookFunctions): Promise<{ memory: DeliveryMemory; release: () => void } | { error: string }> {
+	if (!fn.getNode().credentials?.[REDIS_CREDENTIAL]) return { memory: deliveryMemory, release: () => {} };
+	try {
+		const settings = readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL));
+		const { client, release } = redisPool.acquire(settings);
+		return { memory: new RedisDeliveryMemory(client, settings), release };
+	} catch (error) {
+		return { error: (error as Error).message };
+	}
 }
 
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -45,6 +58,11 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 		// No credential attached: fail closed without saying more to the caller.
 		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });
 	}
+	const shared = await sharedMemory(this);
+	if ('error' in shared) {
+		this.logger.warn(`Test Run Trigger: deduplication unavailable: ${shared.error}`);
+		return answer(503, { error: 'Deduplication is unavailable, the delivery was not accepted; retry later' });
+	}
 	const outcome = await receiveDelivery(
 		{ headers: request.headers, rawBody },
 		{
@@ -57,10 +75,14 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			includeRawPayload: options.includeRawPayload ?? true,
 			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
 			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,
-			memory: deliveryMemory,
+			memory: shared.memory,
 			secretMismatchHint: isAutomaticRegistration(this) ? DERIVED_SECRET_MISMATCH : undefined,
 		},
-	);
+	).finally(shared.release);
+	if (outcome.cause) {
+		this.logger.warn(`Test Run Trigger: delivery answered ${outcome.status}: ${outcome.cause}`);
+		response.setHeader('Retry-After', '5');
+	}
 	const answered = answer(outcome.status, outcome.body);
 	if (!outcome.item) return answered;
 	// The answer is already sent (n8n 1.x and 2.x treat webhookResponse differently); the
