@@ -1,8 +1,7 @@
 import type { Clock } from './clock';
 
 /** Receivers count requests per second by arrival: a 2.5% margin absorbs network jitter. */
-export const RATE_WINDOW_MS = 1000 * 1.025;
-const WINDOW_MS = RATE_WINDOW_MS;
+const WINDOW_MS = 1000 * 1.025;
 
 /**
  * What the delivery engine waits on before each attempt: this process's limiter, or one

@@ -61,6 +61,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	const shared = await sharedMemory(this);
 	if ('error' in shared) {
 		this.logger.warn(`Test Run Trigger: deduplication unavailable: ${shared.error}`);
+		response.setHeader('Retry-After', '5');
 		return answer(503, { error: 'Deduplication is unavailable, the delivery was not accepted; retry later' });
 	}
 	const outcome = await receiveDelivery(
