@@ -16,7 +16,7 @@ import { N8nQueue } from '../tools/n8nQueue.ts';
 import { installN8n, packPackage } from '../tools/n8nServer.ts';
 import { RedisServer, redisServerBinary } from '../tools/redisServer.ts';
 
-const N = Number(process.env.BENCH_QUEUE_N ?? 300);
+const N = Number(process.env.BENCH_QUEUE_N ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 10);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
 const VERSION = process.env.BENCH_QUEUE_N8N_VERSION ?? '2.40.7';

@@ -81,8 +81,8 @@ function rateWorkflow(id: string, path: string) {
 			{ id: `${id}-split`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: at(), parameters: { fieldToSplitOut: 'body.items', options: {} } },
 			// One request at a time per node: the limiter spaces the moments requests are let go; a
 			// worker whose event loop stalls after that holds back every request it already let go
-			// and sends them together. With 5 at a time (the default) on this 2-core machine at load
-			// 9-14, the busiest second at the receiver had 21-24 (README, "Queue mode").
+			// and sends them together. With 5 at a time (the default) and a 2.5-5% margin, on this
+			// 2-core machine at load 9-14, the busiest second had 21-24 (README, "Queue mode").
 			dispatch('Dispatch', '/b/${ wf }/${ n }', '{"wf": "${ wf }", "n": ${ n }}', { ...CRED.limit20, ...CRED.redis }, { options: { concurrency: 1 } }),
 		],
 		connections: { ...link('Webhook', 'Split Out'), ...link('Split Out', 'Dispatch') },
