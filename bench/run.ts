@@ -3,6 +3,8 @@
  * Each row is a ratio against a peer measured in the same run (interleaved rounds).
  *   BENCH_N8N1=1        add the n8n 1.x rows (off by default: with them a run takes over 10 minutes
  *                       on a loaded 2-core machine; 1.123.81 has no Currents Trigger, those rows stay empty)
+ *   BENCH_QUEUE=1       add the queue-mode row (real n8n in queue mode: Postgres, Redis, four n8n
+ *                       processes; several minutes on its own, so off by default)
  *   BENCH_ONLY=a,b      run only these modules (names below)
  *   BENCH_CPU_PROFILE=dir  write a V8 CPU profile of the n8n 2.x process there
  */
@@ -10,11 +12,11 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packPackage } from '../tools/n8nServer';
-import { machine, type BenchModule, type Row } from './support/measure';
+import { machine, ratioRow, type BenchModule, type BenchResult, type Row } from './support/measure';
 
 const ROOT = resolve(__dirname, '..');
 const START = Date.now();
-/** The whole run must finish in 10 minutes; optional modules are skipped past this. */
+/** The whole run must finish in 10 minutes; modules with `enabledBy` are skipped past this. */
 const BUDGET_MS = 9.5 * 60_000;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
@@ -23,9 +25,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 /**
  * The benchmark modules, in the order they run. To add one (e.g. issue 18's queue mode,
  * bench/queue.bench.mjs), append `{ name, run }` here; `run` returns rows and raw samples.
- * `optional` modules are skipped when the time budget would be exceeded.
+ * A module with `enabledBy` runs only when that variable is 1, and only within the time budget.
  */
-const modules: Array<BenchModule & { optional?: boolean; estimateMs: number }> = [
+const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> = [
 	{ name: 'verify', estimateMs: 15_000, run: async () => (await import('./micro.bench')).runVerifyBench() },
 	{ name: 'template', estimateMs: 15_000, run: async () => (await import('./micro.bench')).runTemplateBench() },
 	{ name: 'dispatch-engine', estimateMs: 30_000, run: async () => (await import('./micro.bench')).runDispatchEngineBench() },
@@ -38,12 +40,20 @@ const modules: Array<BenchModule & { optional?: boolean; estimateMs: number }> =
 	},
 	{
 		name: 'n8n-1',
-		optional: true,
+		enabledBy: 'BENCH_N8N1',
 		estimateMs: 200_000,
 		run: async () => (await import('./n8n.bench')).runN8nBench({ version: '1.123.81', seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000 }),
 	},
-	// { name: 'queue', estimateMs: …, run: async () => (await import('./queue.bench.mjs')).run() },  ← issue 18
+	{ name: 'queue', enabledBy: 'BENCH_QUEUE', estimateMs: 300_000, run: runQueueBench },
 ];
+
+/** bench/queue.bench.mjs in its own process (it starts and stops a whole queue-mode n8n); its last line is its JSON result. */
+async function runQueueBench(): Promise<BenchResult> {
+	const output = execFileSync('npx', ['tsx', join(ROOT, 'bench', 'queue.bench.mjs')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+	const raw = JSON.parse(output.trim().split('\n').at(-1)!) as { n8n: string; redisPerSecond: number; inProcessPerSecond: number };
+	const group = `Queue mode (n8n ${raw.n8n})`;
+	return { rows: [ratioRow({ group, metric: 'accepted deliveries/s via the webhook processor', ours: raw.redisPerSecond, peer: raw.inProcessPerSecond, peerName: 'in-process deduplication', unit: '/s' })], raw };
+}
 
 const fmt = (n: number, unit: string) => {
 	if (!Number.isFinite(n)) return '–';
@@ -61,9 +71,9 @@ async function main() {
 	for (const module of modules) {
 		if (only && !only.includes(module.name)) continue;
 		const elapsed = Date.now() - START;
-		const remaining = modules.slice(modules.indexOf(module) + 1).filter((m) => !m.optional && (!only || only.includes(m.name)));
+		const remaining = modules.slice(modules.indexOf(module) + 1).filter((m) => !m.enabledBy && (!only || only.includes(m.name)));
 		const needed = module.estimateMs + remaining.reduce((sum, m) => sum + m.estimateMs, 0);
-		if (module.optional && (process.env.BENCH_N8N1 !== '1' || elapsed + needed > BUDGET_MS)) {
+		if (module.enabledBy && (process.env[module.enabledBy] !== '1' || elapsed + needed > BUDGET_MS)) {
 			skipped.push(`${module.name} (time budget: ${Math.round(elapsed / 1000)} s used)`);
 			continue;
 		}

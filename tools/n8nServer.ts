@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +46,34 @@ export interface ImportedCredential {
 	data: Record<string, unknown>;
 }
 
+/**
+ * Installs the packed package as a community package into `<userFolder>/.n8n/nodes`, as a user
+ * would; every n8n process needs it in its own user folder.
+ */
+const installedFor = new Map<string, string>();
+
+export function installPackageInto(userFolder: string, tarball: string): void {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	// The same tarball again (the processes of one queue-mode n8n): a copy of the first install.
+	const installed = installedFor.get(tarball);
+	if (installed) {
+		cpSync(installed, nodesDir, { recursive: true, verbatimSymlinks: true });
+		return;
+	}
+	mkdirSync(nodesDir, { recursive: true });
+	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+	// Peer n8n-workflow comes from n8n itself; undici, zod and ioredis come along as dependencies.
+	execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', tarball], { cwd: nodesDir, stdio: 'ignore' });
+	installedFor.set(tarball, nodesDir);
+}
+
+/**
+ * What an n8n process is: `start` (main: editor, REST, webhooks), and in queue mode `worker`
+ * (runs executions) and `webhook` (a webhook processor), with the log line that says it is ready.
+ */
+export type N8nRole = 'start' | 'worker' | 'webhook';
+const READY: Record<N8nRole, string> = { start: 'Editor is now accessible', worker: 'n8n worker is now ready', webhook: 'Webhook listener waiting for requests' };
+
 export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'E2e-Passw0rd!' };
 
 /** One real n8n server with this package installed as a community package. */
@@ -63,12 +91,11 @@ export class N8nServer {
 		private readonly tarball: string,
 		/** Settings of the instance under test, e.g. N8N_SSRF_PROTECTION_ENABLED. */
 		private readonly settings: NodeJS.ProcessEnv = {},
+		/** The n8n command: main by default; a worker or webhook processor in queue mode (tools/n8nQueue.ts). */
+		readonly role: N8nRole = 'start',
+		private readonly roleArgs: string[] = [],
 	) {
-		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-		// Peer n8n-workflow comes from n8n itself; undici and zod come along as dependencies.
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', this.tarball], { cwd: nodesDir, stdio: 'ignore' });
+		installPackageInto(this.userFolder, this.tarball);
 	}
 
 	/** The n8n process id while it runs (the benchmark reads its CPU time and memory). */
@@ -133,7 +160,7 @@ export class N8nServer {
 		if (!this.port) this.port = await freePort();
 		if (!this.brokerPort) this.brokerPort = await freePort();
 		const logFile = createWriteStream(join(this.userFolder, 'n8n.log'), { flags: 'a' });
-		const child = spawn(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'start'], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), this.role, ...this.roleArgs], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child = child;
 		await new Promise<void>((ready, fail) => {
 			const timer = setTimeout(() => fail(new Error(`n8n ${this.install.version} did not start within 180 s:\n${this.log.slice(-3000)}`)), 180_000);
@@ -141,7 +168,7 @@ export class N8nServer {
 				const text = chunk.toString();
 				this.log += text;
 				logFile.write(text);
-				if (this.log.includes('Editor is now accessible')) {
+				if (this.log.includes(READY[this.role])) {
 					clearTimeout(timer);
 					ready();
 				}

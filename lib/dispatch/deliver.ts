@@ -4,10 +4,11 @@ import { backoffDelay, retryAfterMs } from './backoff';
 import { privateNetworkGuard } from './networkGuard';
 import { sendFollowingRedirects, type RedirectPolicy } from './redirects';
 import type { Clock } from './clock';
-import type { RateLimiter } from './rateLimiter';
+import type { Limiter } from './rateLimiter';
 import type { PreparedRequest } from './request';
 
-export type FailureKind = 'template' | 'http' | 'network' | 'timeout' | 'blocked';
+/** `rateLimit`: the shared rate limit (Redis) could not be applied, so nothing more was sent. */
+export type FailureKind = 'template' | 'http' | 'network' | 'timeout' | 'blocked' | 'rateLimit';
 
 export interface Attempt {
 	attempt: number;
@@ -33,7 +34,7 @@ export interface DeliveryPolicy {
 
 export interface DeliveryDeps {
 	clock: Clock;
-	limiter?: RateLimiter;
+	limiter?: Limiter;
 	random?: () => number;
 }
 
@@ -66,7 +67,11 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 	const attempts: Attempt[] = [];
 	const egress = policy.blockPrivateNetworks ? privateNetworkGuard(policy.instanceEgress) : policy.instanceEgress;
 	// Time spent queueing for the first slot is not part of the retry window.
-	await deps.limiter?.acquire();
+	try {
+		await deps.limiter?.acquire();
+	} catch (error) {
+		return notSent('rateLimit', (error as Error).message);
+	}
 	const windowEnd = clock.now() + policy.retryWindowMs;
 	for (let attempt = 1; ; attempt++) {
 		const startedAt = clock.now();
@@ -133,8 +138,12 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		}
 		await clock.sleep(delay);
 		// The wait for a rate-limit slot counts too: an attempt never starts after the window.
-		if (deps.limiter && !(await deps.limiter.acquire(windowEnd))) {
-			return stop(`the next rate-limit slot would fall outside the ${windowSeconds} s retry window`);
+		let slot = true;
+		try {
+			slot = !deps.limiter || (await deps.limiter.acquire(windowEnd));
+		} catch (limitError) {
+			return stop(`not retried: ${(limitError as Error).message}`);
 		}
+		if (!slot) return stop(`the next rate-limit slot would fall outside the ${windowSeconds} s retry window`);
 	}
 }

@@ -7,6 +7,18 @@ import type { Clock } from './clock';
 const WINDOW_MS = 1000 * 1.01;
 
 /**
+ * What the delivery engine waits on before each attempt: this process's limiter, or one
+ * shared through Redis (lib/redis). `acquire` may throw when the limit cannot be applied.
+ */
+export interface Limiter {
+	/**
+	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
+	 * turn would come after `notAfter` (epoch ms).
+	 */
+	acquire(notAfter?: number): Promise<boolean>;
+}
+
+/**
  * Lets at most `ratePerSecond` requests start in any one-second window, evenly spaced, one
  * caller at a time (first come, first served). Three bounds on the next start:
  * - its slot on a schedule of one start every 1/rate, counted from the previous *slot*, not
@@ -16,7 +28,7 @@ const WINDOW_MS = 1000 * 1.01;
  * - never more than `ratePerSecond` actual starts within one second (a ring of the last
  *   starts), whatever the timers did.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
 	private lastSlot = Number.NEGATIVE_INFINITY;
 	private lastStart = Number.NEGATIVE_INFINITY;
 	/** The last `ratePerSecond` actual start times, oldest at `next`. */

@@ -44,9 +44,12 @@ export interface ReceiveRequest {
 
 /** What to answer, and the item to start an execution with (only when accepted). */
 export interface ReceiveOutcome {
-	status: 200 | 400 | 401;
+	/** 503: the shared deduplication memory (Redis) could not be asked; nothing started, the sender retries. */
+	status: 200 | 400 | 401 | 503;
 	body: Record<string, unknown>;
 	item?: RunEventItem;
+	/** With 503: why, for n8n's log (never the Redis password). */
+	cause?: string;
 }
 
 function verify(request: ReceiveRequest, options: ReceiveOptions, nowMs: number): Verification {
@@ -107,7 +110,14 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 	}
 
 	const deliveryId = verification.deliveryId ?? `${options.source}:${sha256Hex(request.rawBody).slice(0, 32)}`;
-	const first = await options.memory.firstSeen(`${options.memoryScope}:${deliveryId}`, options.deduplicationWindowSeconds * 1000, nowMs);
+	let first: boolean;
+	try {
+		first = await options.memory.firstSeen(`${options.memoryScope}:${deliveryId}`, options.deduplicationWindowSeconds * 1000, nowMs);
+	} catch (error) {
+		// Unknown whether it is a repeat: neither start it (it could run twice) nor drop it.
+		// The sender learns only that it should retry; where Redis is and why it failed is for n8n's log.
+		return { status: 503, body: { error: 'Deduplication is unavailable, the delivery was not accepted; retry later' }, cause: (error as Error).message };
+	}
 	if (!first) return { status: 200, body: { received: true, duplicate: true } };
 
 	const item: RunEventItem = {

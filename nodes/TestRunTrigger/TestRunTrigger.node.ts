@@ -11,6 +11,7 @@ import {
 import { MIN_SECRET_BYTES, standardWebhooksKey } from '../../lib/verify/verifiers';
 import { searchProjects } from '../shared/listSearch';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
+import { queueModeNotice } from '../shared/queueModeNotice';
 import { triggerPanel, triggerProperties, triggerSubtitle } from './description';
 import { triggerLifecycle } from './lifecycle';
 import { receiveWebhook } from './receive';
@@ -45,12 +46,25 @@ export class TestRunTrigger implements INodeType {
 				testedBy: 'testRunWebhookSecretTest',
 				displayOptions: { hide: { registration: ['automatic'] } },
 			},
+			{
+				// n8n's built-in Redis credential (optional): deduplication shared by all n8n processes.
+				// SPEC: n8n's own `redis` credential, so one Redis login serves n8n's Redis node and this one;
+				// n8n only hands it over when the user attaches it to this node (README, "Queue mode").
+				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
+				name: 'redis',
+				required: false,
+			},
 		],
 		triggerPanel,
 		// responseData '': n8n answers with the node's webhookResponse (left out, n8n would send
 		// its default, the text "firstEntryJson").
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'test-run' }],
-		properties: triggerProperties,
+		properties: [
+			...queueModeNotice(
+				'deduplication is kept per process: the same delivery reaching two processes (a retry landing on another webhook processor) would run twice.',
+			),
+			...triggerProperties,
+		],
 	};
 
 	methods = {

@@ -1,7 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/normalize';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
+import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, redisPool } from '../../lib/redis';
+import { InProcessDeliveryMemory, type DeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery } from '../../lib/trigger/receive';
 import { CoalescedSecretReader } from '../../lib/trigger/secretCache';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
@@ -53,6 +54,18 @@ async function rawBodyOf(request: RawRequest): Promise<Buffer | undefined> {
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 }
 
+/** The Redis credential's shared memory when one is attached, else this process's. */
+async function sharedMemory(fn: IWebhookFunctions): Promise<{ memory: DeliveryMemory; release: () => void } | { error: string }> {
+	if (!fn.getNode().credentials?.[REDIS_CREDENTIAL]) return { memory: deliveryMemory, release: () => {} };
+	try {
+		const settings = readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL));
+		const { client, release } = redisPool.acquire(settings);
+		return { memory: new RedisDeliveryMemory(client, settings), release };
+	} catch (error) {
+		return { error: (error as Error).message };
+	}
+}
+
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject() as RawRequest;
 	const response = this.getResponseObject();
@@ -79,6 +92,12 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 		// No credential attached: fail closed without saying more to the caller.
 		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });
 	}
+	const shared = await sharedMemory(this);
+	if ('error' in shared) {
+		this.logger.warn(`Test Run Trigger: deduplication unavailable: ${shared.error}`);
+		response.setHeader('Retry-After', '5');
+		return answer(503, { error: 'Deduplication is unavailable, the delivery was not accepted; retry later' });
+	}
 	const outcome = await receiveDelivery(
 		{ headers: request.headers, rawBody },
 		{
@@ -91,11 +110,15 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			includeRawPayload: options.includeRawPayload ?? true,
 			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
 			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,
-			memory: deliveryMemory,
+			memory: shared.memory,
 			secretMismatchHint: automatic ? DERIVED_SECRET_MISMATCH : undefined,
 		},
-	);
-	// Refused, ignored or a duplicate: answered at once, nothing to start.
+	).finally(shared.release);
+	if (outcome.cause) {
+		this.logger.warn(`Test Run Trigger: delivery answered ${outcome.status}: ${outcome.cause}`);
+		response.setHeader('Retry-After', '5');
+	}
+	// Refused, ignored, a duplicate or unavailable: answered at once, nothing to start.
 	if (!outcome.item) return answer(outcome.status, outcome.body);
 	// Accepted: n8n sends this 200 answer itself, on 2.x once the execution is registered (as
 	// for its Webhook node: a sender faster than the workflows then waits instead of piling up

@@ -13,6 +13,7 @@ import { dispatchProperties } from './description';
 import { readIntegration } from '../../lib/dispatch';
 import { executeDispatch } from './execute';
 import { RETRY_SAFE_VERSION } from './onFailure';
+import { queueModeNotice } from '../shared/queueModeNotice';
 
 export class WebhookDispatch implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,8 +37,21 @@ export class WebhookDispatch implements INodeType {
 				required: true,
 				testedBy: 'webhookIntegrationTest',
 			},
+			{
+				// n8n's built-in Redis credential (optional): one rate limit shared by all n8n processes.
+				// SPEC: n8n's own `redis` credential, so one Redis login serves n8n's Redis node and this one;
+				// n8n only hands it over when the user attaches it to this node (README, "Queue mode").
+				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
+				name: 'redis',
+				required: false,
+			},
 		],
-		properties: dispatchProperties,
+		properties: [
+			...queueModeNotice(
+				"the integration's rate limit is kept per process: each worker sends at the full rate, so two workers send twice as fast.",
+			),
+			...dispatchProperties,
+		],
 	};
 
 	methods = {

@@ -13,11 +13,13 @@ import {
 	type Clock,
 	type DispatchResult,
 	type HttpMethod,
+	type Limiter,
 	type Integration,
 	type RequestTemplate,
 	type ResponseFormat,
 } from '../../lib/dispatch';
 import { Redactor } from '../../lib/redact';
+import { readRedisSettings, REDIS_CREDENTIAL, redisPool, RedisRateLimiter } from '../../lib/redis';
 import { instanceEgress } from '../shared/instanceEgress';
 import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
 
@@ -39,7 +41,6 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	}
 	const redactor = new Redactor(integrationSecrets(integration));
 	const limiterKey = this.getNode().credentials?.[INTEGRATION_CREDENTIAL]?.id ?? integration.rootUrl;
-	const limiter = integration.rateLimitPerSecond > 0 ? rateLimiters.get(limiterKey, integration.rateLimitPerSecond, clock) : undefined;
 	const options = this.getNodeParameter('options', 0, {}) as {
 		concurrency?: number;
 		maxRetries?: number;
@@ -53,6 +54,26 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const defaultId = defaultTransactionalId(this);
 	const earlierDelivery = deliveredEarlier(this);
 	const egress = instanceEgress(this.helpers);
+	const retryWindowMs = Math.max(0, options.retryWindowSeconds ?? 360) * 1000;
+
+	// With the Redis credential, one limit for every n8n process; without it, this process's.
+	let limiter: Limiter | undefined;
+	let releaseRedis = () => {};
+	if (integration.rateLimitPerSecond > 0) {
+		if (this.getNode().credentials?.[REDIS_CREDENTIAL]) {
+			let settings;
+			try {
+				settings = readRedisSettings(await this.getCredentials(REDIS_CREDENTIAL));
+			} catch (error) {
+				throw new NodeOperationError(this.getNode(), (error as Error).message);
+			}
+			const lease = redisPool.acquire(settings);
+			releaseRedis = lease.release;
+			limiter = new RedisRateLimiter(lease.client, settings, limiterKey, integration.rateLimitPerSecond, clock, retryWindowMs);
+		} else {
+			limiter = rateLimiters.get(limiterKey, integration.rateLimitPerSecond, clock);
+		}
+	}
 
 	const results = await mapWithConcurrency(items, Math.max(1, options.concurrency ?? 5), async (item, itemIndex): Promise<DispatchResult> => {
 		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || defaultId(itemIndex, item);
@@ -85,7 +106,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			transactionalId,
 			{
 				maxRetries: Math.max(0, options.maxRetries ?? 3),
-				retryWindowMs: Math.max(0, options.retryWindowSeconds ?? 360) * 1000,
+				retryWindowMs,
 				timeoutMs: integration.timeoutMs,
 				signingSecret: integration.signingSecret || undefined,
 				blockPrivateNetworks: integration.blockPrivateNetworks,
@@ -95,7 +116,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			{ clock, limiter },
 		);
 		return presentResult(outcome, prepared, transactionalId, secretHeaderNames, redactor, format);
-	});
+	}).finally(releaseRedis);
 
 	return settle(this, results);
 }

@@ -1,0 +1,4 @@
+export * from './connection';
+export * from './deduplication';
+export * from './rateLimiter';
+export * from './queueMode';
