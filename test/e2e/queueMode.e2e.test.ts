@@ -7,6 +7,7 @@ import { Postgres } from '../../tools/postgres';
 import { RedisServer, redisServerBinary } from '../../tools/redisServer';
 import { until } from '../../tools/until';
 import { newStandardSecret, senderHeaders } from '../support/signing';
+import { post } from './support/http';
 
 /**
  * Real n8n 2.x in queue mode, started here: n8n's own Redis and a throwaway Postgres, one main
@@ -114,18 +115,6 @@ function workflows() {
 			connections: { ...link('Test Run Trigger', 'Dispatch'), ...link('Dispatch', 'Report failure', 1) },
 		},
 	];
-}
-
-async function post(url: string, headers: Record<string, string>, body: string) {
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-	const text = await response.text();
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// not JSON: keep the text
-	}
-	return { status: response.status, body: parsed };
 }
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));

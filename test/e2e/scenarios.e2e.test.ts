@@ -8,6 +8,7 @@ import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
 import { stopAfterSuite } from './support/suite';
+import { post } from './support/http';
 
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -16,18 +17,6 @@ let tarball: string;
 beforeAll(() => {
 	tarball = packPackage();
 });
-
-async function post(url: string, headers: Record<string, string>, body: string) {
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-	const text = await response.text();
-	let parsed: unknown = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// Some answers are plain text.
-	}
-	return { status: response.status, body: parsed };
-}
 
 describe.each(VERSIONS)('real n8n %s', (version) => {
 	let n8n: N8nServer;

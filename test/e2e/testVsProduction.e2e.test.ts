@@ -5,19 +5,10 @@ import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
 import { until } from '../../tools/until';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
 import { stopAfterSuite } from './support/suite';
+import { post } from './support/http';
 
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
-
-async function post(url: string, headers: Record<string, string>, body: string) {
-	const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-	const text = await response.text();
-	try {
-		return { status: response.status, body: JSON.parse(text) as unknown };
-	} catch {
-		return { status: response.status, body: text as unknown };
-	}
-}
 
 describe.each(VERSIONS)('real n8n %s: test URL and production URL', (version) => {
 	let n8n: N8nServer;
