@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
+import { Redactor } from '../redact';
 
 /** n8n's built-in `redis` credential, as the nodes read it. */
 export interface RedisSettings {
@@ -50,8 +51,7 @@ export class RedisUnavailableError extends Error {
  * password (ioredis does not print it today; this makes sure a future message cannot either).
  */
 export function redisFailure(settings: RedisSettings, error: unknown): RedisUnavailableError {
-	let cause = error instanceof Error ? error.message : String(error);
-	if (settings.password) cause = cause.split(settings.password).join('***');
+	let cause = new Redactor([settings.password]).text(error instanceof Error ? error.message : String(error));
 	if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(cause)) cause = `authentication failed (check the Redis credential's User and Password): ${cause}`;
 	return new RedisUnavailableError(`Redis at ${describeRedis(settings)} is unavailable: ${cause}`);
 }

@@ -80,7 +80,7 @@ export function rateKey(limiterKey: string, ratePerSecond: number): string {
 
 /**
  * The window the shared limit counts in: one second plus 10%. Within one process the limiter
- * measures from the moment a request really went (2.5% margin); across processes each has its
+ * also caps the moments requests really went (1% margin); across processes each has its
  * own event loop, and a request one process let go can reach the receiver after the next one
  * another process let go. The margin absorbs that, so receivers counting per second by arrival
  * see at most the rate (the queue-mode end-to-end test measures it; with 5% it once saw 21
