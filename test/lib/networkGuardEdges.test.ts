@@ -29,6 +29,7 @@ describe('isPrivateAddress with a zone id', () => {
 	it('a public IPv6 address with a zone id is public (the zone is dropped, not read as part of the address)', () => {
 		expect(isPrivateAddress('2606:4700::1111%eth0')).toBe(false);
 		expect(isPrivateAddress('2606:4700::1111%1')).toBe(false);
+		expect(isPrivateAddress('::ffff:8.8.8.8%eth0')).toBe(false);
 	});
 });
 
