@@ -1,4 +1,4 @@
-import { headerObject, integrationSecrets, readIntegration } from '../../lib/dispatch';
+import { headerObject, integrationSecrets, readIntegration, type Integration } from '../../lib/dispatch';
 
 // lib/dispatch/integration.ts: the Webhook Integration credential's fields, checked and read.
 function refusal(raw: Parameters<typeof readIntegration>[0]): string {
@@ -55,6 +55,13 @@ describe('readIntegration', () => {
 
 	it('a missing Root URL is refused like an empty one', () => {
 		expect(refusal({})).toBe('Root URL "" is not a valid http(s) URL');
+	});
+
+	it('invalid Headers JSON is named and quoted; invalid Secret Headers JSON is named, not quoted', () => {
+		expect(refusal({ rootUrl: 'https://h.example.com', headers: '{X-Team: qa}' })).toBe('Headers is not valid JSON: {X-Team: qa}; write an object such as {"X-Team": "qa"}');
+		expect(refusal({ rootUrl: 'https://h.example.com', secretHeaders: '{Authorization: Bearer s3cr3t-t0ken}' })).toBe(
+			'Secret Headers is not valid JSON; write an object such as {"X-Team": "qa"}',
+		);
 	});
 
 	it('refuses a signing secret without the whsec_ prefix', () => {
@@ -131,7 +138,7 @@ describe('headerObject', () => {
 });
 
 describe('integrationSecrets', () => {
-	const base = readIntegration({ rootUrl: 'https://h.example.com' });
+	const base: Integration = { rootUrl: 'https://h.example.com', headers: {}, secretHeaders: {}, rateLimitPerSecond: 0, signingSecret: '', timeoutMs: 30_000, blockPrivateNetworks: false };
 
 	it('secret header values, the signing secret and its key without the whsec_ prefix', () => {
 		const integration = { ...base, secretHeaders: { Authorization: 'Bearer 0123456789abcdef' }, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8I' };
