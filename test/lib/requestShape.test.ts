@@ -191,3 +191,26 @@ describe('the transactional id in JSON-escaped form', () => {
 		expect(prepared.carriesTransactionalId).toBe(true);
 	});
 });
+
+describe('what a refusal is', () => {
+	it('a dot segment and a header a client would refuse are template errors (the item is wrong), named RequestError', () => {
+		for (const error of [refusal({ path: '/a/../b' }), refusal({ nodeHeaders: [{ name: 'X-Note', value: 'a\nb' }] })]) {
+			expect(error.kind).toBe('template');
+			expect(error.name).toBe('RequestError');
+		}
+	});
+
+	it('an error thrown while the template reads the item fails the item as a template error naming the field', () => {
+		// Nested, so that it is read while rendering, not while the item is copied.
+		const item = {
+			run: {
+				get broken(): string {
+					throw new TypeError('getter failed');
+				},
+			},
+		};
+		const error = refusal({ bodyContentType: 'none', nodeHeaders: [{ name: 'X-B', value: '${ run.broken }' }] }, item);
+		expect(error.kind).toBe('template');
+		expect(error.message).toMatch(/^header X-B: .*getter failed/);
+	});
+});
