@@ -11,6 +11,11 @@ describe('embeddedIPv4 at the edges of each form', () => {
 		expect(embeddedIPv4('64:ff9b::203.0.113.10')).toBe('203.0.113.10');
 	});
 
+	it('IPv4-compatible with only the last group set (::5 is 0.0.0.5) still carries an address', () => {
+		expect(embeddedIPv4('::5')).toBe('0.0.0.5');
+		expect(isPrivateAddress('::5')).toBe(true);
+	});
+
 	it('::ffff:<nonzero>:a.b.c.d is not IPv4-translated', () => {
 		expect(embeddedIPv4('::ffff:1:7f00:1')).toBeUndefined();
 	});
