@@ -30,7 +30,9 @@ run_with_progress() {
 	shift
 	setsid "$@" >&2 &
 	local pid=$! waited=0
-	trap 'kill -KILL -- "-$pid" 2>/dev/null' EXIT
+	# The group inherits the cache's lock: waiting for every member to be gone means the next
+	# installer never starts while a killed npm is still writing.
+	trap 'kill -KILL -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null; for _ in $(seq 100); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done' EXIT
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
 		waited=$((waited + 1))

@@ -73,12 +73,13 @@ describe('the n8n 2.x editor with this package', () => {
 		await expect(page.locator('[data-test-id=parameter-input-source] input').inputValue()).resolves.toBe('Currents');
 		await expect(page.locator('[data-test-id=parameter-input-events]').textContent()).resolves.toContain('Run Finished');
 		await shot('test-run-trigger-parameters.png');
-		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([expect.stringContaining('Test Run Platform API')]);
+		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([expect.stringContaining('Test Run Platform API'), expect.stringContaining('Redis')]);
 
+		// The Redis credential (queue mode) is offered for every source, and optional.
 		// Another source asks for the shared secret instead, and has no registration mode.
 		await page.locator('[data-test-id=parameter-input-source]').click();
 		await page.getByText('Maestro Cloud', { exact: true }).click();
-		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([expect.stringContaining('Test Run Webhook Secret')]);
+		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([expect.stringContaining('Test Run Webhook Secret'), expect.stringContaining('Redis')]);
 		await expect(page.locator('[data-test-id=parameter-input-registration]').count()).resolves.toBe(0);
 		await page.click('[data-test-id=ndv-close-button]');
 	});
