@@ -1,6 +1,7 @@
 import type { LookupFunction } from 'node:net';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { createConnector } from './connector';
+import { Deadline } from './deadline';
 import { proxyFor } from './proxyEnv';
 
 /** Why a request produced no HTTP answer. */
@@ -50,7 +51,10 @@ export interface HttpAnswer {
 /** How much of an answer body is kept; the rest is not read, and the connection is closed. */
 export const MAX_KEPT_BODY_BYTES = 1024 * 1024;
 
-const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 16 };
+// The connection ceiling per origin sits above any sensible Concurrency, so that setting (not a
+// hidden queue inside undici, whose wait would count against each request's timeout) is what
+// bounds the requests in flight.
+const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 128 };
 const unfilteredAgents = new Map<string, Dispatcher>();
 const filteredAgents = new WeakMap<EgressPolicy, Map<string, Dispatcher>>();
 
@@ -86,28 +90,26 @@ const NETWORK_CODES_MEANING_TIMEOUT = new Set([
 	'PROXY_CONNECT_TIMEOUT',
 ]);
 
-function classify(error: unknown, timeoutMs: number, signal: AbortSignal): TransportError {
+function classify(error: unknown, timeoutMs: number, deadline: Deadline): TransportError {
 	if (error instanceof TransportError) return error;
 	const cause = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
 	const code = cause.code ?? cause.cause?.code;
 	if (code === 'BLOCKED_ADDRESS') return new TransportError('blocked', cause.message ?? 'address refused', code);
 	// n8n's instance SSRF protection (SsrfBlockedIpError, SsrfBlockedHostnameError).
 	if (cause.name?.startsWith('SsrfBlocked')) return new TransportError('blocked', `The n8n instance's SSRF protection refused it: ${cause.message}`, cause.name);
-	if (signal.aborted || (code && NETWORK_CODES_MEANING_TIMEOUT.has(code))) {
+	if (deadline.aborted || (code && NETWORK_CODES_MEANING_TIMEOUT.has(code))) {
 		return new TransportError('timeout', `no answer within ${timeoutMs / 1000} s`, code);
 	}
 	const detail = cause.cause?.message ?? cause.message ?? String(error);
 	return new TransportError('network', code ? `${code}: ${detail}` : detail, code);
 }
 
-/** Settles with `work`, or rejects when `signal` aborts first, whatever `work` does later. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+/** Settles with `work`, or rejects when the deadline passes first, whatever `work` does later. */
+function untilDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
 	work.catch(() => undefined);
 	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(signal.reason);
-		if (signal.aborted) return onAbort();
-		signal.addEventListener('abort', onAbort, { once: true });
-		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+		const stopListening = deadline.onExpire(() => reject(deadline.reason));
+		work.then(resolve, reject).finally(stopListening);
 	});
 }
 
@@ -115,59 +117,72 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
  * Keeps the first `limit` bytes of a body and stops reading there. Once the status arrived the
  * answer stands: a body cut off (reset, deadline) is kept as far as it came, never an error.
  */
-async function readKept(body: Dispatcher.ResponseData['body'], limit: number, signal: AbortSignal): Promise<{ text: string; truncated: boolean }> {
-	const decoder = new TextDecoder();
-	const parts: string[] = [];
-	let kept = 0;
-	let truncated = false;
-	const stop = () => body.destroy();
-	signal.addEventListener('abort', stop, { once: true });
-	try {
-		for await (const chunk of body as AsyncIterable<Buffer>) {
+function readKept(body: Dispatcher.ResponseData['body'], limit: number, deadline: Deadline): Promise<{ text: string; truncated: boolean }> {
+	return new Promise((resolve) => {
+		const parts: Buffer[] = [];
+		let kept = 0;
+		let stopListening = () => undefined as void;
+		const finish = (truncated: boolean) => {
+			stopListening();
+			body.removeAllListeners('data');
+			body.destroy();
+			const bytes = Buffer.concat(parts, kept);
+			// A multi-byte character cut at the end of what was kept is dropped rather than shown broken.
+			resolve({ text: truncated ? new TextDecoder().decode(bytes, { stream: true }) : bytes.toString('utf8'), truncated });
+		};
+		body.on('data', (chunk: Buffer) => {
 			const room = limit - kept;
 			if (chunk.length > room) {
-				parts.push(decoder.decode(chunk.subarray(0, room), { stream: true }));
-				truncated = true;
-				break;
+				parts.push(chunk.subarray(0, room));
+				kept = limit;
+				finish(true);
+				return;
 			}
-			parts.push(decoder.decode(chunk, { stream: true }));
+			parts.push(chunk);
 			kept += chunk.length;
-		}
-	} catch {
-		truncated = true;
-	} finally {
-		signal.removeEventListener('abort', stop);
-		body.destroy();
-	}
-	// A multi-byte character cut at the limit is dropped rather than shown broken.
-	if (!truncated) parts.push(decoder.decode());
-	return { text: parts.join(''), truncated };
+		});
+		body.once('end', () => finish(false));
+		// A reset, or the destroy() below at the deadline.
+		body.once('error', () => finish(true));
+		stopListening = deadline.onExpire(() => body.destroy());
+	});
 }
 
 /** Sends one request; fails with a TransportError only when no status arrived. */
 export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 	const started = performance.now();
-	const signal = AbortSignal.timeout(call.timeoutMs);
-	const url = new URL(call.url);
-	let answer: Dispatcher.ResponseData;
+	const deadline = new Deadline(call.timeoutMs);
 	try {
-		// undici honours the signal only once a connection carries the request, so a proxy that
-		// never answers would hold it queued: the deadline is enforced here as well.
-		answer = await untilAborted(
-			request(url, { method: call.method, headers: call.headers, body: call.body, signal, dispatcher: dispatcherFor(url, call.timeoutMs, call.egress) }),
-			signal,
-		);
-	} catch (error) {
-		throw classify(error, call.timeoutMs, signal);
+		const url = new URL(call.url);
+		let answer: Dispatcher.ResponseData;
+		try {
+			// undici honours the signal only once a connection carries the request, so a proxy that
+			// never answers would hold it queued: the deadline is enforced here as well.
+			answer = await untilDeadline(
+				dispatcherFor(url, call.timeoutMs, call.egress).request({
+					origin: url.origin,
+					path: `${url.pathname}${url.search}`,
+					method: call.method,
+					headers: call.headers,
+					body: call.body,
+					signal: deadline,
+				}),
+				deadline,
+			);
+		} catch (error) {
+			throw classify(error, call.timeoutMs, deadline);
+		}
+		const body = await readKept(answer.body, MAX_KEPT_BODY_BYTES, deadline);
+		return {
+			statusCode: answer.statusCode,
+			headers: flattenHeaders(answer.headers),
+			bodyText: body.text,
+			bodyTruncated: body.truncated,
+			durationMs: Math.round(performance.now() - started),
+		};
+	} finally {
+		deadline.clear();
 	}
-	const body = await readKept(answer.body, MAX_KEPT_BODY_BYTES, signal);
-	return {
-		statusCode: answer.statusCode,
-		headers: flattenHeaders(answer.headers),
-		bodyText: body.text,
-		bodyTruncated: body.truncated,
-		durationMs: Math.round(performance.now() - started),
-	};
 }
 
 /** An answer body as JSON when it parses, otherwise as the text it is. */

@@ -63,6 +63,41 @@ describe('answer bodies', () => {
 		expect(answer.bodyTruncated).toBe(false);
 	});
 
+	it('drops a multi-byte character cut at the limit instead of showing it broken', async () => {
+		// "é" is two bytes in UTF-8: its first byte is the last one kept.
+		const text = `${'a'.repeat(MAX_KEPT_BODY_BYTES - 1)}é tail`;
+		server = await startLoopbackServer((_req, res) => void res.end(text));
+		const answer = await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 });
+		expect(answer.bodyTruncated).toBe(true);
+		expect(answer.bodyText).toBe('a'.repeat(MAX_KEPT_BODY_BYTES - 1));
+	});
+
+	it('decodes a whole body as UTF-8, a character split across chunks included', async () => {
+		server = await startLoopbackServer((_req, res) => {
+			const bytes = Buffer.from('{"name":"café ✓"}');
+			res.write(bytes.subarray(0, 13));
+			setTimeout(() => res.end(bytes.subarray(13)), 20);
+		});
+		const answer = await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 });
+		expect(answer).toMatchObject({ bodyText: '{"name":"café ✓"}', bodyTruncated: false });
+	});
+
+	it('a body that stalls after the status ends at the deadline with what came, marked truncated', async () => {
+		server = await startLoopbackServer((_req, res) => {
+			res.writeHead(200, { 'content-type': 'text/plain' });
+			res.write('first part');
+		});
+		const started = Date.now();
+		const answer = await sendHttp({ method: 'GET', url: server.url, timeoutMs: 300 });
+		expect(answer).toMatchObject({ statusCode: 200, bodyText: 'first part', bodyTruncated: true });
+		expect(Date.now() - started).toBeLessThan(5000);
+	});
+
+	it('no answer at all within the deadline is a timeout', async () => {
+		server = await startLoopbackServer(() => undefined);
+		await expect(sendHttp({ method: 'GET', url: server.url, timeoutMs: 300 })).rejects.toMatchObject({ kind: 'timeout', message: 'no answer within 0.3 s' });
+	});
+
 	it('a 200 whose body is cut off is a Success, sent once', async () => {
 		server = await bigAnswer(10 * MiB, 256 * 1024);
 		const outcome = await deliver(plainPost(server.url), TX, policy, { clock: new FakeClock() });
