@@ -68,19 +68,22 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 	const egress = policy.blockPrivateNetworks ? privateNetworkGuard(policy.instanceEgress) : policy.instanceEgress;
 	// Time spent queueing for the first slot is not part of the retry window.
 	try {
-		await deps.limiter?.acquire();
+		if (deps.limiter) await deps.limiter.acquire();
 	} catch (error) {
 		return notSent('rateLimit', (error as Error).message);
 	}
 	const windowEnd = clock.now() + policy.retryWindowMs;
 	for (let attempt = 1; ; attempt++) {
 		const startedAt = clock.now();
-		const headers = { ...request.headers };
+		let headers = request.headers;
 		if (policy.signingSecret) {
 			const timestamp = Math.floor(startedAt / 1000);
-			headers['webhook-id'] = transactionalId;
-			headers['webhook-timestamp'] = String(timestamp);
-			headers['webhook-signature'] = signStandardWebhook(policy.signingSecret, transactionalId, timestamp, request.body ?? '');
+			headers = {
+				...headers,
+				'webhook-id': transactionalId,
+				'webhook-timestamp': String(timestamp),
+				'webhook-signature': signStandardWebhook(policy.signingSecret, transactionalId, timestamp, request.body ?? ''),
+			};
 		}
 		let answer: HttpAnswer | undefined;
 		let failure: TransportError | undefined;

@@ -1,8 +1,8 @@
 import type { Clock } from './clock';
 
 /**
- * Receivers count requests per second by arrival: a 1 % margin absorbs network jitter (and
- * keeps the achieved rate within 1 % of the limit).
+ * Receivers count requests per second by arrival: a 1 % margin absorbs the jitter between a
+ * grant and the arrival (and keeps the achieved rate within 1 % of the limit).
  */
 const WINDOW_MS = 1000 * 1.01;
 
@@ -58,9 +58,10 @@ export class RateLimiter implements Limiter {
 		// A caller late for its slot (a timer fired late, a busy event loop) may still take it,
 		// up to one spacing or 25 ms behind: lateness then does not push the schedule back.
 		const slot = this.lastSlot === Number.NEGATIVE_INFINITY ? now : Math.max(now - Math.max(spacing, 25), this.lastSlot + spacing);
-		// The cap counts actual starts over exactly one second: the schedule's 1 % margin then
-		// absorbs timer lateness (which would otherwise add up, one ring turn after another).
-		const at = Math.max(slot, this.lastStart + spacing / 2, this.starts[this.next] + 1000);
+		// The cap counts actual starts over the same 1 % longer window: a start seen up to 10 ms
+		// after its grant (by the receiver, or in the attempt's startedAt) still never makes one
+		// more in a second. Lateness then slows a ring turn by at most one late start.
+		const at = Math.max(slot, this.lastStart + spacing / 2, this.starts[this.next] + WINDOW_MS);
 		return { slot, at };
 	}
 

@@ -73,6 +73,23 @@ describe('RateLimiter', () => {
 		expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(20);
 	});
 
+	it('after a stall, starts seen up to 9 ms after their grant still never make 21 in a second', async () => {
+		const clock = new VirtualClock({ from: 300, to: 700 });
+		const limiter = new RateLimiter(20, clock);
+		const seen: number[] = [];
+		await clock.drive(
+			Promise.all(
+				Array.from({ length: 60 }, async (_, n) => {
+					await limiter.acquire();
+					// As a receiver sees them: most at once, every third 9 ms on.
+					seen.push(clock.now() + (n % 3 ? 0 : 9));
+				}),
+			),
+		);
+		expect(seen).toHaveLength(60);
+		expect(maxInAnyWindow(seen, 1000)).toBeLessThanOrEqual(20);
+	});
+
 	it('late timers do not slow the rate down: the schedule counts from slots, not wake-ups', async () => {
 		// A clock whose every sleep overshoots by 3 ms (a busy event loop, coarse timers).
 		const clock = new VirtualClock();
