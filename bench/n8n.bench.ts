@@ -142,7 +142,8 @@ const genuineBody = (tag: string, i: number) => JSON.stringify({ ...FIXTURE, bui
 
 interface Phase {
 	target: string;
-	kind: 'genuine' | 'forged' | 'replay';
+	/** `memory`: genuine deliveries, a fixed number of them (BENCH_MEMORY_DELIVERIES). */
+	kind: 'genuine' | 'forged' | 'replay' | 'memory';
 	load: LoadResult;
 	executed: number;
 	/** Sending plus waiting until every accepted delivery has finished executing. */
@@ -156,6 +157,8 @@ export interface N8nBenchOptions {
 	rounds: number;
 	connections: number;
 	dispatchItems: number;
+	/** Genuine deliveries sent to each of ours and n8n's Webhook node for the memory rows. */
+	memoryDeliveries: number;
 	/** Write a V8 CPU profile of the n8n process into this folder. */
 	cpuProfileDir?: string;
 }
@@ -208,7 +211,7 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 		const workflowOf: Record<string, string> = { webhook: ID.webhook.workflow, currents: ID.currents.workflow, ours: ID.ours.workflow };
 		const goodSecret: Record<string, string> = { webhook: '', currents: CURRENTS_SECRET, ours: SECRET };
 
-		const phase = async (target: 'webhook' | 'currents' | 'ours', kind: Phase['kind'], round: number): Promise<Phase> => {
+		const phase = async (target: 'webhook' | 'currents' | 'ours', kind: Phase['kind'], round: number, deliveries?: number): Promise<Phase> => {
 			const before = await executions(workflowOf[target]);
 			const cpu0 = cpuSeconds(pid);
 			const t0 = performance.now();
@@ -217,15 +220,17 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 			const load = await closedLoop(
 				url[target],
 				connections,
-				seconds,
+				// A fixed number of deliveries gets a generous time limit instead of a length.
+				deliveries ? 10 * 60 : seconds,
 				(i) => ({
 					headers: headersFor(target, kind === 'forged' ? 'forged-secret-000000000000000000' : goodSecret[target]),
 					body: kind === 'replay' ? replayBody : genuineBody(tag, i),
 				}),
 				pid,
+				deliveries,
 			);
 			// Accepted = executed: wait until n8n's database holds every execution started.
-			const expected = kind === 'genuine' ? (load.statuses[200] ?? 0) : kind === 'replay' ? 1 : 0;
+			const expected = kind === 'genuine' || kind === 'memory' ? (load.statuses[200] ?? 0) : kind === 'replay' ? 1 : 0;
 			let executed = 0;
 			await until(
 				`${expected} executions of ${target}`,
@@ -252,6 +257,8 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 			if (withCurrents) phases.push(await phase('currents', 'forged', round));
 			phases.push(await phase('ours', 'replay', round));
 		}
+		// Memory: the same number of deliveries to each, so growth is compared like for like.
+		if (!quick) for (const target of ['webhook', 'ours'] as const) phases.push(await phase(target, 'memory', 0, options.memoryDeliveries));
 
 		const dispatch = quick ? { rows: [], raw: {} } : await dispatchPhases(url, receiver, options.dispatchItems, rounds);
 		const rows = [...triggerRows(group, phases), ...dispatch.rows.map((row) => ({ ...row, group: `Webhook Dispatch in ${group}` }))];
@@ -278,8 +285,11 @@ function triggerRows(group: string, phases: Phase[]): Row[] {
 	const answeredRate = (ps: Phase[], status: number) => median(ps.map((p) => (p.load.statuses[status] ?? 0) / p.load.seconds));
 	const latency = (ps: Phase[], p: number) => percentile(ps.flatMap((x) => x.load.latenciesMs).sort((a, b) => a - b), p);
 	const cpuPerExecution = (ps: Phase[]) => median(ps.map((p) => (p.cpuSeconds * 1000) / Math.max(1, p.executed)));
-	const rssPer1000 = (ps: Phase[]) => median(ps.map((p) => Math.max(0, p.load.peakRssMb - p.load.rssAtStartMb) / Math.max(0.001, p.load.sent / 1000)));
+	// Over one fixed-count phase each: peak RSS above the RSS the phase started at, per 1000 sent.
+	const rssGrowthPer1000 = (ps: Phase[]) => median(ps.map((p) => Math.max(0, p.load.peakRssMb - p.load.rssAtStartMb) / (p.load.sent / 1000)));
 	const peakRss = (ps: Phase[]) => Math.max(...ps.map((p) => p.load.peakRssMb));
+	const [oursMemory, webhookMemory] = [of('ours', 'memory'), of('webhook', 'memory')];
+	const memoryCount = oursMemory[0]?.load.sent ?? 0;
 	const [ours, webhook, currents] = [of('ours', 'genuine'), of('webhook', 'genuine'), of('currents', 'genuine')];
 	const g = `Trigger in ${group}`;
 	const oursRate = executedRate(ours);
@@ -293,8 +303,12 @@ function triggerRows(group: string, phases: Phase[]): Row[] {
 		ratioRow({ group: g, metric: 'p99 latency, genuine', ours: latency(ours, 99), peer: latency(webhook, 99), peerName: "n8n's Webhook node", unit: 'ms', lowerIsBetter: true }),
 		ratioRow({ group: g, metric: 'n8n CPU per execution', ours: cpuPerExecution(ours), peer: cpuPerExecution(webhook), peerName: "n8n's Webhook node", unit: 'ms', lowerIsBetter: true }),
 		ratioRow({ group: g, metric: 'n8n CPU per execution', ours: cpuPerExecution(ours), peer: cpuPerExecution(currents), peerName: "n8n's Currents Trigger", unit: 'ms', lowerIsBetter: true }),
-		ratioRow({ group: `Memory in ${group}`, metric: 'n8n RSS growth per 1000 deliveries', ours: rssPer1000(ours), peer: rssPer1000(webhook), peerName: "n8n's Webhook node", unit: 'MB', lowerIsBetter: true }),
-		ratioRow({ group: `Memory in ${group}`, metric: 'n8n peak RSS during the phases', ours: peakRss(ours), peer: peakRss(webhook), peerName: "n8n's Webhook node", unit: 'MB', lowerIsBetter: true }),
+		...(oursMemory.length && webhookMemory.length
+			? [
+					ratioRow({ group: `Memory in ${group}`, metric: `n8n peak RSS growth per 1000 deliveries (${memoryCount} sent to each)`, ours: rssGrowthPer1000(oursMemory), peer: rssGrowthPer1000(webhookMemory), peerName: "n8n's Webhook node", unit: 'MB', lowerIsBetter: true }),
+					ratioRow({ group: `Memory in ${group}`, metric: 'n8n peak RSS in those phases', ours: peakRss(oursMemory), peer: peakRss(webhookMemory), peerName: "n8n's Webhook node", unit: 'MB', lowerIsBetter: true }),
+				]
+			: []),
 	];
 }
 

@@ -5,6 +5,7 @@
  *                       on a loaded 2-core machine; 1.123.81 has no Currents Trigger, those rows stay empty)
  *   BENCH_QUEUE=1       add the queue-mode row (real n8n in queue mode: Postgres, Redis, four n8n
  *                       processes; several minutes on its own, so off by default)
+ *   BENCH_MEMORY_DELIVERIES=200  genuine deliveries to ours and to n8n's Webhook node for the memory rows
  *   BENCH_ONLY=a,b      run only these modules (names below)
  *   BENCH_CPU_PROFILE=dir  write a V8 CPU profile of the n8n 2.x process there
  */
@@ -21,6 +22,7 @@ const BUDGET_MS = 9.5 * 60_000;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const memoryDeliveries = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 200);
 
 /**
  * The benchmark modules, in the order they run. To add one (e.g. issue 18's queue mode,
@@ -34,15 +36,15 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 	{ name: 'rate-limit', estimateMs: 25_000, run: async () => (await import('./micro.bench')).runRateLimitBench() },
 	{
 		name: 'n8n-2',
-		estimateMs: 240_000,
+		estimateMs: 300_000,
 		run: async () =>
-			(await import('./n8n.bench')).runN8nBench({ version: '2.40.7', seconds, rounds, connections: 10, dispatchItems: 2000, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
+			(await import('./n8n.bench')).runN8nBench({ version: '2.40.7', seconds, rounds, connections: 10, dispatchItems: 2000, memoryDeliveries, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
 	},
 	{
 		name: 'n8n-1',
 		enabledBy: 'BENCH_N8N1',
 		estimateMs: 200_000,
-		run: async () => (await import('./n8n.bench')).runN8nBench({ version: '1.123.81', seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000 }),
+		run: async () => (await import('./n8n.bench')).runN8nBench({ version: '1.123.81', seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000, memoryDeliveries: Math.round(memoryDeliveries / 2) }),
 	},
 	{ name: 'queue', enabledBy: 'BENCH_QUEUE', estimateMs: 300_000, run: runQueueBench },
 ];

@@ -67,8 +67,8 @@ export interface LoadResult {
 }
 
 /**
- * Keeps `connections` requests in flight against `url` for `seconds`; `request(i)` builds the
- * i-th request. Samples the RSS of `pid` every 100 ms.
+ * Keeps `connections` requests in flight against `url` for `seconds`, or until `maxRequests`
+ * were sent; `request(i)` builds the i-th request. Samples the RSS of `pid` every 100 ms.
  */
 export async function closedLoop(
 	url: string,
@@ -76,6 +76,7 @@ export async function closedLoop(
 	seconds: number,
 	request: (i: number) => { headers: Record<string, string>; body: string },
 	pid?: number,
+	maxRequests = Number.POSITIVE_INFINITY,
 ): Promise<LoadResult> {
 	const { origin, pathname } = new URL(url);
 	const pool = new Pool(origin, { connections, pipelining: 1 });
@@ -88,7 +89,7 @@ export async function closedLoop(
 	const start = performance.now();
 	const end = start + seconds * 1000;
 	const worker = async () => {
-		while (performance.now() < end) {
+		while (performance.now() < end && next < maxRequests) {
 			const { headers, body } = request(next++);
 			const t0 = performance.now();
 			const answer = await pool.request({ method: 'POST', path: pathname, headers: { 'content-type': 'application/json', ...headers }, body });
