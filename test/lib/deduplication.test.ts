@@ -45,6 +45,42 @@ describe('InProcessDeliveryMemory', () => {
 		expect(await memory.firstSeen('new', 60_000, T0 + 11)).toBe(false);
 	});
 
+	it('an entry whose window ends exactly now makes room before a live one is forgotten', async () => {
+		const memory = new InProcessDeliveryMemory(2);
+		await memory.firstSeen('lives', 60_000, T0);
+		await memory.firstSeen('expires', 10, T0 + 1);
+		expect(await memory.firstSeen('new', 60_000, T0 + 11)).toBe(true);
+		expect(await memory.firstSeen('lives', 60_000, T0 + 12)).toBe(false);
+	});
+
+	it('when full, finds the oldest entry in whichever window queue holds it', async () => {
+		const memory = new InProcessDeliveryMemory(3);
+		await memory.firstSeen('a1', 60_000, T0);
+		await memory.firstSeen('b', 600_000, T0 + 1);
+		await memory.firstSeen('a2', 60_000, T0 + 2);
+		await memory.firstSeen('c', 60_000, T0 + 3); // forgets a1
+		await memory.firstSeen('d', 60_000, T0 + 4); // forgets b, now the oldest, though its queue comes second
+		expect(await memory.firstSeen('a2', 60_000, T0 + 5)).toBe(false);
+		expect(await memory.firstSeen('b', 600_000, T0 + 5)).toBe(true);
+	});
+
+	it('of entries remembered at the same moment, the one remembered first is forgotten first', async () => {
+		const memory = new InProcessDeliveryMemory(2);
+		await memory.firstSeen('first', 60_000, T0);
+		await memory.firstSeen('second', 600_000, T0);
+		await memory.firstSeen('new', 60_000, T0 + 1);
+		expect(await memory.firstSeen('second', 600_000, T0 + 2)).toBe(false);
+		expect(await memory.firstSeen('first', 60_000, T0 + 2)).toBe(true);
+	});
+
+	it('at exactly its expiry, a key stuck behind a live entry (the clock went back) is new again', async () => {
+		const memory = new InProcessDeliveryMemory();
+		await memory.firstSeen('late', 1000, T0 + 5000);
+		await memory.firstSeen('early', 1000, T0);
+		expect(await memory.firstSeen('early', 1000, T0 + 999)).toBe(false);
+		expect(await memory.firstSeen('early', 1000, T0 + 1000)).toBe(true);
+	});
+
 	it('finds a key remembered under the window length a trigger had before', async () => {
 		const memory = new InProcessDeliveryMemory();
 		await memory.firstSeen('a', 600_000, T0);

@@ -110,6 +110,13 @@ describe('RateLimiter', () => {
 		expect(maxInAnyWindow(starts, 1000)).toBeLessThanOrEqual(100);
 	});
 
+	it('a caller woken late, by more than 25 ms but less than a spacing, does not push the schedule back', async () => {
+		// 5/s: slots every 202 ms. The second caller's timer (due at 202) fires 58 ms late.
+		const clock = new VirtualClock({ from: 200, to: 260 });
+		const starts = await startTimes(new RateLimiter(5, clock), clock, 3);
+		expect(starts).toEqual([0, 260, 404]);
+	});
+
 	it('serves waiters in the order they asked', async () => {
 		const clock = new VirtualClock();
 		const limiter = new RateLimiter(10, clock);
@@ -133,6 +140,11 @@ describe('RateLimiter with a deadline', () => {
 		expect(clock.now()).toBe(0);
 		expect(await clock.drive(limiter.acquire(1010))).toBe(true);
 		expect(clock.now()).toBe(1010);
+	});
+
+	it('a negative rate, like 0, means no limit', async () => {
+		const clock = new VirtualClock();
+		expect(new Set(await startTimes(new RateLimiter(-1, clock), clock, 10))).toEqual(new Set([0]));
 	});
 
 	it('without a limit, a deadline in the past still lets the caller through', async () => {

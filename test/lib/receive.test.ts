@@ -287,6 +287,22 @@ describe('each source: the proof headers, edge by edge', () => {
 		expect(await errorOf('currents', { 'x-webhook-secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
 	});
 
+	it('Currents: x-timestamp surrounded by spaces is read; 10^11 and above are milliseconds, below are seconds', async () => {
+		const secret = GOOD.currents;
+		expect((await at('currents', { 'x-webhook-secret': secret, 'x-timestamp': ` ${NOW} ` })).status).toBe(200);
+		// 10^11 ms is in 1973; read as seconds it would be thousands of years ahead.
+		const edge = await errorOf('currents', { 'x-webhook-secret': secret, 'x-timestamp': '100000000000' });
+		expect(edge).toBe(`Unauthorized: header x-timestamp is ${Math.round((NOW - 1e11) / 1000)} s in the past; at most 300 s is accepted`);
+		const below = await errorOf('currents', { 'x-webhook-secret': secret, 'x-timestamp': '99999999999' });
+		expect(below).toMatch(/^Unauthorized: header x-timestamp is \d+ s in the future;/);
+	});
+
+	it('a header sent twice under a name in another case counts as missing, once in a list as sent', async () => {
+		const secret = GOOD.currents;
+		expect((await at('currents', { 'X-Webhook-Secret': [secret], 'x-timestamp': String(NOW) })).status).toBe(200);
+		expect(await errorOf('currents', { 'X-Webhook-Secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
+	});
+
 	it('the current secret is accepted while a previous one is set, and each of two is checked', async () => {
 		const previous = 'previous-secret-0001';
 		expect((await at('maestro', { authorization: `Bearer ${GOOD.maestro}` }, [GOOD.maestro, previous])).status).toBe(200);
@@ -300,6 +316,8 @@ describe('each source: the proof headers, edge by edge', () => {
 		expect(await errorOf('maestro', { authorization: `Bearer${GOOD.maestro}` })).toBe('Unauthorized: header Authorization is not a Bearer token');
 		expect(await errorOf('maestro', { authorization: `x Bearer ${GOOD.maestro}` })).toBe('Unauthorized: header Authorization is not a Bearer token');
 		expect(await errorOf('maestro', { authorization: `Bearer ${GOOD.maestro} x` })).toBe('Unauthorized: wrong token in header Authorization');
+		expect((await at('maestro', { authorization: `  Bearer ${GOOD.maestro}  ` }, undefined, `${BODY.maestro()} `)).status).toBe(200);
+		expect(await errorOf('maestro', { authorization: `Bearer ${GOOD.maestro}\nx` })).toBe('Unauthorized: header Authorization is not a Bearer token');
 	});
 
 	it('Autosana: hex in either case, and refusals that name the header', async () => {
@@ -372,6 +390,15 @@ describe('after the proof: body, event filter, deduplication, item', () => {
 		expect((await at(body, options(NOW))).item).toBeDefined();
 		expect((await at(body, options(NOW + 59_999))).body).toEqual({ received: true, duplicate: true });
 		expect((await at(body, options(NOW + 60_000))).item).toBeDefined();
+	});
+
+	it('when the deduplication memory cannot be asked: 503, nothing started, the cause kept for the log', async () => {
+		const memory = { firstSeen: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) };
+		expect(await at(BODY.maestro(), { memory })).toEqual({
+			status: 503,
+			body: { error: 'Deduplication is unavailable, the delivery was not accepted; retry later' },
+			cause: 'connect ECONNREFUSED 127.0.0.1:6379',
+		});
 	});
 
 	it('an Autosana delivery out of tolerance is refused before the event filter looks at it', async () => {

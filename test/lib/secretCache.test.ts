@@ -112,4 +112,47 @@ describe('CoalescedSecretReader', () => {
 		reader.forget('b');
 		expect(await reader.get('b', async () => ['b-secret-1111111111111'])).toEqual(['b-secret-1111111111111']);
 	});
+
+	it('prepares again when a secret is added: a list that grows is not the same list', async () => {
+		const reader = new CoalescedSecretReader((secrets) => [...secrets]);
+		expect(await reader.get('t', async () => ['secret-b-0000000000000'])).toEqual(['secret-b-0000000000000']);
+		expect(await reader.get('t', async () => ['secret-b-0000000000000', 'secret-a-0000000000000'])).toEqual(['secret-b-0000000000000', 'secret-a-0000000000000']);
+	});
+
+	it('a request that arrives while no read is in flight starts its read at once', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const store = controlledStore(['secret-000000000000000']);
+		await settle(reader.get('t', store.read), store);
+		const again = reader.get('t', store.read);
+		expect(store.reads).toBe(2);
+		await store.releaseAll();
+		await again;
+	});
+
+	it('forget drops what was prepared for the scope: the same secrets are prepared again', async () => {
+		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
+		const reader = new CoalescedSecretReader(prepare);
+		const read = async () => ['secret-000000000000000'];
+		const before = await reader.get('t', read);
+		expect(await reader.get('t', read)).toBe(before);
+		reader.forget('t');
+		expect(await reader.get('t', read)).not.toBe(before);
+		expect(prepare).toHaveBeenCalledTimes(2);
+	});
+
+	it('beyond maxScopes, forgets the scope remembered first, and only that one', async () => {
+		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
+		const reader = new CoalescedSecretReader(prepare, 2);
+		const read = async () => ['secret-000000000000000'];
+		const a = await reader.get('a', read);
+		const b = await reader.get('b', read);
+		expect(await reader.get('a', read)).toBe(a);
+		expect(await reader.get('b', read)).toBe(b);
+		const c = await reader.get('c', read);
+		expect(prepare).toHaveBeenCalledTimes(3);
+		expect(await reader.get('b', read)).toBe(b);
+		expect(await reader.get('c', read)).toBe(c);
+		expect(await reader.get('a', read)).not.toBe(a);
+		expect(prepare).toHaveBeenCalledTimes(4);
+	});
 });

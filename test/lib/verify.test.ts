@@ -77,3 +77,14 @@ describe('verifyStandardWebhook: signatures compared as bytes', () => {
 		expect(check(genuine.replace('v1,', 'v1a,'))).toBe(false);
 	});
 });
+
+describe('signStandardWebhook: the key as a secret string or as bytes', () => {
+	it('signs the same with the whsec_ secret and with its decoded key bytes', () => {
+		const key = Buffer.alloc(32, 11);
+		const secret = `whsec_${key.toString('base64')}`;
+		const body = '{"event":"RUN_FINISH"}';
+		const fromBytes = signStandardWebhook(key, 'msg_1', 1_764_000_000, body);
+		expect(fromBytes).toBe(signStandardWebhook(secret, 'msg_1', 1_764_000_000, body));
+		expect(fromBytes).toBe(new Webhook(secret).sign('msg_1', new Date(1_764_000_000_000), body));
+	});
+});
