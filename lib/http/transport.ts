@@ -121,8 +121,12 @@ function readKept(body: Dispatcher.ResponseData['body'], limit: number, deadline
 	return new Promise((resolve) => {
 		const parts: Buffer[] = [];
 		let kept = 0;
+		let settled = false;
 		let stopListening = () => undefined as void;
+		// Settles once: destroying a body cut at the cap emits an 'error' that lands here too.
 		const finish = (truncated: boolean) => {
+			if (settled) return;
+			settled = true;
 			stopListening();
 			body.removeAllListeners('data');
 			body.destroy();
