@@ -1,7 +1,5 @@
 import type { RunEvent } from '../currents/contract';
-
-export const SOURCES = ['currents', 'maestro', 'autosana', 'standardWebhooks'] as const;
-export type Source = (typeof SOURCES)[number];
+import type { Source } from '../sources';
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'timedOut' | 'canceled';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveHookSecret, RUN_EVENTS } from '../../lib/currents';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
 import { MIN_SECRET_BYTES } from '../../lib/verify/verifiers';

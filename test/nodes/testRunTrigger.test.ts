@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
 import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 
 export function newStandardSecret(): string {
 	return `whsec_${randomBytes(32).toString('base64')}`;
