@@ -1,6 +1,8 @@
 import type { Normalized } from '../normalize/item';
 import { autosana } from './autosana';
 import { currents } from './currents';
+import { cypressCloud } from './cypressCloud';
+import { githubActions } from './githubActions';
 import { maestro } from './maestro';
 import { standardWebhooks } from './standardWebhooks';
 import { SOURCE_GROUPS, type SourceDefinition } from './types';
@@ -8,7 +10,7 @@ import { SOURCE_GROUPS, type SourceDefinition } from './types';
 export * from './types';
 
 /** Every source, in the editor's order within its group. Adding a platform: one file, one line here. */
-const DEFINITIONS = [currents, maestro, autosana, standardWebhooks] as const;
+const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, standardWebhooks] as const;
 
 export type Source = (typeof DEFINITIONS)[number]['value'];
 export const SOURCES: readonly Source[] = DEFINITIONS.map((definition) => definition.value);
