@@ -1,21 +1,9 @@
 import type { RunEvent } from '../currents/contract';
-import { normalizePayload, type RunEventItem, type Source } from '../normalize';
+import type { RunEventItem } from '../normalize';
+import { parsePayload, sourceDefinition, type Source, type SourceDefinition } from '../sources';
 import { sha256Hex } from '../verify/crypto';
-import {
-	checkFreshness,
-	refuse,
-	verifyBearer,
-	verifyHexSignature,
-	verifySharedHeader,
-	verifyStandardWebhook,
-	type Headers,
-	type Refusal,
-	type Verification,
-	type VerificationInput,
-} from '../verify/verifiers';
+import { checkFreshness, header, refuse, type Headers, type Refusal, type Verification } from '../verify/verifiers';
 import type { DeliveryMemory } from './deduplication';
-
-export const AUTOSANA_SIGNATURE_HEADER = 'X-Autosana-Signature-256';
 
 export interface ReceiveOptions {
 	source: Source;
@@ -52,26 +40,6 @@ export interface ReceiveOutcome {
 	cause?: string;
 }
 
-function verify(request: ReceiveRequest, options: ReceiveOptions, nowMs: number): Verification {
-	const input: VerificationInput = {
-		headers: request.headers,
-		rawBody: request.rawBody,
-		secrets: options.secrets,
-		toleranceSeconds: options.timestampToleranceSeconds,
-		nowMs,
-	};
-	switch (options.source) {
-		case 'currents':
-			return verifySharedHeader(input, options.secretHeaderName);
-		case 'maestro':
-			return verifyBearer(input);
-		case 'autosana':
-			return verifyHexSignature(input, AUTOSANA_SIGNATURE_HEADER);
-		case 'standardWebhooks':
-			return verifyStandardWebhook(input);
-	}
-}
-
 function refused(refusal: Refusal, options: ReceiveOptions): ReceiveOutcome {
 	if (refusal.status === 400) return { status: 400, body: { error: refusal.reason } };
 	const hint = refusal.secretMismatch && options.secretMismatchHint ? `. ${options.secretMismatchHint}` : '';
@@ -84,8 +52,14 @@ function refused(refusal: Refusal, options: ReceiveOptions): ReceiveOutcome {
  */
 export async function receiveDelivery(request: ReceiveRequest, options: ReceiveOptions): Promise<ReceiveOutcome> {
 	const nowMs = options.nowMs ?? Date.now();
-	const verification = verify(request, options, nowMs);
+	const definition = sourceDefinition(options.source);
+	const verification = definition.verify(
+		{ headers: request.headers, rawBody: request.rawBody, secrets: options.secrets, toleranceSeconds: options.timestampToleranceSeconds, nowMs },
+		options,
+	);
 	if (!verification.ok) return refused(verification, options);
+	const screened = definition.screen?.(request.headers);
+	if (screened) return 'ignored' in screened ? ignored(screened.ignored) : refused(screened, options);
 
 	let payload: unknown;
 	try {
@@ -93,26 +67,24 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 	} catch (error) {
 		return { status: 400, body: { error: `Invalid JSON: ${(error as Error).message}` } };
 	}
-	const normalized = normalizePayload(options.source, payload);
-	if (!normalized.ok) return { status: 400, body: { error: `Payload does not match the ${options.source} schema: ${normalized.reason}` } };
+	const parsed = parsePayload(definition, payload);
+	if (!parsed.ok) return { status: 400, body: { error: `Payload does not match the ${options.source} schema: ${parsed.reason}` } };
+	const fresh = checkBodyTimestamp(definition, parsed.value, options, nowMs);
+	if (!fresh.ok) return refused(fresh, options);
 
-	const { event, run } = normalized.value;
-	if (options.source === 'autosana') {
-		// Autosana signs its body, which carries the send time: a replayed old batch is refused,
-		// and so is one whose time cannot be read (it could not be checked).
-		const fresh = run.endedAt
-			? checkFreshness(Date.parse(run.endedAt), { toleranceSeconds: options.timestampToleranceSeconds, nowMs }, 'body field timestamp')
-			: refuse('body field timestamp is not an ISO 8601 date and time');
-		if (!fresh.ok) return refused(fresh, options);
-	}
-	if (!options.events.includes(event)) {
-		return { status: 200, body: { received: true, ignored: `event ${event} is not selected in this trigger` } };
-	}
+	const normalized = definition.normalize(parsed.value);
+	if ('ignored' in normalized) return ignored(normalized.ignored);
+	const { event, run } = normalized;
+	if (!options.events.includes(event)) return ignored(`event ${event} is not selected in this trigger`);
 
-	const deliveryId = verification.deliveryId ?? `${options.source}:${sha256Hex(request.rawBody).slice(0, 32)}`;
-	let first: boolean;
+	const keys = deliveryKeys(definition, request, parsed.value, verification);
+	if ('ok' in keys) return refused(keys, options);
+	let first = true;
 	try {
-		first = await options.memory.firstSeen(`${options.memoryScope}:${deliveryId}`, options.deduplicationWindowSeconds * 1000, nowMs);
+		for (const key of keys.remember) {
+			first = await options.memory.firstSeen(`${options.memoryScope}:${key}`, options.deduplicationWindowSeconds * 1000, nowMs);
+			if (!first) break;
+		}
 	} catch (error) {
 		// Unknown whether it is a repeat: neither start it (it could run twice) nor drop it.
 		// The sender learns only that it should retry; where Redis is and why it failed is for n8n's log.
@@ -123,10 +95,48 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 	const item: RunEventItem = {
 		event,
 		source: options.source,
-		deliveryId,
+		deliveryId: keys.deliveryId,
 		receivedAt: new Date(nowMs).toISOString(),
 		run,
 		...(options.includeRawPayload ? { raw: payload } : {}),
 	};
 	return { status: 200, body: { received: true }, item };
+}
+
+const ignored = (reason: string): ReceiveOutcome => ({ status: 200, body: { received: true, ignored: reason } });
+
+/** A source that signs a send time in its body: refused when too old, too far ahead, or unreadable. */
+function checkBodyTimestamp(definition: SourceDefinition<Source>, payload: unknown, options: ReceiveOptions, nowMs: number): Verification {
+	const stamp = definition.signedBodyTimestamp;
+	if (!stamp) return { ok: true };
+	const timestampMs = stamp.epochMs(payload);
+	if (timestampMs === null) return refuse(`body field ${stamp.field} is not ${stamp.format}`);
+	return checkFreshness(timestampMs, { toleranceSeconds: options.timestampToleranceSeconds, nowMs }, `body field ${stamp.field}`);
+}
+
+/** The longest delivery id taken from a header or body field (a key in the deduplication memory). */
+const MAX_DELIVERY_ID_LENGTH = 256;
+
+/**
+ * The item's delivery id and the keys deduplication remembers. An id the proof covers (a
+ * verifier's, a body field) is enough; an id from an unsigned header could be changed by
+ * whoever replays a captured delivery, so the body's hash is remembered with it.
+ */
+function deliveryKeys(
+	definition: SourceDefinition<Source>,
+	request: ReceiveRequest,
+	payload: unknown,
+	verification: Verification & { ok: true },
+): { deliveryId: string; remember: string[] } | Refusal {
+	if (verification.deliveryId !== undefined) return { deliveryId: verification.deliveryId, remember: [verification.deliveryId] };
+	const bodyHash = `${definition.value}:${sha256Hex(request.rawBody).slice(0, 32)}`;
+	const rule = definition.deliveryId;
+	if (!rule) return { deliveryId: bodyHash, remember: [bodyHash] };
+	const where = 'header' in rule ? `header ${rule.header}` : `body field ${rule.bodyField}`;
+	const raw = 'header' in rule ? header(request.headers, rule.header) : rule.read(payload);
+	const id = raw === null || raw === undefined ? '' : String(raw).trim();
+	if (id === '') return refuse(`${where} is missing or empty`, 400);
+	if (id.length > MAX_DELIVERY_ID_LENGTH) return refuse(`${where} is longer than ${MAX_DELIVERY_ID_LENGTH} characters`, 400);
+	const deliveryId = `${definition.value}:${id}`;
+	return { deliveryId, remember: 'header' in rule ? [deliveryId, bodyHash] : [deliveryId] };
 }

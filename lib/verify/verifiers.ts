@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { expected as expectedValue, hmacSha256, matchesAny, matchesAnyExpected, type Expected } from './crypto';
+import { expected as expectedValue, matchesAny, matchesAnyExpected, type Expected } from './crypto';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -137,16 +137,29 @@ export function verifyBearer(input: VerificationInput): Verification {
 	return { ok: true };
 }
 
-/** Autosana (GitHub style): `sha256=<hex HMAC-SHA256 of the raw body>`. */
-export function verifyHexSignature(input: VerificationInput, headerName: string): Verification {
+/**
+ * `sha256=<hex HMAC-SHA256>` in one header (no list): over the raw body (Autosana, GitHub), or,
+ * with `timestampHeader`, over `<timestamp>.<raw body>` with that header in epoch seconds
+ * within the tolerance (Cypress Cloud).
+ */
+export function verifyHexSignature(input: VerificationInput, headerName: string, timestampHeader?: string): Verification {
 	const text = textSecrets(input.secrets);
 	if ('ok' in text) return text;
 	const secrets = text.usable;
 	const signature = header(input.headers, headerName);
 	if (signature === undefined) return refuse(`missing header ${headerName}`);
 	if (!signature.startsWith('sha256=')) return refuse(`header ${headerName} does not start with sha256=`);
+	let signedPrefix = '';
+	if (timestampHeader !== undefined) {
+		const stamp = header(input.headers, timestampHeader);
+		if (stamp === undefined) return refuse(`missing header ${timestampHeader}`);
+		if (!/^\d{1,12}$/.test(stamp)) return refuse(`header ${timestampHeader} is not epoch seconds`);
+		const fresh = checkFreshness(Number(stamp) * 1000, input, `header ${timestampHeader}`);
+		if (!fresh.ok) return fresh;
+		signedPrefix = `${stamp}.`;
+	}
 	const presented = signature.slice('sha256='.length).toLowerCase();
-	const expected = secrets.map((secret) => hmacSha256(secret, input.rawBody, 'hex'));
+	const expected = secrets.map((secret) => createHmac('sha256', secret).update(signedPrefix).update(input.rawBody).digest('hex'));
 	if (!matchesAny(presented, expected)) return mismatch(`signature in header ${headerName} does not match the body`);
 	return { ok: true };
 }

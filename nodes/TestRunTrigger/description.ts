@@ -1,19 +1,25 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { RUN_EVENTS } from '../../lib/currents';
+import { SOURCE_DEFINITIONS, SOURCES } from '../../lib/sources';
 import { projectLocator, runEventOptions } from '../TestRunWebhooks/descriptions/WebhookDescription';
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
 
-const sourceOptions = [
-	{ name: 'Currents', value: 'currents', description: 'Currents test dashboard: a secret header and x-timestamp' },
-	{ name: 'Maestro Cloud', value: 'maestro', description: 'Maestro Cloud upload results: a bearer token' },
-	{ name: 'Autosana', value: 'autosana', description: 'Autosana batch.completed: X-Autosana-Signature-256' },
-	{
-		name: 'Standard Webhooks',
-		value: 'standardWebhooks',
-		description: 'Any Standard Webhooks sender, including Webhook Dispatch: webhook-signature',
-	},
-];
+/** The Source options, grouped as the registry orders them (test platforms, CI platforms, generic). */
+const sourceOptions = SOURCE_DEFINITIONS.map((definition) => ({
+	name: definition.displayName,
+	value: definition.value,
+	description: `${definition.group} · ${definition.summary}`,
+}));
+
+/** Per source: where to paste the URL and the secret on the platform, and what the proof cannot show. */
+const sourceNotices: INodeProperties[] = SOURCE_DEFINITIONS.map((definition) => ({
+	displayName: `<b>${definition.displayName}</b>: ${definition.docs.setup} ${definition.docs.cannotProve}`,
+	name: `${definition.value}Notice`,
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { source: [definition.value] } },
+}));
 
 /** The canvas subtitle: the platform's name, looked up from the Source options. */
 export const triggerSubtitle = `={{ ${JSON.stringify(Object.fromEntries(sourceOptions.map(({ value, name }) => [value, name])))}[$parameter["source"]] }}`;
@@ -27,6 +33,7 @@ export const triggerProperties: INodeProperties[] = [
 		options: sourceOptions,
 		default: 'currents',
 	},
+	...sourceNotices,
 	{
 		displayName: 'Registration',
 		name: 'registration',
@@ -76,7 +83,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'productionUrlNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { source: ['maestro', 'autosana', 'standardWebhooks'] } },
+		displayOptions: { show: { source: SOURCES.filter((source) => source !== 'currents') } },
 	},
 	{
 		displayName: 'Events',
@@ -124,7 +131,8 @@ export const triggerPanel = {
 	header: '',
 	executionsHelp: {
 		inactive:
-			"<b>While you build the workflow</b>, click 'Listen for test event' and send one event to the <b>Test URL</b>: from the platform's webhook settings (Currents with automatic registration adds a [test] webhook for you; in Test Run Webhooks, Send Test posts a sample), or any sender signing with the credential's secret. <br /><br /><b>To run it for every event</b>, register the <b>Production URL</b> on the platform and activate the workflow.",
+			"<b>While you build the workflow</b>, click 'Listen for test event' and send one event to the <b>Test URL</b>: from the platform's webhook settings (Currents with automatic registration adds a [test] webhook for you; in Test Run Webhooks, Send Test posts a sample), or any sender signing with the credential's secret. <br /><br /><b>To run it for every event</b>, register the <b>Production URL</b> on the platform and activate the workflow." +
+			`<br /><br /><b>Where to paste the URL and the secret</b>:<br />${SOURCE_DEFINITIONS.map((definition) => `${definition.displayName}: ${definition.docs.setup}`).join('<br />')}`,
 		active:
 			"<b>The workflow is active</b>: events the platform sends to the <b>Production URL</b> start executions, listed in the <a data-key=\"executions\">executions list</a>. To try a change in the editor, click 'Listen for test event' and send one event to the <b>Test URL</b>.",
 	},

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { RunEvent } from '../../lib/currents';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, redisPool } from '../../lib/redis';
 import { InProcessDeliveryMemory, type DeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery } from '../../lib/trigger/receive';

@@ -9,6 +9,7 @@ import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
 import { stopAfterSuite } from './support/suite';
 import { post } from './support/http';
+import { githubWorkflowRunBody, octokitSignatures } from '../support/github';
 
 const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -42,7 +43,7 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 	}, 30 * 60_000);
 
 	const waitForTriggers = async () => {
-		for (const { webhook } of [IDS.currents, IDS.maestro, IDS.autosana]) await n8n.waitForWebhook(n8n.webhookUrl(webhook));
+		for (const { webhook } of [IDS.currents, IDS.maestro, IDS.autosana, IDS.cypressCloud, IDS.githubActions]) await n8n.waitForWebhook(n8n.webhookUrl(webhook));
 	};
 
 	stopAfterSuite(version, () => ({ n8n, servers: [fake, receiver] }));
@@ -167,4 +168,43 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 		expect(hooksFor(url)).toHaveLength(1);
 		expect(fake.requests.filter((r) => r.method === 'POST' && r.url.startsWith('/v1/webhooks?projectId=proj_web'))).toHaveLength(2);
 	}, 300_000);
+
+	it('7: a signed Cypress Cloud run.completed and a signed GitHub workflow_run each start one execution; forged copies get 401 and start nothing', async () => {
+		// Cypress Cloud: signed by its documented recipe, written here; GitHub: by @octokit/webhooks-methods.
+		const cypressBody = fixture('cypress-run-completed.json');
+		const seconds = String(Math.floor(Date.now() / 1000));
+		const cypressSign = (secret: string) => `sha256=${createHmac('sha256', secret).update(`${seconds}.${cypressBody}`).digest('hex')}`;
+		const cypressHeaders = (secret: string) => ({ 'x-cypress-event': 'run.completed', 'x-cypress-event-id': `evt_${version}`, 'x-cypress-timestamp': seconds, 'x-cypress-signature': cypressSign(secret) });
+		const githubBody = githubWorkflowRunBody('failure');
+		const [genuine, forged] = octokitSignatures([
+			{ secret: SECRETS.githubActions, body: githubBody },
+			{ secret: 'a-guessed-secret-0001', body: githubBody },
+		]);
+		const githubHeaders = (signature: string) => ({ 'x-github-event': 'workflow_run', 'x-github-delivery': `guid-${version}`, 'x-hub-signature-256': signature });
+		const cypressUrl = n8n.webhookUrl(IDS.cypressCloud.webhook);
+		const githubUrl = n8n.webhookUrl(IDS.githubActions.webhook);
+
+		expect((await post(cypressUrl, cypressHeaders('a-guessed-secret-0001'), cypressBody)).status).toBe(401);
+		expect((await post(githubUrl, githubHeaders(forged), githubBody)).status).toBe(401);
+		expect(await post(cypressUrl, cypressHeaders(SECRETS.cypressCloud), cypressBody)).toEqual({ status: 200, body: { received: true } });
+		expect(await post(githubUrl, githubHeaders(genuine), githubBody)).toEqual({ status: 200, body: { received: true } });
+
+		const cypress = await until('the normalized Cypress Cloud run', () => deliveries('/cypressCloud')[0]);
+		expect(JSON.parse(cypress.body)).toEqual({ source: 'cypressCloud', event: 'RUN_TIMEOUT', status: 'timedOut', id: '318', app: 'storefront-e2e', deliveryId: `cypressCloud:evt_${version}` });
+		const github = await until('the normalized GitHub run', () => deliveries('/githubActions')[0]);
+		const payload = JSON.parse(githubBody);
+		expect(JSON.parse(github.body)).toEqual({
+			source: 'githubActions',
+			event: 'RUN_FINISH',
+			status: 'failed',
+			id: String(payload.workflow_run.id),
+			app: payload.repository.full_name,
+			deliveryId: `githubActions:guid-${version}`,
+		});
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(await n8n.executions(IDS.cypressCloud.workflow)).toHaveLength(1);
+		expect(await n8n.executions(IDS.githubActions.workflow)).toHaveLength(1);
+		expect(deliveries('/cypressCloud')).toHaveLength(1);
+		expect(deliveries('/githubActions')).toHaveLength(1);
+	});
 });

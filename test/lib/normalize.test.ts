@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizePayload } from '../../lib/normalize';
+import { normalizePayload } from '../../lib/sources';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8'));
 
@@ -154,5 +154,10 @@ describe('normalization', () => {
 	it('names the field at fault when a payload does not fit', () => {
 		expect(normalizePayload('maestro', { id: 'x', flows: [{ status: 3 }] })).toEqual({ ok: false, reason: 'flows.0.status: Expected string, received number' });
 		expect(normalizePayload('currents', { event: 'RUN_EXPLODED' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^event: Invalid enum value/) });
+	});
+
+	it('Maestro epoch times beyond what a date holds (1e20, -1e20) are null, not a thrown RangeError', () => {
+		expect(normalized('maestro', { id: 'x', startTime: 1e20, endTime: -1e20, flows: [] }).run).toMatchObject({ startedAt: null, endedAt: null, durationMs: null });
+		expect(normalized('maestro', { id: 'x', startTime: 8.64e15, flows: [] }).run.startedAt).toBe('+275760-09-13T00:00:00.000Z');
 	});
 });

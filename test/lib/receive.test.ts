@@ -2,24 +2,29 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveHookSecret, RUN_EVENTS } from '../../lib/currents';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
 import { MIN_SECRET_BYTES } from '../../lib/verify/verifiers';
+import { githubWorkflowRunBody } from '../support/github';
 import { forgedHeaders } from '../support/signing';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const SOURCES: Source[] = ['currents', 'maestro', 'autosana', 'standardWebhooks'];
+const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'standardWebhooks'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
+	cypressCloud: 'cypress-cloud-secret-01',
+	githubActions: 'github-webhook-secret-1',
 	maestro: 'maestro-project-token-01',
 	autosana: 'autosana-signing-secret-1',
 	standardWebhooks: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
 };
 const BODY: Record<Source, () => string> = {
 	currents: () => fixture('currents-run-finish.json'),
+	cypressCloud: () => fixture('cypress-run-completed.json'),
+	githubActions: githubWorkflowRunBody,
 	maestro: () => fixture('maestro-upload.json'),
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
 	standardWebhooks: () => fixture('currents-run-finish.json'),

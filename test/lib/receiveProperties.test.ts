@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_EVENTS } from '../../lib/currents';
-import { SOURCES, type Source } from '../../lib/normalize';
+import { SOURCES, type Source } from '../../lib/sources';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery, type ReceiveOutcome } from '../../lib/trigger/receive';
 import { forgedHeaders } from '../support/signing';

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
+import { githubWorkflowRunBody } from '../support/github';
 import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
 
@@ -58,6 +59,23 @@ const SOURCES: SourceCase[] = [
 		},
 		brokenSchema: JSON.stringify({ event: 'batch.completed', timestamp: new Date().toISOString(), app: {}, summary: {} }),
 		brokenReason: /summary\.total_groups: Required/,
+	},
+	{
+		source: 'cypressCloud',
+		secret: () => 'cypress-cloud-secret',
+		body: () => fixture('cypress-run-completed.json').replace('"timedOut"', '"failed"'),
+		signsBody: true,
+		shiftTime: (body, headers, secret, atMs) => ({ body, headers: senderHeaders('cypressCloud', body, secret, atMs, headers['x-cypress-event-id']) }),
+		brokenSchema: JSON.stringify({ runNumber: 1, status: 7 }),
+		brokenReason: /status: Expected string, received number/,
+	},
+	{
+		source: 'githubActions',
+		secret: () => 'github-webhook-secret',
+		body: () => githubWorkflowRunBody('failure'),
+		signsBody: true,
+		brokenSchema: JSON.stringify({ action: 'completed' }),
+		brokenReason: /workflow_run: Required/,
 	},
 	{
 		source: 'standardWebhooks',
@@ -118,7 +136,14 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 		const harness = harnessFor(c.source, secret);
 		const body = c.body(Date.now());
 		const headers = senderHeaders(c.source, body, secret, Date.now());
-		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', standardWebhooks: 'webhook-signature' }[c.source];
+		const proof = {
+			currents: 'x-webhook-secret',
+			cypressCloud: 'x-cypress-signature',
+			maestro: 'authorization',
+			autosana: 'X-Autosana-Signature-256',
+			githubActions: 'x-hub-signature-256',
+			standardWebhooks: 'webhook-signature',
+		}[c.source];
 		delete headers[proof];
 		const answer = await harness.deliver(headers, body);
 		expect(answer.status).toBe(401);
@@ -273,12 +298,30 @@ describe('Test Run Trigger: options and edge cases', () => {
 	});
 });
 
+describe('Test Run Trigger: pings and test events of CI platforms', () => {
+	it.each([
+		['githubActions', { 'x-github-event': 'ping' }, 'X-GitHub-Event "ping" is not a run event'],
+		['cypressCloud', { 'x-cypress-event': 'webhook.ping' }, 'X-Cypress-Event "webhook.ping" is not a run event'],
+	] as const)('%s: a genuine ping answers 200 ignored and starts nothing; a forged one 401', async (source, eventHeader, ignored) => {
+		const secret = `${source}-secret-0001`;
+		const harness = harnessFor(source, secret);
+		const body = '{"zen":"Keep it logically awesome.","hook_id":1}';
+		const genuine = { ...senderHeaders(source, body, secret, Date.now()), ...eventHeader };
+		expect(await harness.deliver(genuine, body)).toEqual({ status: 200, body: { received: true, ignored } });
+		const forged = { ...senderHeaders(source, body, 'another-secret-00001', Date.now()), ...eventHeader };
+		expect((await harness.deliver(forged, body)).status).toBe(401);
+		expect(harness.executions).toHaveLength(0);
+	});
+});
+
 describe('Test Run Trigger in the editor', () => {
 	it.each([
 		['currents', 'Currents'],
 		['maestro', 'Maestro Cloud'],
 		['autosana', 'Autosana'],
 		['standardWebhooks', 'Standard Webhooks'],
+		['cypressCloud', 'Cypress Cloud'],
+		['githubActions', 'GitHub Actions'],
 	])('the subtitle of source %s is the platform name %s', (source, name) => {
 		const trigger = node('testRunTrigger', { source } as never);
 		const { workflow } = buildWorkflow({ nodes: [trigger], connections: {}, nodeTypes, staticData: {}, credentials: {} });

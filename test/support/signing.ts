@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { Source } from '../../lib/normalize';
+import type { Source } from '../../lib/sources';
 
 export function newStandardSecret(): string {
 	return `whsec_${randomBytes(32).toString('base64')}`;
@@ -18,6 +18,9 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 			return { 'content-type': 'application/json', authorization: `Bearer ${secret}` };
 		case 'autosana':
 			return { 'content-type': 'application/json', 'X-Autosana-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+		case 'cypressCloud':
+		case 'githubActions':
+			return { 'content-type': 'application/json', ...forgedHeaders(source, body, secret, nowMs, messageId) };
 		case 'standardWebhooks': {
 			const date = new Date(nowMs);
 			return {
@@ -43,6 +46,19 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 			return { authorization: `Bearer ${secret}` };
 		case 'autosana':
 			return { 'X-Autosana-Signature-256': `sha256=${hmac(secret, body).digest('hex')}` };
+		case 'cypressCloud': {
+			// Cypress Cloud's recipe: "sha256=" + hex HMAC-SHA256(secret, "<X-Cypress-Timestamp>.<raw body>").
+			const seconds = String(Math.floor(nowMs / 1000));
+			return {
+				'x-cypress-event': 'run.completed',
+				'x-cypress-event-id': messageId,
+				'x-cypress-timestamp': seconds,
+				'x-cypress-signature': `sha256=${hmac(secret, `${seconds}.${body}`).digest('hex')}`,
+			};
+		}
+		case 'githubActions':
+			// GitHub's recipe (test/lib/githubActions.test.ts checks it against @octokit/webhooks-methods).
+			return { 'x-github-event': 'workflow_run', 'x-github-delivery': messageId, 'x-hub-signature-256': `sha256=${hmac(secret, body).digest('hex')}` };
 		case 'standardWebhooks': {
 			const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 			const seconds = Math.floor(nowMs / 1000);

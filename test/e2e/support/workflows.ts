@@ -9,14 +9,24 @@ export const IDS = {
 	maestro: { workflow: 'e2eMaestro000001', webhook: 'a1b2c3d4-0000-4000-8000-000000000002' },
 	autosana: { workflow: 'e2eAutosana00001', webhook: 'a1b2c3d4-0000-4000-8000-000000000003' },
 	manage: { workflow: 'e2eManage0000001', webhook: 'a1b2c3d4-0000-4000-8000-000000000004' },
+	cypressCloud: { workflow: 'e2eCypress000001', webhook: 'a1b2c3d4-0000-4000-8000-000000000005' },
+	githubActions: { workflow: 'e2eGithub0000001', webhook: 'a1b2c3d4-0000-4000-8000-000000000006' },
 };
 
-export const SECRETS = { maestro: 'maestro-project-token-e2e', autosana: 'autosana-signing-secret-e2e', receiverAuth: 'Bearer receiver-secret-e2e' };
+export const SECRETS = {
+	maestro: 'maestro-project-token-e2e',
+	autosana: 'autosana-signing-secret-e2e',
+	cypressCloud: 'cypress-cloud-secret-e2e',
+	githubActions: 'github-webhook-secret-e2e',
+	receiverAuth: 'Bearer receiver-secret-e2e',
+};
 
 const credentialRef = {
 	platform: { testRunPlatformApi: { id: 'e2eCredPlatform1', name: 'Fake Currents API' } },
 	maestro: { testRunWebhookSecret: { id: 'e2eCredMaestro01', name: 'Maestro token' } },
 	autosana: { testRunWebhookSecret: { id: 'e2eCredAutosana1', name: 'Autosana secret' } },
+	cypressCloud: { testRunWebhookSecret: { id: 'e2eCredCypress01', name: 'Cypress Cloud secret' } },
+	githubActions: { testRunWebhookSecret: { id: 'e2eCredGithub001', name: 'GitHub secret' } },
 	receiver: { webhookIntegration: { id: 'e2eCredReceiver1', name: 'Local receiver' } },
 };
 
@@ -25,6 +35,8 @@ export function credentials(fakeCurrents: { baseUrl: string; apiKey: string }, r
 		{ id: 'e2eCredPlatform1', name: 'Fake Currents API', type: 'testRunPlatformApi', data: { baseUrl: fakeCurrents.baseUrl, apiKey: fakeCurrents.apiKey } },
 		{ id: 'e2eCredMaestro01', name: 'Maestro token', type: 'testRunWebhookSecret', data: { secret: SECRETS.maestro, previousSecret: '' } },
 		{ id: 'e2eCredAutosana1', name: 'Autosana secret', type: 'testRunWebhookSecret', data: { secret: SECRETS.autosana, previousSecret: '' } },
+		{ id: 'e2eCredCypress01', name: 'Cypress Cloud secret', type: 'testRunWebhookSecret', data: { secret: SECRETS.cypressCloud, previousSecret: '' } },
+		{ id: 'e2eCredGithub001', name: 'GitHub secret', type: 'testRunWebhookSecret', data: { secret: SECRETS.githubActions, previousSecret: '' } },
 		{
 			id: 'e2eCredReceiver1',
 			name: 'Local receiver',
@@ -75,6 +87,9 @@ export const NOTIFY_TEMPLATE = `{
 
 const NORMALIZED_TEMPLATE = `{"source": "\${ source }", "event": "\${ event }", "status": "\${ run.status }", "failed": \${ run.totals.failed }, "tests": \${ run.totals.tests }, "platform": "\${ run.app.platform }", "firstFailure": "\${ run.failures[0].name }"}`;
 
+/** A CI platform's run, whose totals may all be null: no counts in the message. */
+const CI_TEMPLATE = `{"source": "\${ source }", "event": "\${ event }", "status": "\${ run.status }", "id": "\${ run.id }", "app": "\${ run.app.name }", "deliveryId": "\${ deliveryId }"}`;
+
 export function workflows() {
 	position = 0;
 	const currents = workflow(
@@ -122,5 +137,13 @@ export function workflows() {
 		],
 		{ Start: { main: [link('Create')] }, Create: { main: [link('List')] }, List: { main: [link('Send Test')] }, 'Send Test': { main: [link('Delete')] } },
 	);
-	return [currents, maestro, autosana, manage];
+	const ciPlatforms = (['cypressCloud', 'githubActions'] as const).map((source) =>
+		workflow(
+			IDS[source].workflow,
+			`E2E: ${source} run → normalized`,
+			[trigger('Test Run Trigger', IDS[source].webhook, { source }, credentialRef[source]), dispatch('Forward', `/${source}`, CI_TEMPLATE)],
+			{ 'Test Run Trigger': { main: [link('Forward')] } },
+		),
+	);
+	return [currents, maestro, autosana, manage, ...ciPlatforms];
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { nullableText } from './fields';
-import { durationBetween, isoFromEpochMs, type Normalized, type RunStatus } from './item';
+import { nullableText } from '../normalize/fields';
+import { durationBetween, isoFromEpochMs, type Normalized, type RunStatus } from '../normalize/item';
+import { verifyBearer } from '../verify/verifiers';
+import { defineSource } from './types';
 
 const epochMs = z.number().nullable().optional();
 
@@ -76,3 +78,21 @@ export function normalizeMaestro(payload: MaestroPayload): Normalized {
 		},
 	};
 }
+
+export const maestro = defineSource({
+	value: 'maestro',
+	displayName: 'Maestro Cloud',
+	group: 'Test platforms',
+	summary: 'Maestro Cloud upload results: a bearer token',
+	docs: {
+		platform: 'upload results (mobile UI tests), as RUN_FINISH',
+		proves: '`Authorization: Bearer <project webhook token>`',
+		cannotProve:
+			'Nothing is signed and no send time is sent: the body and its age are unproven; a replay is caught only by the deduplication memory.',
+		deliveryId: 'a hash of the body',
+		setup: "In the Maestro Cloud project's webhook settings, paste the Production URL; the project webhook token goes in the credential's Secret.",
+	},
+	verify: (input) => verifyBearer(input),
+	schema: maestroPayloadSchema,
+	normalize: normalizeMaestro,
+});

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { RUN_EVENTS } from '../currents/contract';
 import { currentsPayloadSchema, normalizeCurrents } from './currents';
-import type { Normalized } from './item';
+import type { Normalized } from '../normalize/item';
+import { verifyStandardWebhook } from '../verify/verifiers';
+import { defineSource } from './types';
 
 const text = z.string().nullable();
 
@@ -20,13 +22,13 @@ const normalizedItemSchema = z.object({
 		git: z.object({ sha: text, branch: text, author: text, message: text, remote: text }).nullable(),
 		tags: z.array(z.string()),
 		totals: z.object({
-			tests: z.number(),
-			passed: z.number(),
-			failed: z.number(),
-			skipped: z.number(),
-			pending: z.number(),
-			flaky: z.number(),
-			retries: z.number(),
+			tests: z.number().nullable(),
+			passed: z.number().nullable(),
+			failed: z.number().nullable(),
+			skipped: z.number().nullable(),
+			pending: z.number().nullable(),
+			flaky: z.number().nullable(),
+			retries: z.number().nullable(),
 		}),
 		failures: z.array(z.object({ name: text, url: text, reason: text })),
 	}),
@@ -39,3 +41,20 @@ export type StandardWebhooksPayload = z.infer<typeof standardWebhooksPayloadSche
 export function normalizeStandardWebhooks(payload: StandardWebhooksPayload): Normalized {
 	return 'run' in payload ? { event: payload.event, run: payload.run } : normalizeCurrents(payload);
 }
+
+export const standardWebhooks = defineSource({
+	value: 'standardWebhooks',
+	displayName: 'Standard Webhooks',
+	group: 'Generic',
+	summary: 'Any Standard Webhooks sender, including Webhook Dispatch: webhook-signature',
+	docs: {
+		platform: 'any sender that follows the spec, including Webhook Dispatch: run events or normalized items',
+		proves: '`webhook-signature` (`v1,<base64>` list; `whsec_` secrets) over `webhook-id`, `webhook-timestamp` (within the tolerance) and the raw body',
+		cannotProve: 'Nothing beyond the key: whoever holds the secret can sign.',
+		deliveryId: '`webhook-id` (signed)',
+		setup: "In the sender's webhook settings, paste the Production URL; the whsec_ signing secret goes in the credential's Secret.",
+	},
+	verify: (input) => verifyStandardWebhook(input),
+	schema: standardWebhooksPayloadSchema,
+	normalize: normalizeStandardWebhooks,
+});

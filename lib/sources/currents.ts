@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { nullableText } from './fields';
+import { nullableText } from '../normalize/fields';
 import { RUN_EVENTS } from '../currents/contract';
-import type { Normalized, RunStatus } from './item';
+import type { Normalized, RunStatus } from '../normalize/item';
+import { verifySharedHeader } from '../verify/verifiers';
+import { defineSource } from './types';
 
 const count = z.number().int().nonnegative();
 
@@ -84,3 +86,21 @@ export function normalizeCurrents(payload: CurrentsPayload): Normalized {
 		},
 	};
 }
+
+export const currents = defineSource({
+	value: 'currents',
+	displayName: 'Currents',
+	group: 'Test platforms',
+	summary: 'Currents test dashboard: a secret header and x-timestamp',
+	docs: {
+		platform: 'test dashboard: RUN_START, RUN_FINISH, RUN_TIMEOUT, RUN_CANCELED',
+		proves:
+			'the secret in a custom header (Secret Header Name, default `x-webhook-secret`) and `x-timestamp` (ms or s) within the tolerance; with automatic registration the secret is derived from the API key, never stored',
+		cannotProve: 'The body is not signed: whoever sees one delivery (a proxy log) holds the secret header, so keep the URL on HTTPS.',
+		deliveryId: 'a hash of the body',
+		setup: 'Automatic registration adds the webhook for you; with Manual, add it under Project Settings → Integrations → Webhooks with the secret header.',
+	},
+	verify: (input, settings) => verifySharedHeader(input, settings.secretHeaderName),
+	schema: currentsPayloadSchema,
+	normalize: normalizeCurrents,
+});

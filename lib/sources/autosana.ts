@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { nullableText } from './fields';
-import { isoFromText, type Normalized } from './item';
+import { nullableText } from '../normalize/fields';
+import { isoFromText, type Normalized } from '../normalize/item';
+import { verifyHexSignature } from '../verify/verifiers';
+import { defineSource } from './types';
+
+export const AUTOSANA_SIGNATURE_HEADER = 'X-Autosana-Signature-256';
 
 export const autosanaPayloadSchema = z.object({
 	event: z.literal('batch.completed'),
@@ -63,3 +67,30 @@ export function normalizeAutosana(payload: AutosanaPayload): Normalized {
 		},
 	};
 }
+
+export const autosana = defineSource({
+	value: 'autosana',
+	displayName: 'Autosana',
+	group: 'Test platforms',
+	summary: 'Autosana batch.completed: X-Autosana-Signature-256',
+	docs: {
+		platform: '`batch.completed` (AI mobile tests), as RUN_FINISH',
+		proves: '`X-Autosana-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, and the signed body field `timestamp` within the tolerance',
+		cannotProve: 'Autosana sends no delivery id: two identical batches within the deduplication window count as one.',
+		deliveryId: 'a hash of the body',
+		setup: "In Autosana's webhook settings, paste the Production URL; its signing secret goes in the credential's Secret.",
+	},
+	verify: (input) => verifyHexSignature(input, AUTOSANA_SIGNATURE_HEADER),
+	schema: autosanaPayloadSchema,
+	// Autosana signs its body, which carries the send time: a replayed old batch is refused,
+	// and so is one whose time cannot be read (it could not be checked).
+	signedBodyTimestamp: {
+		field: 'timestamp',
+		format: 'an ISO 8601 date and time',
+		epochMs: (payload) => {
+			const iso = isoFromText(payload.timestamp);
+			return iso ? Date.parse(iso) : null;
+		},
+	},
+	normalize: normalizeAutosana,
+});
