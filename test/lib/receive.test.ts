@@ -11,17 +11,19 @@ import { forgedHeaders } from '../support/signing';
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const SOURCES: Source[] = ['currents', 'maestro', 'autosana', 'standardWebhooks'];
+const SOURCES: Source[] = ['currents', 'maestro', 'autosana', 'gitlab', 'standardWebhooks'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
 	maestro: 'maestro-project-token-01',
 	autosana: 'autosana-signing-secret-1',
+	gitlab: 'gitlab-secret-token-0001',
 	standardWebhooks: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
 };
 const BODY: Record<Source, () => string> = {
 	currents: () => fixture('currents-run-finish.json'),
 	maestro: () => fixture('maestro-upload.json'),
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
+	gitlab: () => fixture('gitlab-pipeline.json'),
 	standardWebhooks: () => fixture('currents-run-finish.json'),
 };
 

@@ -68,6 +68,16 @@ const SOURCES: SourceCase[] = [
 		brokenSchema: JSON.stringify({ event: 'RUN_FINISH', run: { id: 1 } }),
 		brokenReason: /Payload does not match the standardWebhooks schema/,
 	},
+	{
+		// The plain secret token here; the whsec_ signing token: test/nodes/gitlabTrigger.test.ts.
+		source: 'gitlab',
+		secret: () => 'gitlab-secret-token',
+		// A job that failed by its script: RUN_FINISH failed (the fixture's timeout is RUN_TIMEOUT).
+		body: () => fixture('gitlab-pipeline.json').replace('job_execution_timeout', 'script_failure'),
+		signsBody: false,
+		brokenSchema: JSON.stringify({ object_kind: 'pipeline', object_attributes: { status: 7 } }),
+		brokenReason: /object_attributes\.status: Expected string, received number/,
+	},
 ];
 
 function harnessFor(source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') {
@@ -118,7 +128,7 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 		const harness = harnessFor(c.source, secret);
 		const body = c.body(Date.now());
 		const headers = senderHeaders(c.source, body, secret, Date.now());
-		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', standardWebhooks: 'webhook-signature' }[c.source];
+		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', gitlab: 'x-gitlab-token', standardWebhooks: 'webhook-signature' }[c.source];
 		delete headers[proof];
 		const answer = await harness.deliver(headers, body);
 		expect(answer.status).toBe(401);
@@ -278,6 +288,7 @@ describe('Test Run Trigger in the editor', () => {
 		['currents', 'Currents'],
 		['maestro', 'Maestro Cloud'],
 		['autosana', 'Autosana'],
+		['gitlab', 'GitLab'],
 		['standardWebhooks', 'Standard Webhooks'],
 	])('the subtitle of source %s is the platform name %s', (source, name) => {
 		const trigger = node('testRunTrigger', { source } as never);
