@@ -3,6 +3,7 @@ import { autosana } from './autosana';
 import { currents } from './currents';
 import { cypressCloud } from './cypressCloud';
 import { githubActions } from './githubActions';
+import { gitlab } from './gitlab';
 import { maestro } from './maestro';
 import { standardWebhooks } from './standardWebhooks';
 import { SOURCE_GROUPS, type SourceDefinition } from './types';
@@ -10,7 +11,7 @@ import { SOURCE_GROUPS, type SourceDefinition } from './types';
 export * from './types';
 
 /** Every source, in the editor's order within its group. Adding a platform: one file, one line here. */
-const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, standardWebhooks] as const;
+const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, gitlab, standardWebhooks] as const;
 
 export type Source = (typeof DEFINITIONS)[number]['value'];
 export const SOURCES: readonly Source[] = DEFINITIONS.map((definition) => definition.value);

@@ -22,8 +22,11 @@ export interface Ignored {
  * verifier returns (signed, e.g. Standard Webhooks' webhook-id) is used as it is.
  */
 export type DeliveryIdRule<P> =
-	/** A header the platform keeps across retries and redeliveries. */
-	| { header: string }
+	/**
+	 * A header the platform keeps across retries and redeliveries; `fallbackHeader` is read
+	 * when it is absent (a platform version that does not send it yet).
+	 */
+	| { header: string; fallbackHeader?: string }
 	/** A body field (signed with the body). */
 	| { bodyField: string; read(payload: P): string | number | null | undefined };
 

@@ -132,11 +132,17 @@ function deliveryKeys(
 	const bodyHash = `${definition.value}:${sha256Hex(request.rawBody).slice(0, 32)}`;
 	const rule = definition.deliveryId;
 	if (!rule) return { deliveryId: bodyHash, remember: [bodyHash] };
-	const where = 'header' in rule ? `header ${rule.header}` : `body field ${rule.bodyField}`;
-	const raw = 'header' in rule ? header(request.headers, rule.header) : rule.read(payload);
+	const { where, raw } = 'header' in rule ? idFromHeader(rule, request.headers) : { where: `body field ${rule.bodyField}`, raw: rule.read(payload) };
 	const id = raw === null || raw === undefined ? '' : String(raw).trim();
 	if (id === '') return refuse(`${where} is missing or empty`, 400);
 	if (id.length > MAX_DELIVERY_ID_LENGTH) return refuse(`${where} is longer than ${MAX_DELIVERY_ID_LENGTH} characters`, 400);
 	const deliveryId = `${definition.value}:${id}`;
 	return { deliveryId, remember: 'header' in rule ? [deliveryId, bodyHash] : [deliveryId] };
+}
+
+/** A delivery id from the rule's header, or from its fallback header when that one is absent. */
+function idFromHeader(rule: { header: string; fallbackHeader?: string }, headers: Headers): { where: string; raw: string | undefined } {
+	const own = header(headers, rule.header);
+	if (own !== undefined || rule.fallbackHeader === undefined) return { where: `header ${rule.header}`, raw: own };
+	return { where: `header ${rule.fallbackHeader} (${rule.header} is absent)`, raw: header(headers, rule.fallbackHeader) };
 }

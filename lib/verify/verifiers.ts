@@ -45,7 +45,7 @@ export function header(headers: Headers, name: string): string | undefined {
  */
 export const MIN_SECRET_BYTES = 16;
 
-const textKeyBytes = (secret: string): number => Buffer.byteLength(secret.trim(), 'utf8');
+export const textKeyBytes = (secret: string): number => Buffer.byteLength(secret.trim(), 'utf8');
 
 const REFUSES_ALL = 'this trigger refuses every request until it is set to a longer secret';
 
@@ -80,7 +80,7 @@ function textSecrets(secrets: readonly string[]): { usable: string[]; expected: 
  * The secrets a delivery may prove itself with, or why none can be trusted. `keyBytes`
  * measures a secret's key material the way its source uses it.
  */
-function usableSecrets(secrets: readonly string[], keyBytes: (secret: string) => number = textKeyBytes): string[] | Refusal {
+export function usableSecrets(secrets: readonly string[], keyBytes: (secret: string) => number = textKeyBytes): string[] | Refusal {
 	const [current = '', ...previous] = secrets;
 	if (current.trim() === '') return refuse(`the credential field secret is empty; ${REFUSES_ALL}`);
 	const named = [

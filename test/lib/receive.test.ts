@@ -12,13 +12,14 @@ import { forgedHeaders } from '../support/signing';
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'standardWebhooks'];
+const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'standardWebhooks'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
 	cypressCloud: 'cypress-cloud-secret-01',
 	githubActions: 'github-webhook-secret-1',
 	maestro: 'maestro-project-token-01',
 	autosana: 'autosana-signing-secret-1',
+	gitlab: 'gitlab-secret-token-0001',
 	standardWebhooks: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
 };
 const BODY: Record<Source, () => string> = {
@@ -27,6 +28,7 @@ const BODY: Record<Source, () => string> = {
 	githubActions: githubWorkflowRunBody,
 	maestro: () => fixture('maestro-upload.json'),
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
+	gitlab: () => fixture('gitlab-pipeline.json'),
 	standardWebhooks: () => fixture('currents-run-finish.json'),
 };
 

@@ -86,6 +86,16 @@ const SOURCES: SourceCase[] = [
 		brokenSchema: JSON.stringify({ event: 'RUN_FINISH', run: { id: 1 } }),
 		brokenReason: /Payload does not match the standardWebhooks schema/,
 	},
+	{
+		// The plain secret token here; the whsec_ signing token: test/nodes/gitlabTrigger.test.ts.
+		source: 'gitlab',
+		secret: () => 'gitlab-secret-token',
+		// A job that failed by its script: RUN_FINISH failed (the fixture's timeout is RUN_TIMEOUT).
+		body: () => fixture('gitlab-pipeline.json').replace('job_execution_timeout', 'script_failure'),
+		signsBody: false,
+		brokenSchema: JSON.stringify({ object_kind: 'pipeline', object_attributes: { status: 7 } }),
+		brokenReason: /object_attributes\.status: Expected string, received number/,
+	},
 ];
 
 function harnessFor(source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') {
@@ -142,6 +152,7 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 			maestro: 'authorization',
 			autosana: 'X-Autosana-Signature-256',
 			githubActions: 'x-hub-signature-256',
+			gitlab: 'x-gitlab-token',
 			standardWebhooks: 'webhook-signature',
 		}[c.source];
 		delete headers[proof];
@@ -319,6 +330,7 @@ describe('Test Run Trigger in the editor', () => {
 		['currents', 'Currents'],
 		['maestro', 'Maestro Cloud'],
 		['autosana', 'Autosana'],
+		['gitlab', 'GitLab'],
 		['standardWebhooks', 'Standard Webhooks'],
 		['cypressCloud', 'Cypress Cloud'],
 		['githubActions', 'GitHub Actions'],

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Source } from '../../lib/sources';
 
@@ -30,6 +30,8 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 				'webhook-signature': new Webhook(secret).sign(messageId, date, body),
 			};
 		}
+		case 'gitlab':
+			return { 'content-type': 'application/json', ...gitlabSenderHeaders(body, secret, nowMs, messageId) };
 	}
 }
 
@@ -65,5 +67,27 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 			const signature = hmac(key, `${messageId}.${seconds}.${body}`).digest('base64');
 			return { 'webhook-id': messageId, 'webhook-timestamp': String(seconds), 'webhook-signature': `v1,${signature}` };
 		}
+		case 'gitlab': {
+			// GitLab's recipe (ci-platforms.md C.3): a whsec_ signing token signs as Standard Webhooks; a plain token is sent as it is.
+			const common = { 'x-gitlab-event': 'Pipeline Hook', 'idempotency-key': messageId };
+			if (!secret.startsWith('whsec_')) return { ...common, 'x-gitlab-token': secret };
+			return { ...common, ...forgedHeaders('standardWebhooks', body, secret, nowMs, messageId) };
+		}
 	}
+}
+
+/**
+ * What GitLab sends: `X-Gitlab-Event`, `Idempotency-Key` and, with a `whsec_` signing token, the
+ * Standard Webhooks headers signed by the `standardwebhooks` package (`webhook-id` equal to the
+ * Idempotency-Key); with a plain secret token, `X-Gitlab-Token`.
+ */
+export function gitlabSenderHeaders(body: string, secret: string, nowMs: number, messageId: string = randomUUID()): Record<string, string> {
+	const common = { 'x-gitlab-event': 'Pipeline Hook', 'x-gitlab-event-uuid': randomUUID(), 'idempotency-key': messageId };
+	if (!secret.startsWith('whsec_')) return { ...common, 'x-gitlab-token': secret };
+	return {
+		...common,
+		'webhook-id': messageId,
+		'webhook-timestamp': String(Math.floor(nowMs / 1000)),
+		'webhook-signature': new Webhook(secret).sign(messageId, new Date(nowMs), body),
+	};
 }
