@@ -29,6 +29,38 @@ export interface RenderOptions {
 /** Field names that would reach into JavaScript's object machinery: they resolve to nothing. */
 const FORBIDDEN_FIELDS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** What a scope answers for a name it does not hold (a variable may hold any value). */
+const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * The variables of one block, by lower-cased name. A loop's own variable lives in a field and
+ * the rest in a map made on first use: a loop pass then costs two assignments, not a map's
+ * clear and set.
+ */
+class Scope {
+	private value: Value = ABSENT;
+	private others: Map<string, Value> | undefined;
+
+	constructor(private readonly variable?: string) {}
+
+	/** Starts a loop pass: the variable holds the item; what the last pass set is gone. */
+	enter(item: Value): void {
+		this.value = item;
+		this.others = undefined;
+	}
+
+	get(name: string): Value | typeof ABSENT {
+		if (name === this.variable) return this.value;
+		const others = this.others;
+		return others !== undefined && others.has(name) ? others.get(name) : ABSENT;
+	}
+
+	set(name: string, value: Value): void {
+		if (name === this.variable) this.value = value;
+		else (this.others ??= new Map()).set(name, value);
+	}
+}
+
 class RenderState {
 	out = '';
 	iterations = 0;
@@ -37,8 +69,8 @@ class RenderState {
 	at = 0;
 	/** Output offset → template offset, kept in JSON mode to place JSON errors. */
 	readonly segments: Array<{ outAt: number; templateAt: number; verbatim: boolean }> = [];
-	/** Innermost scope last; names are lower-cased. */
-	readonly scopes: Array<Map<string, Value>> = [];
+	/** Innermost scope last. */
+	readonly scopes: Scope[] = [];
 
 	constructor(
 		readonly data: Value,
@@ -188,13 +220,12 @@ export class CompiledTemplate {
 					state.at = node.at;
 					const items = list(state);
 					if (!Array.isArray(items)) this.fail(node.list.at, `"for" iterates lists only, got ${describe(items)}`);
-					const scope = new Map<string, Value>();
+					const scope = new Scope(variable);
 					state.scopes.push(scope);
 					try {
 						for (const item of items) {
 							if (++state.iterations > state.limits.maxIterations) this.fail(node.at, `Loops ran more than ${state.limits.maxIterations} times`);
-							scope.clear();
-							scope.set(variable, item);
+							scope.enter(item);
 							body(state);
 						}
 					} finally {
@@ -210,12 +241,12 @@ export class CompiledTemplate {
 					const result = value(state);
 					// An outer variable of that name is updated; otherwise the innermost scope gets it.
 					for (let i = state.scopes.length - 1; i >= 0; i--) {
-						if (state.scopes[i].has(name)) {
+						if (state.scopes[i].get(name) !== ABSENT) {
 							state.scopes[i].set(name, result);
 							return;
 						}
 					}
-					if (state.scopes.length === 0) state.scopes.push(new Map());
+					if (state.scopes.length === 0) state.scopes.push(new Scope());
 					state.scopes[state.scopes.length - 1].set(name, result);
 				};
 			}
@@ -243,7 +274,7 @@ export class CompiledTemplate {
 				return (state) => {
 					for (let i = state.scopes.length - 1; i >= 0; i--) {
 						const value = state.scopes[i].get(lower);
-						if (value !== undefined || state.scopes[i].has(lower)) return value;
+						if (value !== ABSENT) return value;
 					}
 					const data = state.data;
 					if (!forbidden && data !== null && typeof data === 'object') {
