@@ -1,5 +1,5 @@
 import type { BinaryOp, Expr, Node } from './ast';
-import { decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from './decimal';
+import { compareNumbers, decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from './decimal';
 import { TemplateError, templateError } from './errors';
 import { FUNCTIONS } from './functions';
 import { firstJsonError } from './jsonCheck';
@@ -416,12 +416,13 @@ export class CompiledTemplate {
 			this.work(state, a.length + b.length, at);
 			return a.toLowerCase() === b.toLowerCase();
 		}
-		if (typeof a === typeof b && (typeof a === 'number' || typeof a === 'boolean')) return a === b;
+		if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b) === 0;
+		if (typeof a === 'boolean' && typeof b === 'boolean') return a === b;
 		return this.fail(at, `Cannot compare ${describe(a)} with ${describe(b)}`);
 	}
 
 	private order(state: RenderState, a: Value, b: Value, op: string, at: number): number {
-		if (typeof a === 'number' && typeof b === 'number') return a - b;
+		if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b);
 		if (typeof a === 'string' && typeof b === 'string') {
 			this.work(state, a.length + b.length, at);
 			const x = a.toLowerCase();
