@@ -1,4 +1,7 @@
 import type { BinaryOp, Expr, Node } from './ast';
+
+type TextNode = Extract<Node, { kind: 'text' }>;
+type OutputNode = Extract<Node, { kind: 'output' }>;
 import { compareNumbers, decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from './decimal';
 import { TemplateError, templateError } from './errors';
 import { FUNCTIONS } from './functions';
@@ -84,6 +87,20 @@ type Evaluate = (state: RenderState) => Value;
 type Execute = (state: RenderState) => void;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A name on a path, with what resolving it needs worked out once. */
+interface PathStep {
+	name: string;
+	lower: string;
+	/** Reaches into JavaScript's object machinery: resolves to nothing. */
+	forbidden: boolean;
+	at: number;
+}
+
+function pathStep(name: string, at: number): PathStep {
+	const lower = name.toLowerCase();
+	return { name, lower, forbidden: FORBIDDEN_FIELDS.has(lower), at };
+}
 
 /** A field by exact name, else ignoring case; `lower` is the name lower-cased, `forbidden` precomputed. */
 function fieldOf(object: object, name: string, lower: string): { found: boolean; value?: Value } {
@@ -174,10 +191,43 @@ export class CompiledTemplate {
 	}
 
 	private block(nodes: Node[]): Execute {
-		const steps = nodes.map((node) => this.node(node));
+		const steps = this.steps(nodes);
 		if (steps.length === 1) return steps[0];
 		return (state) => {
 			for (const step of steps) step(state);
+		};
+	}
+
+	private steps(nodes: Node[]): Execute[] {
+		const steps: Execute[] = [];
+		for (let i = 0; i < nodes.length; i++) {
+			const node = nodes[i];
+			const next = nodes[i + 1];
+			// Text and the output after it run as one step: a loop body is mostly such pairs.
+			if (node.kind === 'text' && next?.kind === 'output') {
+				steps.push(this.output(next, node));
+				i++;
+			} else {
+				steps.push(this.node(node));
+			}
+		}
+		return steps;
+	}
+
+	private output(node: OutputNode, leading?: TextNode): Execute {
+		const value = this.expr(node.expr);
+		return (state) => {
+			if (leading !== undefined) this.emit(state, leading.text, leading.at, true);
+			state.at = node.at;
+			const result = value(state);
+			const printed = state.json ? formatJson(result) : formatText(result);
+			if (printed === undefined) {
+				this.fail(
+					startOf(node.expr),
+					result === null ? 'Cannot output null; handle it with ReplaceIfEmpty or an "if"' : `Cannot output ${describe(result)}; output one of its fields`,
+				);
+			}
+			this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
 		};
 	}
 
@@ -185,21 +235,8 @@ export class CompiledTemplate {
 		switch (node.kind) {
 			case 'text':
 				return (state) => this.emit(state, node.text, node.at, true);
-			case 'output': {
-				const value = this.expr(node.expr);
-				return (state) => {
-					state.at = node.at;
-					const result = value(state);
-					const printed = state.json ? formatJson(result) : formatText(result);
-					if (printed === undefined) {
-						this.fail(
-							startOf(node.expr),
-							result === null ? 'Cannot output null; handle it with ReplaceIfEmpty or an "if"' : `Cannot output ${describe(result)}; output one of its fields`,
-						);
-					}
-					this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
-				};
-			}
+			case 'output':
+				return this.output(node);
 			case 'if': {
 				const branches = node.branches.map(({ condition, body }) => ({ condition: this.condition(condition, '"if"'), body: this.block(body) }));
 				const otherwise = this.block(node.otherwise);
@@ -214,7 +251,8 @@ export class CompiledTemplate {
 			}
 			case 'for': {
 				const list = this.expr(node.list);
-				const body = this.block(node.body);
+				// The loop runs the body's steps itself: one call fewer per pass.
+				const body = this.steps(node.body);
 				const variable = node.variable.toLowerCase();
 				return (state) => {
 					state.at = node.at;
@@ -226,7 +264,7 @@ export class CompiledTemplate {
 						for (const item of items) {
 							if (++state.iterations > state.limits.maxIterations) this.fail(node.at, `Loops ran more than ${state.limits.maxIterations} times`);
 							scope.enter(item);
-							body(state);
+							for (const step of body) step(state);
 						}
 					} finally {
 						state.scopes.pop();
@@ -268,40 +306,18 @@ export class CompiledTemplate {
 				const { value } = expr;
 				return () => value;
 			}
-			case 'name': {
-				const lower = expr.name.toLowerCase();
-				const forbidden = FORBIDDEN_FIELDS.has(lower);
-				return (state) => {
-					for (let i = state.scopes.length - 1; i >= 0; i--) {
-						const value = state.scopes[i].get(lower);
-						if (value !== ABSENT) return value;
-					}
-					const data = state.data;
-					if (!forbidden && data !== null && typeof data === 'object') {
-						const field = fieldOf(data, expr.name, lower);
-						if (field.found) return field.value;
-					}
-					return this.fail(expr.at, `Unknown field or variable "${expr.name}"`);
-				};
-			}
+			case 'name':
 			case 'member': {
-				const object = this.expr(expr.object);
-				const { name } = expr;
-				const lower = name.toLowerCase();
-				const forbidden = FORBIDDEN_FIELDS.has(lower);
-				return (state) => {
-					const value = object(state);
-					// A null anywhere on a path makes the whole path null.
-					if (value === null) return null;
-					if (typeof value !== 'object' || Array.isArray(value)) this.fail(expr.at, `"${name}" is not a field of ${describe(value)}`);
-					const record = value as Record<string, Value>;
-					if (!forbidden) {
-						if (hasOwn.call(record, name)) return record[name];
-						const field = fieldOf(record, name, lower);
-						if (field.found) return field.value;
-					}
-					return this.fail(expr.at, `Field "${name}" does not exist`);
-				};
+				// A path (`f.name`, `run.app.name`) resolves in one closure, without a call per step.
+				const steps: PathStep[] = [];
+				let root: Expr = expr;
+				for (; root.kind === 'member'; root = root.object) steps.unshift(pathStep(root.name, root.at));
+				if (root.kind === 'name') {
+					const head = pathStep(root.name, root.at);
+					return (state) => this.follow(this.variable(state, head), steps);
+				}
+				const base = this.expr(root);
+				return (state) => this.follow(base(state), steps);
 			}
 			case 'index': {
 				const object = this.expr(expr.object);
@@ -402,6 +418,38 @@ export class CompiledTemplate {
 					return op === '<' ? order < 0 : op === '>' ? order > 0 : op === '<=' ? order <= 0 : order >= 0;
 				};
 		}
+	}
+
+	/** A variable, innermost scope first, else a field of the data. */
+	private variable(state: RenderState, { name, lower, forbidden, at }: PathStep): Value {
+		for (let i = state.scopes.length - 1; i >= 0; i--) {
+			const value = state.scopes[i].get(lower);
+			if (value !== ABSENT) return value;
+		}
+		const data = state.data;
+		if (!forbidden && data !== null && typeof data === 'object') {
+			const field = fieldOf(data, name, lower);
+			if (field.found) return field.value;
+		}
+		return this.fail(at, `Unknown field or variable "${name}"`);
+	}
+
+	private follow(value: Value, steps: PathStep[]): Value {
+		for (const { name, lower, forbidden, at } of steps) {
+			// A null anywhere on a path makes the whole path null.
+			if (value === null) return null;
+			if (typeof value !== 'object' || Array.isArray(value)) this.fail(at, `"${name}" is not a field of ${describe(value)}`);
+			const record = value as Record<string, Value>;
+			if (forbidden) this.fail(at, `Field "${name}" does not exist`);
+			if (hasOwn.call(record, name)) {
+				value = record[name];
+				continue;
+			}
+			const field = fieldOf(record, name, lower);
+			if (!field.found) this.fail(at, `Field "${name}" does not exist`);
+			value = field.value;
+		}
+		return value;
 	}
 
 	private joinable(value: Value, at: number): string {
