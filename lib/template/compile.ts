@@ -198,23 +198,29 @@ export class CompiledTemplate {
 		};
 	}
 
+	/**
+	 * An output runs with the text around it as one step (a loop body is mostly text and
+	 * outputs): the text before it, and the text after it unless that leads the next output.
+	 */
 	private steps(nodes: Node[]): Execute[] {
 		const steps: Execute[] = [];
+		const textAt = (i: number) => (nodes[i]?.kind === 'text' ? (nodes[i] as TextNode) : undefined);
 		for (let i = 0; i < nodes.length; i++) {
+			const leading = nodes[i + 1]?.kind === 'output' ? textAt(i) : undefined;
+			if (leading) i++;
 			const node = nodes[i];
-			const next = nodes[i + 1];
-			// Text and the output after it run as one step: a loop body is mostly such pairs.
-			if (node.kind === 'text' && next?.kind === 'output') {
-				steps.push(this.output(next, node));
-				i++;
-			} else {
+			if (node.kind !== 'output') {
 				steps.push(this.node(node));
+				continue;
 			}
+			const trailing = nodes[i + 2]?.kind === 'output' ? undefined : textAt(i + 1);
+			if (trailing) i++;
+			steps.push(this.output(node, leading, trailing));
 		}
 		return steps;
 	}
 
-	private output(node: OutputNode, leading?: TextNode): Execute {
+	private output(node: OutputNode, leading: TextNode | undefined, trailing: TextNode | undefined): Execute {
 		const value = this.expr(node.expr);
 		return (state) => {
 			if (leading !== undefined) this.emit(state, leading.text, leading.at, true);
@@ -228,6 +234,7 @@ export class CompiledTemplate {
 				);
 			}
 			this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
+			if (trailing !== undefined) this.emit(state, trailing.text, trailing.at, true);
 		};
 	}
 
@@ -236,7 +243,7 @@ export class CompiledTemplate {
 			case 'text':
 				return (state) => this.emit(state, node.text, node.at, true);
 			case 'output':
-				return this.output(node);
+				return this.output(node, undefined, undefined);
 			case 'if': {
 				const branches = node.branches.map(({ condition, body }) => ({ condition: this.condition(condition, '"if"'), body: this.block(body) }));
 				const otherwise = this.block(node.otherwise);
