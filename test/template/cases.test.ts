@@ -332,6 +332,8 @@ const jsonErrors: ErrorCase[] = [
 	['JSON mode: a trailing comma in the template text', '{"a": 1,}', /not valid JSON: expected a property name in double quotes but found "}"/, 1, 9],
 	['JSON mode: text after the document', '{"a": 1} x', /not valid JSON: expected the end of the text/, 1, 10],
 	['JSON mode: an unclosed object', '{"a": ${ n }', /not valid JSON: expected "," or "}" but found the end/, 1, 13],
+	['JSON mode: an error in the text right after an output points into that text', '{"a": ${ n },}', /expected a property name in double quotes but found "}"/, 1, 14],
+	['JSON mode: an error in the text right before an output points into that text', '{"a": x${ n }}', /expected a JSON value but found "x7}"/, 1, 7],
 ];
 
 describe('template engine: rendering', () => {
@@ -369,6 +371,9 @@ describe('template engine: errors carry line and column', () => {
 describe('template engine: limits', () => {
 	it('stops output past the size limit', () => {
 		expect(() => renderTemplate('@{ for t in tags }${ name }@{ end for }', data, { limits: { maxOutputLength: 20 } })).toThrow(/Output is longer than 20 characters/);
+		// The text that crosses the limit is named, whether it comes after an output or before one.
+		expect(errorOf('@{ for t in tags }${ t } and more text@{ end for }', data, { maxOutputLength: 10 })).toMatchObject({ line: 1, column: 25 });
+		expect(errorOf('@{ for t in tags }text ${ t }@{ end for }', data, { maxOutputLength: 12 })).toMatchObject({ line: 1, column: 19 });
 	});
 
 	it('stops loops past the iteration limit', () => {
