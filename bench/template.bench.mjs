@@ -1,8 +1,10 @@
 // Renders three equivalent templates with this package's engine, liquidjs and precompiled
-// handlebars in one process, and prints operations per second and ratios.
+// handlebars in one process, in alternating rounds, and prints renders per CPU-second and the
+// ratios with their spread over the rounds.
 //   npm run bench:template     (also part of `npm run bench`, through measureTemplates())
+//   BENCH_TEMPLATE_ROUNDS=15 npm run bench:template     (more rounds; 9 by default)
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -40,55 +42,96 @@ const cases = [
 // Handlebars has no comparisons: the equivalent template reads precomputed flags.
 const handlebarsData = { ...data, failed: true, passed: false, many: true, some: true };
 
-function measure(fn, minMs = 400) {
-	for (let i = 0; i < 200; i++) fn();
-	const samples = [];
-	for (let round = 0; round < 5; round++) {
-		let count = 0;
-		const start = performance.now();
-		let elapsed = 0;
-		while (elapsed < minMs / 5) {
-			for (let i = 0; i < 50; i++) fn();
-			count += 50;
-			elapsed = performance.now() - start;
-		}
-		samples.push((count / elapsed) * 1000);
+const ROUNDS = Number(process.env.BENCH_TEMPLATE_ROUNDS ?? 9);
+/** CPU time one contender renders for in one round. */
+const SLICE_CPU_MS = 60;
+
+const cpuMs = () => {
+	const { user, system } = process.cpuUsage();
+	return (user + system) / 1000;
+};
+
+/**
+ * Renders per CPU-second of one slice. CPU time, not wall time: on a machine shared with other
+ * work, a slice the scheduler pauses still counts only the time it rendered.
+ */
+function slice(render) {
+	let count = 0;
+	const start = cpuMs();
+	let elapsed = 0;
+	while (elapsed < SLICE_CPU_MS) {
+		for (let i = 0; i < 20; i++) render();
+		count += 20;
+		elapsed = cpuMs() - start;
 	}
-	samples.sort((a, b) => a - b);
-	return samples[2];
+	return (count / elapsed) * 1000;
 }
 
-/** Operations per second of the three engines on each template (median of 5 slices). */
-export function measureTemplates() {
-const liquid = new Liquid({ cache: true });
-const rows = [];
-for (const c of cases) {
-	const oursTemplate = compileTemplate(c.ours);
-	const liquidTemplate = liquid.parse(c.liquid);
-	const hb = Handlebars.compile(c.handlebars, { noEscape: true });
-	// Same output from all three, or the comparison means nothing.
-	const expected = renderTemplate(c.ours, data);
-	const fromLiquid = liquid.renderSync(liquidTemplate, data);
-	const fromHandlebars = hb(handlebarsData);
-	for (const [who, text] of [['liquidjs', fromLiquid], ['handlebars', fromHandlebars]]) {
-		if (text !== expected) throw new Error(`${c.name}: ${who} renders differently:\n${text}\n---\n${expected}`);
-	}
-	const ours = measure(() => oursTemplate.render(data));
-	const liquidOps = measure(() => liquid.renderSync(liquidTemplate, data));
-	const handlebarsOps = measure(() => hb(handlebarsData));
-	rows.push({ case: c.name, ours, liquidOps, handlebarsOps });
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Median, lowest and highest of the per-round ratios ours ÷ peer. */
+function ratios(ours, peer) {
+	const perRound = ours.map((value, round) => value / peer[round]);
+	return { median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound) };
 }
-return rows;
+
+/**
+ * Renders per CPU-second of the three engines on each template: ROUNDS alternating rounds (the
+ * order rotates each round), medians, and the per-round ratios with their spread.
+ */
+export function measureTemplates() {
+	const liquid = new Liquid({ cache: true });
+	const rows = [];
+	for (const c of cases) {
+		const oursTemplate = compileTemplate(c.ours);
+		const liquidTemplate = liquid.parse(c.liquid);
+		const hb = Handlebars.compile(c.handlebars, { noEscape: true });
+		// Same output from all three, or the comparison means nothing.
+		const expected = renderTemplate(c.ours, data);
+		const fromLiquid = liquid.renderSync(liquidTemplate, data);
+		const fromHandlebars = hb(handlebarsData);
+		for (const [who, text] of [['liquidjs', fromLiquid], ['handlebars', fromHandlebars]]) {
+			if (text !== expected) throw new Error(`${c.name}: ${who} renders differently:\n${text}\n---\n${expected}`);
+		}
+		const contenders = [
+			{ samples: [], render: () => oursTemplate.render(data) },
+			{ samples: [], render: () => liquid.renderSync(liquidTemplate, data) },
+			{ samples: [], render: () => hb(handlebarsData) },
+		];
+		for (const { render } of contenders) for (let i = 0; i < 200; i++) render();
+		for (let round = 0; round < ROUNDS; round++) {
+			for (let k = 0; k < contenders.length; k++) {
+				const contender = contenders[(round + k) % contenders.length];
+				contender.samples.push(slice(contender.render));
+			}
+		}
+		const [ours, liquidOps, handlebarsOps] = contenders.map((contender) => contender.samples);
+		rows.push({
+			case: c.name,
+			ours: median(ours),
+			liquidOps: median(liquidOps),
+			handlebarsOps: median(handlebarsOps),
+			liquidRatio: ratios(ours, liquidOps),
+			handlebarsRatio: ratios(ours, handlebarsOps),
+			rounds: { ours, liquidOps, handlebarsOps },
+		});
+	}
+	return rows;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-const rows = measureTemplates();
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-console.log(`node ${process.version}`);
-console.log('| template | ours (ops/s) | liquidjs (ops/s) | handlebars, precompiled (ops/s) | ours ÷ liquidjs | ours ÷ handlebars |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) {
-	console.log(`| ${r.case} | ${fmt(r.ours)} | ${fmt(r.liquidOps)} | ${fmt(r.handlebarsOps)} | ${(r.ours / r.liquidOps).toFixed(1)}× | ${(r.ours / r.handlebarsOps).toFixed(2)}× |`);
-}
+	const rows = measureTemplates();
+	const fmt = (n) => Math.round(n).toLocaleString('en-US');
+	const spread = (r, digits) => `${r.median.toFixed(digits)}× (${r.min.toFixed(digits)}–${r.max.toFixed(digits)})`;
+	const [load] = loadavg();
+	console.log(`node ${process.version}, ${ROUNDS} alternating rounds of ${SLICE_CPU_MS} ms CPU each, load average ${load.toFixed(2)}`);
+	console.log('| template | ours (renders/CPU-s) | liquidjs | handlebars, precompiled | ours ÷ liquidjs (per-round spread) | ours ÷ handlebars (per-round spread) |');
+	console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+	for (const r of rows) {
+		console.log(`| ${r.case} | ${fmt(r.ours)} | ${fmt(r.liquidOps)} | ${fmt(r.handlebarsOps)} | ${spread(r.liquidRatio, 1)} | ${spread(r.handlebarsRatio, 2)} |`);
+	}
 }

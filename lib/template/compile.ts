@@ -1,5 +1,8 @@
 import type { BinaryOp, Expr, Node } from './ast';
-import { decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from './decimal';
+
+type TextNode = Extract<Node, { kind: 'text' }>;
+type OutputNode = Extract<Node, { kind: 'output' }>;
+import { compareNumbers, decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from './decimal';
 import { TemplateError, templateError } from './errors';
 import { FUNCTIONS } from './functions';
 import { firstJsonError } from './jsonCheck';
@@ -29,6 +32,38 @@ export interface RenderOptions {
 /** Field names that would reach into JavaScript's object machinery: they resolve to nothing. */
 const FORBIDDEN_FIELDS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** What a scope answers for a name it does not hold (a variable may hold any value). */
+const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * The variables of one block, by lower-cased name. A loop's own variable lives in a field and
+ * the rest in a map made on first use: a loop pass then costs two assignments, not a map's
+ * clear and set.
+ */
+class Scope {
+	private value: Value = ABSENT;
+	private others: Map<string, Value> | undefined;
+
+	constructor(private readonly variable?: string) {}
+
+	/** Starts a loop pass: the variable holds the item; what the last pass set is gone. */
+	enter(item: Value): void {
+		this.value = item;
+		this.others = undefined;
+	}
+
+	get(name: string): Value | typeof ABSENT {
+		if (name === this.variable) return this.value;
+		const others = this.others;
+		return others !== undefined && others.has(name) ? others.get(name) : ABSENT;
+	}
+
+	set(name: string, value: Value): void {
+		if (name === this.variable) this.value = value;
+		else (this.others ??= new Map()).set(name, value);
+	}
+}
+
 class RenderState {
 	out = '';
 	iterations = 0;
@@ -37,8 +72,8 @@ class RenderState {
 	at = 0;
 	/** Output offset → template offset, kept in JSON mode to place JSON errors. */
 	readonly segments: Array<{ outAt: number; templateAt: number; verbatim: boolean }> = [];
-	/** Innermost scope last; names are lower-cased. */
-	readonly scopes: Array<Map<string, Value>> = [];
+	/** Innermost scope last. */
+	readonly scopes: Scope[] = [];
 
 	constructor(
 		readonly data: Value,
@@ -52,6 +87,20 @@ type Evaluate = (state: RenderState) => Value;
 type Execute = (state: RenderState) => void;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A name on a path, with what resolving it needs worked out once. */
+interface PathStep {
+	name: string;
+	lower: string;
+	/** Reaches into JavaScript's object machinery: resolves to nothing. */
+	forbidden: boolean;
+	at: number;
+}
+
+function pathStep(name: string, at: number): PathStep {
+	const lower = name.toLowerCase();
+	return { name, lower, forbidden: FORBIDDEN_FIELDS.has(lower), at };
+}
 
 /** A field by exact name, else ignoring case; `lower` is the name lower-cased, `forbidden` precomputed. */
 function fieldOf(object: object, name: string, lower: string): { found: boolean; value?: Value } {
@@ -142,10 +191,50 @@ export class CompiledTemplate {
 	}
 
 	private block(nodes: Node[]): Execute {
-		const steps = nodes.map((node) => this.node(node));
+		const steps = this.steps(nodes);
 		if (steps.length === 1) return steps[0];
 		return (state) => {
 			for (const step of steps) step(state);
+		};
+	}
+
+	/**
+	 * An output runs with the text around it as one step (a loop body is mostly text and
+	 * outputs): the text before it, and the text after it unless that leads the next output.
+	 */
+	private steps(nodes: Node[]): Execute[] {
+		const steps: Execute[] = [];
+		const textAt = (i: number) => (nodes[i]?.kind === 'text' ? (nodes[i] as TextNode) : undefined);
+		for (let i = 0; i < nodes.length; i++) {
+			const leading = nodes[i + 1]?.kind === 'output' ? textAt(i) : undefined;
+			if (leading) i++;
+			const node = nodes[i];
+			if (node.kind !== 'output') {
+				steps.push(this.node(node));
+				continue;
+			}
+			const trailing = nodes[i + 2]?.kind === 'output' ? undefined : textAt(i + 1);
+			if (trailing) i++;
+			steps.push(this.output(node, leading, trailing));
+		}
+		return steps;
+	}
+
+	private output(node: OutputNode, leading: TextNode | undefined, trailing: TextNode | undefined): Execute {
+		const value = this.expr(node.expr);
+		return (state) => {
+			if (leading !== undefined) this.emit(state, leading.text, leading.at, true);
+			state.at = node.at;
+			const result = value(state);
+			const printed = state.json ? formatJson(result) : formatText(result);
+			if (printed === undefined) {
+				this.fail(
+					startOf(node.expr),
+					result === null ? 'Cannot output null; handle it with ReplaceIfEmpty or an "if"' : `Cannot output ${describe(result)}; output one of its fields`,
+				);
+			}
+			this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
+			if (trailing !== undefined) this.emit(state, trailing.text, trailing.at, true);
 		};
 	}
 
@@ -153,21 +242,8 @@ export class CompiledTemplate {
 		switch (node.kind) {
 			case 'text':
 				return (state) => this.emit(state, node.text, node.at, true);
-			case 'output': {
-				const value = this.expr(node.expr);
-				return (state) => {
-					state.at = node.at;
-					const result = value(state);
-					const printed = state.json ? formatJson(result) : formatText(result);
-					if (printed === undefined) {
-						this.fail(
-							startOf(node.expr),
-							result === null ? 'Cannot output null; handle it with ReplaceIfEmpty or an "if"' : `Cannot output ${describe(result)}; output one of its fields`,
-						);
-					}
-					this.emit(state, state.encodeOutput && !state.json ? state.encodeOutput(printed) : printed, node.at, false);
-				};
-			}
+			case 'output':
+				return this.output(node, undefined, undefined);
 			case 'if': {
 				const branches = node.branches.map(({ condition, body }) => ({ condition: this.condition(condition, '"if"'), body: this.block(body) }));
 				const otherwise = this.block(node.otherwise);
@@ -182,20 +258,20 @@ export class CompiledTemplate {
 			}
 			case 'for': {
 				const list = this.expr(node.list);
-				const body = this.block(node.body);
+				// The loop runs the body's steps itself: one call fewer per pass.
+				const body = this.steps(node.body);
 				const variable = node.variable.toLowerCase();
 				return (state) => {
 					state.at = node.at;
 					const items = list(state);
 					if (!Array.isArray(items)) this.fail(node.list.at, `"for" iterates lists only, got ${describe(items)}`);
-					const scope = new Map<string, Value>();
+					const scope = new Scope(variable);
 					state.scopes.push(scope);
 					try {
 						for (const item of items) {
 							if (++state.iterations > state.limits.maxIterations) this.fail(node.at, `Loops ran more than ${state.limits.maxIterations} times`);
-							scope.clear();
-							scope.set(variable, item);
-							body(state);
+							scope.enter(item);
+							for (const step of body) step(state);
 						}
 					} finally {
 						state.scopes.pop();
@@ -210,12 +286,12 @@ export class CompiledTemplate {
 					const result = value(state);
 					// An outer variable of that name is updated; otherwise the innermost scope gets it.
 					for (let i = state.scopes.length - 1; i >= 0; i--) {
-						if (state.scopes[i].has(name)) {
+						if (state.scopes[i].get(name) !== ABSENT) {
 							state.scopes[i].set(name, result);
 							return;
 						}
 					}
-					if (state.scopes.length === 0) state.scopes.push(new Map());
+					if (state.scopes.length === 0) state.scopes.push(new Scope());
 					state.scopes[state.scopes.length - 1].set(name, result);
 				};
 			}
@@ -237,40 +313,18 @@ export class CompiledTemplate {
 				const { value } = expr;
 				return () => value;
 			}
-			case 'name': {
-				const lower = expr.name.toLowerCase();
-				const forbidden = FORBIDDEN_FIELDS.has(lower);
-				return (state) => {
-					for (let i = state.scopes.length - 1; i >= 0; i--) {
-						const value = state.scopes[i].get(lower);
-						if (value !== undefined || state.scopes[i].has(lower)) return value;
-					}
-					const data = state.data;
-					if (!forbidden && data !== null && typeof data === 'object') {
-						const field = fieldOf(data, expr.name, lower);
-						if (field.found) return field.value;
-					}
-					return this.fail(expr.at, `Unknown field or variable "${expr.name}"`);
-				};
-			}
+			case 'name':
 			case 'member': {
-				const object = this.expr(expr.object);
-				const { name } = expr;
-				const lower = name.toLowerCase();
-				const forbidden = FORBIDDEN_FIELDS.has(lower);
-				return (state) => {
-					const value = object(state);
-					// A null anywhere on a path makes the whole path null.
-					if (value === null) return null;
-					if (typeof value !== 'object' || Array.isArray(value)) this.fail(expr.at, `"${name}" is not a field of ${describe(value)}`);
-					const record = value as Record<string, Value>;
-					if (!forbidden) {
-						if (hasOwn.call(record, name)) return record[name];
-						const field = fieldOf(record, name, lower);
-						if (field.found) return field.value;
-					}
-					return this.fail(expr.at, `Field "${name}" does not exist`);
-				};
+				// A path (`f.name`, `run.app.name`) resolves in one closure, without a call per step.
+				const steps: PathStep[] = [];
+				let root: Expr = expr;
+				for (; root.kind === 'member'; root = root.object) steps.unshift(pathStep(root.name, root.at));
+				if (root.kind === 'name') {
+					const head = pathStep(root.name, root.at);
+					return (state) => this.follow(this.variable(state, head), steps);
+				}
+				const base = this.expr(root);
+				return (state) => this.follow(base(state), steps);
 			}
 			case 'index': {
 				const object = this.expr(expr.object);
@@ -373,6 +427,38 @@ export class CompiledTemplate {
 		}
 	}
 
+	/** A variable, innermost scope first, else a field of the data. */
+	private variable(state: RenderState, { name, lower, forbidden, at }: PathStep): Value {
+		for (let i = state.scopes.length - 1; i >= 0; i--) {
+			const value = state.scopes[i].get(lower);
+			if (value !== ABSENT) return value;
+		}
+		const data = state.data;
+		if (!forbidden && data !== null && typeof data === 'object') {
+			const field = fieldOf(data, name, lower);
+			if (field.found) return field.value;
+		}
+		return this.fail(at, `Unknown field or variable "${name}"`);
+	}
+
+	private follow(value: Value, steps: PathStep[]): Value {
+		for (const { name, lower, forbidden, at } of steps) {
+			// A null anywhere on a path makes the whole path null.
+			if (value === null) return null;
+			if (typeof value !== 'object' || Array.isArray(value)) this.fail(at, `"${name}" is not a field of ${describe(value)}`);
+			const record = value as Record<string, Value>;
+			if (forbidden) this.fail(at, `Field "${name}" does not exist`);
+			if (hasOwn.call(record, name)) {
+				value = record[name];
+				continue;
+			}
+			const field = fieldOf(record, name, lower);
+			if (!field.found) this.fail(at, `Field "${name}" does not exist`);
+			value = field.value;
+		}
+		return value;
+	}
+
 	private joinable(value: Value, at: number): string {
 		const printed = formatText(value);
 		if (printed === undefined) this.fail(at, value === null ? 'Cannot join null with "&"; handle it with ReplaceIfEmpty' : `Cannot join ${describe(value)} with "&"`);
@@ -385,12 +471,13 @@ export class CompiledTemplate {
 			this.work(state, a.length + b.length, at);
 			return a.toLowerCase() === b.toLowerCase();
 		}
-		if (typeof a === typeof b && (typeof a === 'number' || typeof a === 'boolean')) return a === b;
+		if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b) === 0;
+		if (typeof a === 'boolean' && typeof b === 'boolean') return a === b;
 		return this.fail(at, `Cannot compare ${describe(a)} with ${describe(b)}`);
 	}
 
 	private order(state: RenderState, a: Value, b: Value, op: string, at: number): number {
-		if (typeof a === 'number' && typeof b === 'number') return a - b;
+		if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b);
 		if (typeof a === 'string' && typeof b === 'string') {
 			this.work(state, a.length + b.length, at);
 			const x = a.toLowerCase();

@@ -1,6 +1,8 @@
 /**
- * Template arithmetic is decimal, as in Quokka (.NET `decimal`): 0.1 + 0.2 is 0.3, not
- * 0.30000000000000004. Values stay JavaScript numbers; an operation reads each operand as the
+ * Template arithmetic is decimal: 0.1 + 0.2 is 0.3, not 0.30000000000000004. (Quokka computes
+ * in doubles and hides their error where it shows: output rounded to 2 decimals, comparisons
+ * with a tolerance, below; exact decimals agree with it there and also print exactly at full
+ * precision in JSON mode.) Values stay JavaScript numbers; an operation reads each operand as the
  * decimal it prints as (its shortest round-trip text), computes on the scaled integers
  * (coefficient × 10^-scale) exactly, and takes the number nearest to the exact result.
  *
@@ -106,4 +108,22 @@ export function decimalDivide(a: number, b: number): number {
 	// Widen the dividend so the quotient keeps QUOTIENT_DIGITS significant digits.
 	const widen = Math.max(0, QUOTIENT_DIGITS + digitsOf(q.coefficient) - digitsOf(p.coefficient));
 	return toNumber({ coefficient: (p.coefficient * pow10(widen)) / q.coefficient, scale: p.scale - q.scale + widen });
+}
+
+/** Numbers closer than this are equal, as in Quokka (an absolute difference, at any magnitude). */
+const NUMBER_TOLERANCE = 1e-7;
+
+/**
+ * Orders two numbers as Quokka's comparisons do: within the tolerance they are equal, so
+ * `(3 / 7) = (9000000 / 21000001)` holds while `0.1 + 0.2 = 0.3` is exact already. Quokka tests
+ * each operator against the tolerance on its own, which leaves a difference of exactly 1e-7
+ * neither equal nor unequal; one order for all six operators keeps `!=` the negation of `=`
+ * and exactly one of `<`, `=`, `>` true. Negative when `a` comes first, 0 when equal; NaN
+ * (from Infinity - Infinity) is unordered and unequal to everything.
+ */
+export function compareNumbers(a: number, b: number): number {
+	// Equal infinities have no finite difference.
+	if (a === b) return 0;
+	const difference = a - b;
+	return Math.abs(difference) < NUMBER_TOLERANCE ? 0 : difference;
 }

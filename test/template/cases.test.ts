@@ -157,6 +157,11 @@ const rendering: Case[] = [
 	['variable names ignore case', '@{ set Total = 5 }${ TOTAL }', '5'],
 	['a variable shadows a field', '@{ set name = "x" }${ name }', 'x'],
 	['set a comma-separated join', '@{ set sep = "" }@{ for t in tags }${ sep }${ t }@{ set sep = ", " }@{ end for }', 'smoke, nightly'],
+	['set the loop variable inside the loop: it holds until the next pass', '@{ for t in tags }${ t }@{ set t = "x" }${ t }@{ end for }', 'smokexnightlyx'],
+	['a nested loop with the same variable shadows the outer one', '@{ for f in run.failures }@{ for f in f.steps }${ f.n }@{ end for }${ f.name }@{ end for }', '12Login3Pay'],
+	['a variable set in a loop is gone after it: the name reads the field again', '@{ for t in tags }@{ set name = t }@{ end for }${ name }', 'ada lovelace'],
+	['a variable may hold null', '@{ for t in tags }@{ set v = nothing }${ v = null }@{ end for }', 'TrueTrue'],
+	['a loop variable ignores case', '@{ for t in tags }${ T }@{ end for }', 'smokenightly'],
 	// comments
 	['a comment renders nothing', 'a@{* hidden *}b', 'ab'],
 	['a multi-line comment', 'a@{* line 1\nline 2 ${ nothing } *}b', 'ab'],
@@ -223,6 +228,19 @@ const rendering: Case[] = [
 	['decimal arithmetic on data values', '${ pi + half - pi = half }', 'True'],
 	['a sum of decimals in a loop stays exact', '@{ set total = 0 }@{ for t in tags }@{ set total = total + 0.1 }@{ end for }${ total = 0.2 }', 'True'],
 	['a call inside a condition', '@{ if Count(run.failures) > 1 }many@{ end if }', 'many'],
+	// number comparison with Quokka's tolerance: closer than 1e-7 is equal
+	["Quokka's Render_IfArithmeticLogic_Equals_True_Precision", '@{ if (3 / 7) = (9000000 / 21000001) }Correct.@{ end if }', 'Correct.'],
+	['numbers within the tolerance are not unequal', '${ (3 / 7) != (9000000 / 21000001) }', 'False'],
+	['a difference of 0.00000009 is equal, of 0.0000002 is not', '${ 1 = 1.00000009 } ${ 1 = 1.0000002 }', 'True False'],
+	['negative numbers within the tolerance are equal', '${ -1 = -1.00000009 } ${ -2.5 = -2.4999998 }', 'True False'],
+	['numbers on both sides of zero within the tolerance are equal', '${ -0.00000004 = 0.00000004 } ${ 0 = -0 }', 'True True'],
+	['a difference of exactly the tolerance is unequal, for = and != alike', '${ tiny = 0 } ${ tiny != 0 } ${ small - tiny = tiny }', 'False True True'],
+	['small magnitudes: the tolerance is absolute, not relative', '${ 0.00000001 = 0.00000009 }', 'True'],
+	['huge magnitudes: the tolerance is absolute, not relative', '${ 1000000000000 + 0.001 = 1000000000000 } ${ big * 1000000 = 1234567891000 }', 'False True'],
+	['< and > need more than the tolerance', '${ 1 < 1.00000005 } ${ 1.00000005 > 1 } ${ 1 < 1.0000002 } ${ 1.0000002 > 1 }', 'False False True True'],
+	['<= and >= hold within the tolerance', '${ 1.00000005 <= 1 } ${ 1 >= 1.00000005 } ${ 1.0000002 <= 1 }', 'True True False'],
+	['exactly one of <, = and > holds at the tolerance', '${ 0 < tiny } ${ 0 = tiny } ${ 0 > tiny } ${ -tiny < 0 }', 'True False False True'],
+	['the tolerance reaches numbers from data and arithmetic', '@{ if pi * 7 / 7 = 3.14159 and half / 3 * 3 = 2.5 }y@{ end if }', 'y'],
 	// functions, filter form
 	['a filter', '${ name | ToUpper() }', 'ADA LOVELACE'],
 	['a filter without parentheses', '${ name | ToUpper }', 'ADA LOVELACE'],
@@ -303,6 +321,7 @@ const errors: ErrorCase[] = [
 	['prototype resolves to nothing', '${ constructor }', /Unknown field or variable "constructor"/, 1, 4],
 	['a keyword as a variable name', '@{ set and = 1 }', /Expected a variable name but found "and"/, 1, 8],
 	['set without =', '@{ set x 1 }', /Expected "=" but found "1"/, 1, 10],
+	['a variable set in one loop pass is gone in the next', '@{ for t in tags }@{ if t = "nightly" }${ kept }@{ end if }@{ set kept = t }@{ end for }', /Unknown field or variable "kept"/, 1, 43],
 	['for without in', '@{ for x tags }@{ end for }', /Expected "in" but found "tags"/, 1, 10],
 	['end without a block name', '@{ if yes }@{ end }', /"end" must be followed by "if" or "for"/, 1, 12],
 	['an error reports the line of a later line', 'line 1\nline 2\n  ${ missing }', /Unknown field or variable "missing"/, 3, 6],
@@ -313,6 +332,8 @@ const jsonErrors: ErrorCase[] = [
 	['JSON mode: a trailing comma in the template text', '{"a": 1,}', /not valid JSON: expected a property name in double quotes but found "}"/, 1, 9],
 	['JSON mode: text after the document', '{"a": 1} x', /not valid JSON: expected the end of the text/, 1, 10],
 	['JSON mode: an unclosed object', '{"a": ${ n }', /not valid JSON: expected "," or "}" but found the end/, 1, 13],
+	['JSON mode: an error in the text right after an output points into that text', '{"a": ${ n },}', /expected a property name in double quotes but found "}"/, 1, 14],
+	['JSON mode: an error in the text right before an output points into that text', '{"a": x${ n }}', /expected a JSON value but found "x7}"/, 1, 7],
 ];
 
 describe('template engine: rendering', () => {
@@ -350,6 +371,9 @@ describe('template engine: errors carry line and column', () => {
 describe('template engine: limits', () => {
 	it('stops output past the size limit', () => {
 		expect(() => renderTemplate('@{ for t in tags }${ name }@{ end for }', data, { limits: { maxOutputLength: 20 } })).toThrow(/Output is longer than 20 characters/);
+		// The text that crosses the limit is named, whether it comes after an output or before one.
+		expect(errorOf('@{ for t in tags }${ t } and more text@{ end for }', data, { maxOutputLength: 10 })).toMatchObject({ line: 1, column: 25 });
+		expect(errorOf('@{ for t in tags }text ${ t }@{ end for }', data, { maxOutputLength: 12 })).toMatchObject({ line: 1, column: 19 });
 	});
 
 	it('stops loops past the iteration limit', () => {
