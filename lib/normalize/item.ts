@@ -20,7 +20,8 @@ export interface RunEventItem {
 		app: { id: string | null; name: string | null; platform: string | null } | null;
 		git: { sha: string | null; branch: string | null; author: string | null; message: string | null; remote: string | null } | null;
 		tags: string[];
-		totals: { tests: number; passed: number; failed: number; skipped: number; pending: number; flaky: number; retries: number };
+		/** Every count null where the platform counts no tests. */
+		totals: { tests: number | null; passed: number | null; failed: number | null; skipped: number | null; pending: number | null; flaky: number | null; retries: number | null };
 		failures: Array<{ name: string | null; url: string | null; reason: string | null }>;
 	};
 	raw?: unknown;

@@ -2,13 +2,14 @@ import type { Normalized } from '../normalize/item';
 import { autosana } from './autosana';
 import { currents } from './currents';
 import { maestro } from './maestro';
+import { signedWebhook } from './signedWebhook';
 import { standardWebhooks } from './standardWebhooks';
 import { SOURCE_GROUPS, type SourceDefinition } from './types';
 
 export * from './types';
 
 /** Every source, in the editor's order within its group. Adding a platform: one file, one line here. */
-const DEFINITIONS = [currents, maestro, autosana, standardWebhooks] as const;
+const DEFINITIONS = [currents, maestro, autosana, standardWebhooks, signedWebhook] as const;
 
 export type Source = (typeof DEFINITIONS)[number]['value'];
 export const SOURCES: readonly Source[] = DEFINITIONS.map((definition) => definition.value);

@@ -6,6 +6,7 @@ import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
 import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
+import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 
 const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -68,11 +69,21 @@ const SOURCES: SourceCase[] = [
 		brokenSchema: JSON.stringify({ event: 'RUN_FINISH', run: { id: 1 } }),
 		brokenReason: /Payload does not match the standardWebhooks schema/,
 	},
+	{
+		source: 'signedWebhook',
+		secret: () => 'signed-webhook-secret',
+		body: () => fixture('signed-webhook-run.json'),
+		signsBody: true,
+		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('signedWebhook', body, secret, atMs) }),
+		brokenSchema: '["test_run.finished"]',
+		brokenReason: /signedWebhook schema: body: Expected object, received array/,
+	},
 ];
 
 function harnessFor(source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') {
 	webhookCounter++;
-	const trigger = node('testRunTrigger', { source, registration: 'manual', ...extra } as never, {
+	const settings = source === 'signedWebhook' ? SIGNED_WEBHOOK_SETTINGS : {};
+	const trigger = node('testRunTrigger', { source, registration: 'manual', ...settings, ...extra } as never, {
 		name: 'Test Run Trigger',
 		webhookId: `hook-${webhookCounter}`,
 		credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
@@ -118,7 +129,7 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 		const harness = harnessFor(c.source, secret);
 		const body = c.body(Date.now());
 		const headers = senderHeaders(c.source, body, secret, Date.now());
-		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', standardWebhooks: 'webhook-signature' }[c.source];
+		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', standardWebhooks: 'webhook-signature', signedWebhook: 'X-Signature' }[c.source];
 		delete headers[proof];
 		const answer = await harness.deliver(headers, body);
 		expect(answer.status).toBe(401);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Source } from '../../lib/sources';
+import { signedWebhookHeaders } from './signedWebhook';
 
 export function newStandardSecret(): string {
 	return `whsec_${randomBytes(32).toString('base64')}`;
@@ -27,6 +28,8 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 				'webhook-signature': new Webhook(secret).sign(messageId, date, body),
 			};
 		}
+		case 'signedWebhook':
+			return { 'content-type': 'application/json', ...signedWebhookHeaders(body, secret, nowMs, messageId) };
 	}
 }
 
@@ -49,5 +52,7 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 			const signature = hmac(key, `${messageId}.${seconds}.${body}`).digest('base64');
 			return { 'webhook-id': messageId, 'webhook-timestamp': String(seconds), 'webhook-signature': `v1,${signature}` };
 		}
+		case 'signedWebhook':
+			return signedWebhookHeaders(body, secret, nowMs, messageId);
 	}
 }
