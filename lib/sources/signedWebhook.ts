@@ -107,14 +107,18 @@ const listOf = (value: string): string[] =>
 		.map((entry) => entry.trim().toLowerCase())
 		.filter((entry) => entry !== '');
 
+/** Checked in the editor's order, so the first parameter at fault is the one named. */
 function schemeOf(parameters: SourceParameters): HmacScheme {
-	const signedContent = oneOf(parameters, 'signedContent', SIGNED_CONTENTS);
+	const signatureHeader = headerName(parameters, 'signatureHeader', true)!;
+	const algorithm = oneOf(parameters, 'signatureAlgorithm', HMAC_ALGORITHMS);
+	const encoding = oneOf(parameters, 'signatureEncoding', SIGNATURE_ENCODINGS);
 	const prefix = text(parameters, 'signaturePrefix');
 	if (/\s/.test(prefix)) fail(`${named('signaturePrefix')} holds a space`);
+	const signedContent = oneOf(parameters, 'signedContent', SIGNED_CONTENTS);
 	return {
-		signatureHeader: headerName(parameters, 'signatureHeader', true)!,
-		algorithm: oneOf(parameters, 'signatureAlgorithm', HMAC_ALGORITHMS),
-		encoding: oneOf(parameters, 'signatureEncoding', SIGNATURE_ENCODINGS),
+		signatureHeader,
+		algorithm,
+		encoding,
 		prefix,
 		signedContent,
 		timestampHeader: headerName(parameters, 'timestampHeader', signedContent !== '{body}'),
