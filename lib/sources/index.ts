@@ -5,13 +5,14 @@ import { cypressCloud } from './cypressCloud';
 import { githubActions } from './githubActions';
 import { gitlab } from './gitlab';
 import { maestro } from './maestro';
+import { signedWebhook } from './signedWebhook';
 import { standardWebhooks } from './standardWebhooks';
 import { SOURCE_GROUPS, type SourceDefinition } from './types';
 
 export * from './types';
 
 /** Every source, in the editor's order within its group. Adding a platform: one file, one line here. */
-const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, gitlab, standardWebhooks] as const;
+const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, gitlab, standardWebhooks, signedWebhook] as const;
 
 export type Source = (typeof DEFINITIONS)[number]['value'];
 export const SOURCES: readonly Source[] = DEFINITIONS.map((definition) => definition.value);

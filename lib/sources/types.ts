@@ -24,9 +24,10 @@ export interface Ignored {
 export type DeliveryIdRule<P> =
 	/**
 	 * A header the platform keeps across retries and redeliveries; `fallbackHeader` is read
-	 * when it is absent (a platform version that does not send it yet).
+	 * when it is absent (a platform version that does not send it yet). `signed`: the proof covers
+	 * it, so it is remembered alone (else with the body's hash: a replay could change it).
 	 */
-	| { header: string; fallbackHeader?: string }
+	| { header: string; fallbackHeader?: string; signed?: boolean }
 	/** A body field (signed with the body). */
 	| { bodyField: string; read(payload: P): string | number | null | undefined };
 
@@ -79,7 +80,16 @@ export interface SourceDefinition<V extends string = string, P = unknown> {
 	/** Maps the body to a run event and the run (the event mapping lives here), or ignores it. */
 	normalize(payload: P): Normalized | Ignored;
 	deliveryId?: DeliveryIdRule<P>;
+	/**
+	 * A source the user configures in the node (signedWebhook): the pipeline builds this
+	 * trigger's own definition from the node's parameters, or refuses every delivery naming
+	 * the parameter at fault.
+	 */
+	configure?(parameters: SourceParameters): SourceDefinition<V> | Refusal;
 }
+
+/** The node's parameters of a configurable source, by parameter name, as n8n hands them over. */
+export type SourceParameters = Readonly<Record<string, unknown>>;
 
 /** Types a definition's payload from its schema, so a source file stays declarative. */
 export function defineSource<V extends string, P>(definition: SourceDefinition<V, P>): SourceDefinition<V, P> {

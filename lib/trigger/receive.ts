@@ -1,6 +1,6 @@
 import type { RunEvent } from '../currents/contract';
 import type { RunEventItem } from '../normalize';
-import { parsePayload, sourceDefinition, type Source, type SourceDefinition } from '../sources';
+import { parsePayload, sourceDefinition, type Source, type SourceDefinition, type SourceParameters } from '../sources';
 import { sha256Hex } from '../verify/crypto';
 import { checkFreshness, header, refuse, type Headers, type Refusal, type Verification } from '../verify/verifiers';
 import type { DeliveryMemory } from './deduplication';
@@ -11,6 +11,8 @@ export interface ReceiveOptions {
 	secrets: readonly string[];
 	/** Currents: the custom header carrying the secret. */
 	secretHeaderName: string;
+	/** The node's parameters of a configurable source (signedWebhook). */
+	sourceParameters?: SourceParameters;
 	timestampToleranceSeconds: number;
 	deduplicationWindowSeconds: number;
 	includeRawPayload: boolean;
@@ -52,7 +54,8 @@ function refused(refusal: Refusal, options: ReceiveOptions): ReceiveOutcome {
  */
 export async function receiveDelivery(request: ReceiveRequest, options: ReceiveOptions): Promise<ReceiveOutcome> {
 	const nowMs = options.nowMs ?? Date.now();
-	const definition = sourceDefinition(options.source);
+	const definition = definitionFor(options);
+	if ('ok' in definition) return refused(definition, options);
 	const verification = definition.verify(
 		{ headers: request.headers, rawBody: request.rawBody, secrets: options.secrets, toleranceSeconds: options.timestampToleranceSeconds, nowMs },
 		options,
@@ -103,6 +106,12 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 	return { status: 200, body: { received: true }, item };
 }
 
+/** The source's definition for this trigger: a configurable source's is built from the node's parameters. */
+function definitionFor(options: ReceiveOptions): SourceDefinition<Source> | Refusal {
+	const definition = sourceDefinition(options.source);
+	return definition.configure ? definition.configure(options.sourceParameters ?? {}) : definition;
+}
+
 const ignored = (reason: string): ReceiveOutcome => ({ status: 200, body: { received: true, ignored: reason } });
 
 /** A source that signs a send time in its body: refused when too old, too far ahead, or unreadable. */
@@ -137,7 +146,7 @@ function deliveryKeys(
 	if (id === '') return refuse(`${where} is missing or empty`, 400);
 	if (id.length > MAX_DELIVERY_ID_LENGTH) return refuse(`${where} is longer than ${MAX_DELIVERY_ID_LENGTH} characters`, 400);
 	const deliveryId = `${definition.value}:${id}`;
-	return { deliveryId, remember: 'header' in rule ? [deliveryId, bodyHash] : [deliveryId] };
+	return { deliveryId, remember: 'header' in rule && !rule.signed ? [deliveryId, bodyHash] : [deliveryId] };
 }
 
 /** A delivery id from the rule's header, or from its fallback header when that one is absent. */

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { RUN_EVENTS } from '../../lib/currents';
 import { SOURCE_DEFINITIONS, SOURCES } from '../../lib/sources';
 import { projectLocator, runEventOptions } from '../TestRunWebhooks/descriptions/WebhookDescription';
+import { signedWebhookProperties } from './signedWebhook';
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
 
@@ -34,6 +35,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: 'currents',
 	},
 	...sourceNotices,
+	...signedWebhookProperties,
 	{
 		displayName: 'Registration',
 		name: 'registration',

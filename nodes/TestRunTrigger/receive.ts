@@ -7,6 +7,7 @@ import { receiveDelivery } from '../../lib/trigger/receive';
 import { CoalescedSecretReader } from '../../lib/trigger/secretCache';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
+import { signedWebhookParameters } from './signedWebhook';
 
 const SECRET_CREDENTIAL = 'testRunWebhookSecret';
 
@@ -105,6 +106,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			events: this.getNodeParameter('events', []) as RunEvent[],
 			secrets,
 			secretHeaderName: secretHeaderName(this),
+			sourceParameters: source === 'signedWebhook' ? signedWebhookParameters(this) : undefined,
 			timestampToleranceSeconds: options.timestampToleranceSeconds ?? 300,
 			deduplicationWindowSeconds: options.deduplicationWindowSeconds ?? 600,
 			includeRawPayload: options.includeRawPayload ?? true,

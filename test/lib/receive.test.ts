@@ -8,11 +8,12 @@ import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive'
 import { MIN_SECRET_BYTES } from '../../lib/verify/verifiers';
 import { githubWorkflowRunBody } from '../support/github';
 import { forgedHeaders } from '../support/signing';
+import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'standardWebhooks'];
+const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'standardWebhooks', 'signedWebhook'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
 	cypressCloud: 'cypress-cloud-secret-01',
@@ -21,6 +22,7 @@ const GOOD: Record<Source, string> = {
 	autosana: 'autosana-signing-secret-1',
 	gitlab: 'gitlab-secret-token-0001',
 	standardWebhooks: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
+	signedWebhook: 'signed-webhook-secret-1',
 };
 const BODY: Record<Source, () => string> = {
 	currents: () => fixture('currents-run-finish.json'),
@@ -30,6 +32,7 @@ const BODY: Record<Source, () => string> = {
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
 	gitlab: () => fixture('gitlab-pipeline.json'),
 	standardWebhooks: () => fixture('currents-run-finish.json'),
+	signedWebhook: () => fixture('signed-webhook-run.json'),
 };
 
 function optionsFor(source: Source, secrets: string[], extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
@@ -38,6 +41,7 @@ function optionsFor(source: Source, secrets: string[], extra: Partial<ReceiveOpt
 		events: [...RUN_EVENTS],
 		secrets,
 		secretHeaderName: 'x-webhook-secret',
+		sourceParameters: SIGNED_WEBHOOK_SETTINGS,
 		timestampToleranceSeconds: 300,
 		deduplicationWindowSeconds: 600,
 		includeRawPayload: true,

@@ -7,6 +7,7 @@ import { SOURCES, type Source } from '../../lib/sources';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery, type ReceiveOutcome } from '../../lib/trigger/receive';
 import { forgedHeaders } from '../support/signing';
+import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { node, NodeTypeRegistry } from '../support/engine';
 import { TriggerHarness } from '../support/webhook';
@@ -23,6 +24,7 @@ const secret = fc.oneof(
 );
 const headerName = fc.constantFrom(
 	'x-webhook-secret', 'X-Timestamp', 'authorization', 'x-autosana-signature-256', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'x-other',
+	'x-signature', 'x-signature-timestamp', 'x-delivery-id',
 );
 const headerValue = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.constant(undefined));
 const headers = fc.dictionary(headerName, headerValue, { maxKeys: 8 });
@@ -41,6 +43,8 @@ const body = fc.oneof(
 		fixture('currents-run-finish.json'),
 		fixture('maestro-upload.json'),
 		fixture('autosana-batch.json'),
+		fixture('signed-webhook-run.json'),
+		fixture('signed-webhook-run.json').replace('1795520700', '1e20').replace('"failed"', '{"deep":[[[]]]}'),
 		fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', 'yesterday'),
 		fixture('currents-run-finish.json').replace('"RUN_FINISH"', '"RUN_\\r\\nFINISH"'),
 	),
@@ -63,6 +67,7 @@ describe('trigger requests: properties', () => {
 		events: [...RUN_EVENTS],
 		secrets,
 		secretHeaderName: 'x-webhook-secret',
+		sourceParameters: SIGNED_WEBHOOK_SETTINGS,
 		timestampToleranceSeconds: 300,
 		deduplicationWindowSeconds: 600,
 		includeRawPayload: true,
@@ -98,7 +103,7 @@ describe('trigger requests: properties', () => {
 		const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
 		const harnesses = Object.fromEntries(
 			SOURCES.map((source) => {
-				const trigger = node('testRunTrigger', { source, registration: 'manual' } as never, {
+				const trigger = node('testRunTrigger', { source, registration: 'manual', ...SIGNED_WEBHOOK_SETTINGS } as never, {
 					name: 'Test Run Trigger',
 					webhookId: `fuzz-${source}`,
 					credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },

@@ -7,6 +7,7 @@ import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
 import { githubWorkflowRunBody } from '../support/github';
 import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
+import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 
 const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
@@ -96,11 +97,21 @@ const SOURCES: SourceCase[] = [
 		brokenSchema: JSON.stringify({ object_kind: 'pipeline', object_attributes: { status: 7 } }),
 		brokenReason: /object_attributes\.status: Expected string, received number/,
 	},
+	{
+		source: 'signedWebhook',
+		secret: () => 'signed-webhook-secret',
+		body: () => fixture('signed-webhook-run.json'),
+		signsBody: true,
+		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('signedWebhook', body, secret, atMs) }),
+		brokenSchema: '["test_run.finished"]',
+		brokenReason: /signedWebhook schema: body: Expected object, received array/,
+	},
 ];
 
 function harnessFor(source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') {
 	webhookCounter++;
-	const trigger = node('testRunTrigger', { source, registration: 'manual', ...extra } as never, {
+	const settings = source === 'signedWebhook' ? SIGNED_WEBHOOK_SETTINGS : {};
+	const trigger = node('testRunTrigger', { source, registration: 'manual', ...settings, ...extra } as never, {
 		name: 'Test Run Trigger',
 		webhookId: `hook-${webhookCounter}`,
 		credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
@@ -154,6 +165,7 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 			githubActions: 'x-hub-signature-256',
 			gitlab: 'x-gitlab-token',
 			standardWebhooks: 'webhook-signature',
+			signedWebhook: 'X-Signature',
 		}[c.source];
 		delete headers[proof];
 		const answer = await harness.deliver(headers, body);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Source } from '../../lib/sources';
+import { signedWebhookHeaders } from './signedWebhook';
 
 export function newStandardSecret(): string {
 	return `whsec_${randomBytes(32).toString('base64')}`;
@@ -32,6 +33,8 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 		}
 		case 'gitlab':
 			return { 'content-type': 'application/json', ...gitlabSenderHeaders(body, secret, nowMs, messageId) };
+		case 'signedWebhook':
+			return { 'content-type': 'application/json', ...signedWebhookHeaders(body, secret, nowMs, messageId) };
 	}
 }
 
@@ -73,6 +76,8 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 			if (!secret.startsWith('whsec_')) return { ...common, 'x-gitlab-token': secret };
 			return { ...common, ...forgedHeaders('standardWebhooks', body, secret, nowMs, messageId) };
 		}
+		case 'signedWebhook':
+			return signedWebhookHeaders(body, secret, nowMs, messageId);
 	}
 }
 
