@@ -20,7 +20,8 @@ export interface RunEventItem {
 		app: { id: string | null; name: string | null; platform: string | null } | null;
 		git: { sha: string | null; branch: string | null; author: string | null; message: string | null; remote: string | null } | null;
 		tags: string[];
-		totals: { tests: number; passed: number; failed: number; skipped: number; pending: number; flaky: number; retries: number };
+		/** null where the platform does not count (CI platforms count jobs, not tests). */
+		totals: { tests: number | null; passed: number | null; failed: number | null; skipped: number | null; pending: number | null; flaky: number | null; retries: number | null };
 		failures: Array<{ name: string | null; url: string | null; reason: string | null }>;
 	};
 	raw?: unknown;
@@ -29,8 +30,11 @@ export interface RunEventItem {
 export type NormalizedRun = RunEventItem['run'];
 export type Normalized = { event: RunEvent; run: NormalizedRun };
 
+/** The largest epoch milliseconds a Date holds (±100,000,000 days): beyond it toISOString throws. */
+const MAX_DATE_MS = 8.64e15;
+
 export function isoFromEpochMs(value: number | null | undefined): string | null {
-	return typeof value === 'number' && Number.isFinite(value) ? new Date(value).toISOString() : null;
+	return typeof value === 'number' && Math.abs(value) <= MAX_DATE_MS ? new Date(value).toISOString() : null;
 }
 
 /** An ISO 8601 date and time; group 1 is its zone designator, when it has one. */
@@ -46,6 +50,9 @@ export function isoFromText(value: string | null | undefined): string | null {
 	const time = Date.parse(match[1] ? value! : `${value}Z`);
 	return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
+
+/** Every count unknown: for platforms that count no tests. */
+export const UNCOUNTED: NormalizedRun['totals'] = { tests: null, passed: null, failed: null, skipped: null, pending: null, flaky: null, retries: null };
 
 export function durationBetween(startedAt: string | null, endedAt: string | null): number | null {
 	return startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null;

@@ -23,7 +23,7 @@ export type Refusal = { ok: false; status: 400 | 401; reason: string; secretMism
 export type Verification = { ok: true; deliveryId?: string } | Refusal;
 
 export const refuse = (reason: string, status: 400 | 401 = 401): Refusal => ({ ok: false, status, reason });
-const mismatch = (reason: string): Refusal => ({ ...refuse(reason), secretMismatch: true });
+export const mismatch = (reason: string): Refusal => ({ ...refuse(reason), secretMismatch: true });
 
 /** Reads a header case-insensitively; a repeated header counts as missing (ambiguous). */
 export function header(headers: Headers, name: string): string | undefined {
@@ -68,7 +68,7 @@ function prepared(secrets: readonly string[]): Prepared {
 }
 
 /** `usableSecrets` for secrets used as text, with their hashed values (shared headers, bearer tokens). */
-function textSecrets(secrets: readonly string[]): { usable: string[]; expected: Expected[] } | Refusal {
+export function textSecrets(secrets: readonly string[]): { usable: string[]; expected: Expected[] } | Refusal {
 	const entry = prepared(secrets);
 	entry.text ??= usableSecrets(secrets);
 	if (!Array.isArray(entry.text)) return entry.text;

@@ -11,17 +11,20 @@ import { forgedHeaders } from '../support/signing';
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const SOURCES: Source[] = ['currents', 'maestro', 'autosana', 'standardWebhooks'];
+const circleciBody = (timestamp: string) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', timestamp);
+const SOURCES: Source[] = ['currents', 'maestro', 'autosana', 'circleci', 'standardWebhooks'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
 	maestro: 'maestro-project-token-01',
 	autosana: 'autosana-signing-secret-1',
+	circleci: 'circleci-signing-secret-1',
 	standardWebhooks: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
 };
 const BODY: Record<Source, () => string> = {
 	currents: () => fixture('currents-run-finish.json'),
 	maestro: () => fixture('maestro-upload.json'),
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
+	circleci: () => circleciBody(new Date(NOW).toISOString()),
 	standardWebhooks: () => fixture('currents-run-finish.json'),
 };
 

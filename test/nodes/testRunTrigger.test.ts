@@ -28,6 +28,7 @@ interface SourceCase {
 
 const currentsBody = () => fixture('currents-run-finish.json');
 const autosanaBody = (nowMs: number) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date(nowMs).toISOString());
+const circleciBody = (nowMs: number) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', new Date(nowMs).toISOString());
 
 const SOURCES: SourceCase[] = [
 	{
@@ -58,6 +59,18 @@ const SOURCES: SourceCase[] = [
 		},
 		brokenSchema: JSON.stringify({ event: 'batch.completed', timestamp: new Date().toISOString(), app: {}, summary: {} }),
 		brokenReason: /summary\.total_groups: Required/,
+	},
+	{
+		source: 'circleci',
+		secret: () => 'circleci-signing-secret',
+		body: circleciBody,
+		signsBody: true,
+		shiftTime: (_body, _headers, secret, atMs) => {
+			const body = circleciBody(atMs);
+			return { body, headers: senderHeaders('circleci', body, secret, atMs) };
+		},
+		brokenSchema: JSON.stringify({ id: 'evt-1', type: 'workflow-completed', happened_at: new Date().toISOString() }),
+		brokenReason: /workflow: Required/,
 	},
 	{
 		source: 'standardWebhooks',
@@ -118,7 +131,13 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 		const harness = harnessFor(c.source, secret);
 		const body = c.body(Date.now());
 		const headers = senderHeaders(c.source, body, secret, Date.now());
-		const proof = { currents: 'x-webhook-secret', maestro: 'authorization', autosana: 'X-Autosana-Signature-256', standardWebhooks: 'webhook-signature' }[c.source];
+		const proof = {
+			currents: 'x-webhook-secret',
+			maestro: 'authorization',
+			autosana: 'X-Autosana-Signature-256',
+			circleci: 'circleci-signature',
+			standardWebhooks: 'webhook-signature',
+		}[c.source];
 		delete headers[proof];
 		const answer = await harness.deliver(headers, body);
 		expect(answer.status).toBe(401);
@@ -278,6 +297,7 @@ describe('Test Run Trigger in the editor', () => {
 		['currents', 'Currents'],
 		['maestro', 'Maestro Cloud'],
 		['autosana', 'Autosana'],
+		['circleci', 'CircleCI'],
 		['standardWebhooks', 'Standard Webhooks'],
 	])('the subtitle of source %s is the platform name %s', (source, name) => {
 		const trigger = node('testRunTrigger', { source } as never);

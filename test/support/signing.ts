@@ -18,6 +18,8 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 			return { 'content-type': 'application/json', authorization: `Bearer ${secret}` };
 		case 'autosana':
 			return { 'content-type': 'application/json', 'X-Autosana-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+		case 'circleci':
+			return { 'content-type': 'application/json', 'user-agent': 'CircleCI-Webhook/1.0', ...forgedHeaders(source, body, secret, nowMs, messageId) };
 		case 'standardWebhooks': {
 			const date = new Date(nowMs);
 			return {
@@ -43,6 +45,9 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 			return { authorization: `Bearer ${secret}` };
 		case 'autosana':
 			return { 'X-Autosana-Signature-256': `sha256=${hmac(secret, body).digest('hex')}` };
+		case 'circleci':
+			// CircleCI's recipe: "v1=" + hex HMAC-SHA256(secret, raw body); its send time is the body's happened_at.
+			return { 'circleci-event-type': 'workflow-completed', 'circleci-signature': `v1=${hmac(secret, body).digest('hex')}` };
 		case 'standardWebhooks': {
 			const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 			const seconds = Math.floor(nowMs / 1000);
