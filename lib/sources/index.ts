@@ -1,5 +1,6 @@
 import type { Normalized } from '../normalize/item';
 import { autosana } from './autosana';
+import { buildkite } from './buildkite';
 import { circleci } from './circleci';
 import { currents } from './currents';
 import { maestro } from './maestro';
@@ -9,7 +10,7 @@ import { SOURCE_GROUPS, type SourceDefinition } from './types';
 export * from './types';
 
 /** Every source, in the editor's order within its group. Adding a platform: one file, one line here. */
-const DEFINITIONS = [currents, maestro, autosana, circleci, standardWebhooks] as const;
+const DEFINITIONS = [currents, maestro, autosana, circleci, buildkite, standardWebhooks] as const;
 
 export type Source = (typeof DEFINITIONS)[number]['value'];
 export const SOURCES: readonly Source[] = DEFINITIONS.map((definition) => definition.value);

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { RUN_EVENTS } from '../../lib/currents';
 import { circleciV1Signatures } from '../../lib/sources/circleci';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { receiveOptions } from '../support/receiveOptions';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 44, 13);
 const SECRET = 'circleci-signing-secret-1';
@@ -16,21 +16,7 @@ const example = () => JSON.parse(FIXTURE);
 /** CircleCI's recipe, written here: "v1=" + hex HMAC-SHA256(key = the secret's UTF-8 bytes, message = the raw body). */
 const v1 = (secret: string, body: string) => `v1=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 
-function options(extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
-	return {
-		source: 'circleci',
-		events: [...RUN_EVENTS],
-		secrets: [SECRET],
-		secretHeaderName: 'x-webhook-secret',
-		timestampToleranceSeconds: 300,
-		deduplicationWindowSeconds: 600,
-		includeRawPayload: false,
-		memoryScope: 'wf:node:webhook',
-		memory: new InProcessDeliveryMemory(),
-		nowMs: NOW,
-		...extra,
-	};
-}
+const options = (extra: Partial<ReceiveOptions> = {}) => receiveOptions('circleci', [SECRET], NOW, extra);
 
 const headersFor = (body: string, signature = v1(SECRET, body)) => ({ 'content-type': 'application/json', 'circleci-event-type': 'workflow-completed', 'circleci-signature': signature });
 

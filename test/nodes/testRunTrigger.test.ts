@@ -73,6 +73,15 @@ const SOURCES: SourceCase[] = [
 		brokenReason: /workflow: Required/,
 	},
 	{
+		source: 'buildkite',
+		secret: () => 'buildkite-webhook-token',
+		body: () => fixture('buildkite-build-finished.json'),
+		signsBody: true,
+		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('buildkite', body, secret, atMs) }),
+		brokenSchema: JSON.stringify({ event: 'build.finished', pipeline: null }),
+		brokenReason: /build: Required/,
+	},
+	{
 		source: 'standardWebhooks',
 		secret: newStandardSecret,
 		body: currentsBody,
@@ -136,6 +145,7 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 			maestro: 'authorization',
 			autosana: 'X-Autosana-Signature-256',
 			circleci: 'circleci-signature',
+			buildkite: 'x-buildkite-signature',
 			standardWebhooks: 'webhook-signature',
 		}[c.source];
 		delete headers[proof];
@@ -298,6 +308,7 @@ describe('Test Run Trigger in the editor', () => {
 		['maestro', 'Maestro Cloud'],
 		['autosana', 'Autosana'],
 		['circleci', 'CircleCI'],
+		['buildkite', 'Buildkite'],
 		['standardWebhooks', 'Standard Webhooks'],
 	])('the subtitle of source %s is the platform name %s', (source, name) => {
 		const trigger = node('testRunTrigger', { source } as never);

@@ -55,7 +55,36 @@ const CASES: CiCase[] = [
 			run: { id: 'fda08377-fe7e-46b1-8992-3a7aaecac9c3', status: 'failed', app: { name: 'storefront', platform: null }, totals: { tests: null, failed: null }, failures: [] },
 		},
 	},
+	{
+		source: 'buildkite',
+		secret: 'buildkite-webhook-token',
+		runEvent: () => fixture('buildkite-build-finished.json'),
+		ping: () => JSON.stringify({ event: 'ping', service: { id: 's', provider: 'webhook' }, sender: { name: 'Dana' } }),
+		otherEvent: () => fixture('buildkite-build-finished.json').replace('"build.finished"', '"build.scheduled"'),
+		sign: (body, secret, eventType) => {
+			const seconds = Math.floor(Date.now() / 1000);
+			return { 'x-buildkite-event': eventType, 'x-buildkite-signature': `timestamp=${seconds},signature=${hmacHex(secret, `${seconds}.${body}`)}` };
+		},
+		ignored: { ping: 'Buildkite event "ping" is not a run event', otherEvent: 'Buildkite event "build.scheduled" is not a run event' },
+		item: {
+			event: 'RUN_FINISH',
+			source: 'buildkite',
+			deliveryId: expect.stringMatching(/^buildkite:[0-9a-f]{32}$/),
+			run: { id: 'f62a1b4d-10f9-4790-bc1c-e2c3a0c80983', name: 'Storefront E2E #1290', status: 'failed', app: { name: 'Storefront E2E', platform: null }, totals: { tests: null }, failures: [] },
+		},
+	},
 ];
+
+describe('Test Run Trigger in the engine, Buildkite token mode', () => {
+	it('the token starts a run; a wrong token is 401; the same body again is a duplicate', async () => {
+		const harness = harnessFor('buildkite', 'buildkite-webhook-token');
+		const body = fixture('buildkite-build-finished.json');
+		expect((await harness.deliver({ 'x-buildkite-token': 'buildkite-webhook-token-2' }, body)).status).toBe(401);
+		expect(await harness.deliver({ 'x-buildkite-token': 'buildkite-webhook-token' }, body)).toEqual({ status: 200, body: { received: true } });
+		expect(await harness.deliver({ 'x-buildkite-token': 'buildkite-webhook-token' }, body)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		expect(harness.executions).toHaveLength(1);
+	});
+});
 
 describe.each(CASES)('Test Run Trigger in the engine, source $source', (c) => {
 	it('a genuine run event starts one execution with the normalized item', async () => {
