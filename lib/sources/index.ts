@@ -1,5 +1,7 @@
 import type { Normalized } from '../normalize/item';
 import { autosana } from './autosana';
+import { buildkite } from './buildkite';
+import { circleci } from './circleci';
 import { currents } from './currents';
 import { cypressCloud } from './cypressCloud';
 import { githubActions } from './githubActions';
@@ -12,7 +14,7 @@ import { SOURCE_GROUPS, type SourceDefinition } from './types';
 export * from './types';
 
 /** Every source, in the editor's order within its group. Adding a platform: one file, one line here. */
-const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, gitlab, standardWebhooks, signedWebhook] as const;
+const DEFINITIONS = [currents, cypressCloud, maestro, autosana, githubActions, gitlab, circleci, buildkite, standardWebhooks, signedWebhook] as const;
 
 export type Source = (typeof DEFINITIONS)[number]['value'];
 export const SOURCES: readonly Source[] = DEFINITIONS.map((definition) => definition.value);

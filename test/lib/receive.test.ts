@@ -1,19 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveHookSecret, RUN_EVENTS } from '../../lib/currents';
+import { deriveHookSecret } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
 import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
 import { MIN_SECRET_BYTES } from '../../lib/verify/verifiers';
 import { githubWorkflowRunBody } from '../support/github';
+import { receiveOptions } from '../support/receiveOptions';
 import { forgedHeaders } from '../support/signing';
 import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'standardWebhooks', 'signedWebhook'];
+const circleciBody = (timestamp: string) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', timestamp);
+const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'circleci', 'buildkite', 'standardWebhooks', 'signedWebhook'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
 	cypressCloud: 'cypress-cloud-secret-01',
@@ -21,6 +23,8 @@ const GOOD: Record<Source, string> = {
 	maestro: 'maestro-project-token-01',
 	autosana: 'autosana-signing-secret-1',
 	gitlab: 'gitlab-secret-token-0001',
+	circleci: 'circleci-signing-secret-1',
+	buildkite: 'buildkite-webhook-token-1',
 	standardWebhooks: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
 	signedWebhook: 'signed-webhook-secret-1',
 };
@@ -31,25 +35,14 @@ const BODY: Record<Source, () => string> = {
 	maestro: () => fixture('maestro-upload.json'),
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
 	gitlab: () => fixture('gitlab-pipeline.json'),
+	circleci: () => circleciBody(new Date(NOW).toISOString()),
+	buildkite: () => fixture('buildkite-build-finished.json'),
 	standardWebhooks: () => fixture('currents-run-finish.json'),
 	signedWebhook: () => fixture('signed-webhook-run.json'),
 };
 
 function optionsFor(source: Source, secrets: string[], extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
-	return {
-		source,
-		events: [...RUN_EVENTS],
-		secrets,
-		secretHeaderName: 'x-webhook-secret',
-		sourceParameters: SIGNED_WEBHOOK_SETTINGS,
-		timestampToleranceSeconds: 300,
-		deduplicationWindowSeconds: 600,
-		includeRawPayload: true,
-		memoryScope: 'wf:node:webhook',
-		memory: new InProcessDeliveryMemory(),
-		nowMs: NOW,
-		...extra,
-	};
+	return receiveOptions(source, secrets, NOW, { includeRawPayload: true, sourceParameters: SIGNED_WEBHOOK_SETTINGS, ...extra });
 }
 
 async function deliver(source: Source, proofSecret: string, secrets: string[], body = BODY[source](), extra: Partial<ReceiveOptions> = {}) {

@@ -30,6 +30,7 @@ interface SourceCase {
 
 const currentsBody = () => fixture('currents-run-finish.json');
 const autosanaBody = (nowMs: number) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date(nowMs).toISOString());
+const circleciBody = (nowMs: number) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', new Date(nowMs).toISOString());
 
 const SOURCES: SourceCase[] = [
 	{
@@ -77,6 +78,27 @@ const SOURCES: SourceCase[] = [
 		signsBody: true,
 		brokenSchema: JSON.stringify({ action: 'completed' }),
 		brokenReason: /workflow_run: Required/,
+	},
+	{
+		source: 'circleci',
+		secret: () => 'circleci-signing-secret',
+		body: circleciBody,
+		signsBody: true,
+		shiftTime: (_body, _headers, secret, atMs) => {
+			const body = circleciBody(atMs);
+			return { body, headers: senderHeaders('circleci', body, secret, atMs) };
+		},
+		brokenSchema: JSON.stringify({ id: 'evt-1', type: 'workflow-completed', happened_at: new Date().toISOString() }),
+		brokenReason: /workflow: Required/,
+	},
+	{
+		source: 'buildkite',
+		secret: () => 'buildkite-webhook-token',
+		body: () => fixture('buildkite-build-finished.json'),
+		signsBody: true,
+		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('buildkite', body, secret, atMs) }),
+		brokenSchema: JSON.stringify({ event: 'build.finished', pipeline: null }),
+		brokenReason: /build: Required/,
 	},
 	{
 		source: 'standardWebhooks',
@@ -164,6 +186,8 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 			autosana: 'X-Autosana-Signature-256',
 			githubActions: 'x-hub-signature-256',
 			gitlab: 'x-gitlab-token',
+			circleci: 'circleci-signature',
+			buildkite: 'x-buildkite-signature',
 			standardWebhooks: 'webhook-signature',
 			signedWebhook: 'X-Signature',
 		}[c.source];
@@ -343,6 +367,8 @@ describe('Test Run Trigger in the editor', () => {
 		['maestro', 'Maestro Cloud'],
 		['autosana', 'Autosana'],
 		['gitlab', 'GitLab'],
+		['circleci', 'CircleCI'],
+		['buildkite', 'Buildkite'],
 		['standardWebhooks', 'Standard Webhooks'],
 		['cypressCloud', 'Cypress Cloud'],
 		['githubActions', 'GitHub Actions'],

@@ -19,6 +19,9 @@ export function senderHeaders(source: Source, body: string, secret: string, nowM
 			return { 'content-type': 'application/json', authorization: `Bearer ${secret}` };
 		case 'autosana':
 			return { 'content-type': 'application/json', 'X-Autosana-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` };
+		case 'circleci':
+			return { 'content-type': 'application/json', 'user-agent': 'CircleCI-Webhook/1.0', ...forgedHeaders(source, body, secret, nowMs, messageId) };
+		case 'buildkite':
 		case 'cypressCloud':
 		case 'githubActions':
 			return { 'content-type': 'application/json', ...forgedHeaders(source, body, secret, nowMs, messageId) };
@@ -64,6 +67,14 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 		case 'githubActions':
 			// GitHub's recipe (test/lib/githubActions.test.ts checks it against @octokit/webhooks-methods).
 			return { 'x-github-event': 'workflow_run', 'x-github-delivery': messageId, 'x-hub-signature-256': `sha256=${hmac(secret, body).digest('hex')}` };
+		case 'circleci':
+			// CircleCI's recipe: "v1=" + hex HMAC-SHA256(secret, raw body); its send time is the body's happened_at.
+			return { 'circleci-event-type': 'workflow-completed', 'circleci-signature': `v1=${hmac(secret, body).digest('hex')}` };
+		case 'buildkite': {
+			// Buildkite's recipe: hex HMAC-SHA256(secret, "<timestamp>.<raw body>"), timestamp in epoch seconds.
+			const seconds = Math.floor(nowMs / 1000);
+			return { 'x-buildkite-event': 'build.finished', 'x-buildkite-signature': `timestamp=${seconds},signature=${hmac(secret, `${seconds}.${body}`).digest('hex')}` };
+		}
 		case 'standardWebhooks': {
 			const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 			const seconds = Math.floor(nowMs / 1000);
