@@ -1,4 +1,4 @@
-import { headerProblem } from '../http/headers';
+import { refusedHeader } from '../http/headers';
 import { compileTemplate, TemplateError, type RenderOptions } from '../template';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -76,12 +76,6 @@ function renderPath(template: string, data: object): string {
 		throw new RequestError('template', 'path: a "." or ".." segment would leave the root URL; use values that name a resource');
 	}
 	return path;
-}
-
-/** Refuses a header a client would refuse: the item is wrong, so nothing is sent and nothing retried. */
-function checkHeader(name: string, value: string): void {
-	const problem = headerProblem(name, value);
-	if (problem) throw new RequestError('template', `header ${JSON.stringify(name)}: ${problem}; nothing was sent`);
 }
 
 /** Whether the id's value is in any of the rendered texts, as is, path-encoded or JSON-escaped. */
@@ -170,7 +164,9 @@ export function prepareRequest(template: RequestTemplate, item: object, transact
 		body = template.bodyContentType === 'form' ? formBody(renderedBody) : renderedBody;
 		if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) set('content-type', CONTENT_TYPES[template.bodyContentType]);
 	}
-	for (const [name, value] of Object.entries(headers)) checkHeader(name, value);
+	// A header a client would refuse: the item is wrong, so nothing is sent and nothing retried.
+	const refused = refusedHeader(headers, { bytes: Buffer.byteLength(body ?? '') });
+	if (refused) throw new RequestError('template', `header ${JSON.stringify(refused.name)}: ${refused.reason}; nothing was sent`);
 
 	return {
 		method: template.method,
