@@ -35,6 +35,8 @@ export interface HttpCall {
 	body?: string;
 	/** A deadline for the whole exchange: connecting (through a proxy too), sending, the answer. */
 	timeoutMs: number;
+	/** A deadline shared with other exchanges (the hops of a redirect chain), instead of one of its own. */
+	deadline?: Deadline;
 	egress?: EgressPolicy;
 }
 
@@ -155,7 +157,7 @@ function readKept(body: Dispatcher.ResponseData['body'], limit: number, deadline
 /** Sends one request; fails with a TransportError only when no status arrived. */
 export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 	const started = performance.now();
-	const deadline = new Deadline(call.timeoutMs);
+	const deadline = call.deadline ?? new Deadline(call.timeoutMs);
 	try {
 		const url = new URL(call.url);
 		let answer: Dispatcher.ResponseData;
@@ -185,7 +187,7 @@ export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 			durationMs: Math.round(performance.now() - started),
 		};
 	} finally {
-		deadline.clear();
+		if (!call.deadline) deadline.clear();
 	}
 }
 
