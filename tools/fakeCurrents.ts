@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { deliverRunEvent, LIMITS, RUN_EVENTS, sampleRunEvent, type CurrentsRunEvent, type RunEvent, type Webhook } from '../lib/currents';
+import { deliverRunEvent, LIMITS, RUN_EVENTS, runEventRequest, sampleRunEvent, type CurrentsRunEvent, type RunEvent, type Webhook } from '../lib/currents';
 import type { HttpAnswer } from '../lib/http/transport';
 import { sendJson, startLoopbackServer, type RecordedRequest } from './httpServer';
 
@@ -154,7 +154,7 @@ export async function startFakeCurrents(options: { apiKey?: string; projects?: A
 		async emit(projectId: string, payload: CurrentsRunEvent | RunEvent): Promise<HttpAnswer[]> {
 			const event = typeof payload === 'string' ? sampleRunEvent(payload) : payload;
 			const targets = [...hooks.values()].filter((h) => h.projectId === projectId && h.hookEvents.includes(event.event));
-			return await Promise.all(targets.map((hook) => deliverRunEvent(hook, event, 5000)));
+			return await Promise.all(targets.map((hook) => deliverRunEvent(hook.url, runEventRequest(hook, event), 5000)));
 		},
 		close: server.close,
 	};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { headerProblem } from '../http/headers';
+import { refusedHeader } from '../http/headers';
 
 /** The run events Currents can send to a webhook, in the order its dashboard lists them. */
 export const RUN_EVENTS = ['RUN_START', 'RUN_FINISH', 'RUN_TIMEOUT', 'RUN_CANCELED'] as const;
@@ -87,10 +87,8 @@ function checkEvents(events: string[]): RunEvent[] {
 
 function checkHeaders(headers: Record<string, string>): string {
 	// A header the platform would store but no HTTP client could send (e.g. a value with CR LF).
-	for (const [name, value] of Object.entries(headers)) {
-		const problem = headerProblem(name, value);
-		if (problem) throw new InputError('headers', `Header ${JSON.stringify(name)}: ${problem}`);
-	}
+	const refused = refusedHeader(headers, 'any');
+	if (refused) throw new InputError('headers', `Header ${JSON.stringify(refused.name)}: ${refused.reason}`);
 	const serialized = JSON.stringify(headers);
 	if (serialized.length > LIMITS.headersMax) {
 		throw new InputError(

@@ -4,11 +4,15 @@ import { backoffDelay, retryAfterMs } from './backoff';
 import { privateNetworkGuard } from './networkGuard';
 import { sendFollowingRedirects, type RedirectPolicy } from './redirects';
 import type { Clock } from './clock';
+import { sleepUnlessStopped, STOPPED, unlessStopped } from './stop';
 import type { Limiter } from './rateLimiter';
 import type { PreparedRequest } from './request';
 
-/** `rateLimit`: the shared rate limit (Redis) could not be applied, so nothing more was sent. */
-export type FailureKind = 'template' | 'http' | 'network' | 'timeout' | 'blocked' | 'rateLimit';
+/**
+ * `rateLimit`: the shared rate limit (Redis) could not be applied, so nothing more was sent.
+ * `canceled`: the execution was stopped before the request was sent.
+ */
+export type FailureKind = 'template' | 'http' | 'network' | 'timeout' | 'blocked' | 'rateLimit' | 'canceled';
 
 export interface Attempt {
 	attempt: number;
@@ -36,6 +40,8 @@ export interface DeliveryDeps {
 	clock: Clock;
 	limiter?: Limiter;
 	random?: () => number;
+	/** The execution's cancel signal: once it aborts, no attempt starts and every wait ends. */
+	signal?: AbortSignal;
 }
 
 export interface DeliveryOutcome {
@@ -55,23 +61,29 @@ export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
 	return { success: false, statusCode: null, headers: {}, bodyText: '', bodyTruncated: false, attempts: [], error: { kind, message } };
 }
 
+const STOPPED_MESSAGE = 'Not sent: the execution was stopped';
+
 /**
  * Sends one request until it succeeds or may not be retried. Retries only when the request
  * carries its transactional id (so the receiver can drop repeats): 5xx, 429, timeouts and
  * connection errors, up to `maxRetries`, while the next attempt still starts inside the
  * window; with full-jitter backoff, or the receiver's Retry-After when it fits. The window
  * starts at the first attempt and covers every wait after it, rate-limit slots included.
+ * When the execution is stopped (`deps.signal`), no attempt starts any more and every wait
+ * (rate-limit slot, backoff, Retry-After) ends at once; a request in flight ends by its own
+ * deadline.
  */
 export async function deliver(request: PreparedRequest, transactionalId: string, policy: DeliveryPolicy, deps: DeliveryDeps): Promise<DeliveryOutcome> {
-	const { clock } = deps;
+	const { clock, signal } = deps;
 	const attempts: Attempt[] = [];
 	const egress = policy.blockPrivateNetworks ? privateNetworkGuard(policy.instanceEgress) : policy.instanceEgress;
 	// Time spent queueing for the first slot is not part of the retry window.
 	try {
-		if (deps.limiter) await deps.limiter.acquire();
+		if (deps.limiter && (await unlessStopped(deps.limiter.acquire(undefined, signal), signal)) === STOPPED) return notSent('canceled', STOPPED_MESSAGE);
 	} catch (error) {
 		return notSent('rateLimit', (error as Error).message);
 	}
+	if (signal?.aborted) return notSent('canceled', STOPPED_MESSAGE);
 	const windowEnd = clock.now() + policy.retryWindowMs;
 	for (let attempt = 1; ; attempt++) {
 		const startedAt = clock.now();
@@ -139,14 +151,16 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		if (clock.now() + delay > windowEnd) {
 			return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${windowSeconds} s retry window`);
 		}
-		await clock.sleep(delay);
+		const stopped = 'not retried: the execution was stopped';
+		if (!(await sleepUnlessStopped(clock, delay, signal))) return stop(stopped);
 		// The wait for a rate-limit slot counts too: an attempt never starts after the window.
-		let slot = true;
+		let slot: boolean | typeof STOPPED = true;
 		try {
-			slot = !deps.limiter || (await deps.limiter.acquire(windowEnd));
+			if (deps.limiter) slot = await unlessStopped(deps.limiter.acquire(windowEnd, signal), signal);
 		} catch (limitError) {
 			return stop(`not retried: ${(limitError as Error).message}`);
 		}
+		if (slot === STOPPED || signal?.aborted) return stop(stopped);
 		if (!slot) return stop(`the next rate-limit slot would fall outside the ${windowSeconds} s retry window`);
 	}
 }

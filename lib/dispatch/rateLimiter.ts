@@ -1,4 +1,5 @@
 import type { Clock } from './clock';
+import { sleepUnlessStopped } from './stop';
 
 /**
  * Receivers count requests per second by arrival: a 1 % margin absorbs the jitter between a
@@ -13,9 +14,10 @@ const WINDOW_MS = 1000 * 1.01;
 export interface Limiter {
 	/**
 	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
-	 * turn would come after `notAfter` (epoch ms).
+	 * turn would come after `notAfter` (epoch ms), or once `signal` aborts (the execution was
+	 * stopped): the caller then stops waiting and leaves its place to the next.
 	 */
-	acquire(notAfter?: number): Promise<boolean>;
+	acquire(notAfter?: number, signal?: AbortSignal): Promise<boolean>;
 }
 
 /**
@@ -43,13 +45,10 @@ export class RateLimiter implements Limiter {
 		this.starts = ratePerSecond > 0 ? new Array<number>(Math.ceil(ratePerSecond)).fill(Number.NEGATIVE_INFINITY) : [];
 	}
 
-	/**
-	 * Resolves true when the caller may send; false, without taking a slot, when the caller's
-	 * turn would come after `notAfter` (epoch ms).
-	 */
-	async acquire(notAfter = Number.POSITIVE_INFINITY): Promise<boolean> {
+	/** See Limiter.acquire. */
+	async acquire(notAfter = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<boolean> {
 		if (this.ratePerSecond <= 0) return true;
-		const granted = this.queue.then(() => this.waitForSlot(notAfter));
+		const granted = this.queue.then(() => this.waitForSlot(notAfter, signal));
 		this.queue = granted;
 		return await granted;
 	}
@@ -65,12 +64,13 @@ export class RateLimiter implements Limiter {
 		return { slot, at };
 	}
 
-	private async waitForSlot(notAfter: number): Promise<boolean> {
+	private async waitForSlot(notAfter: number, signal: AbortSignal | undefined): Promise<boolean> {
+		if (signal?.aborted) return false;
 		const spacing = WINDOW_MS / this.ratePerSecond;
 		let { slot, at } = this.earliest(this.clock.now(), spacing);
 		if (at > notAfter) return false;
 		for (let now = this.clock.now(); now < at; now = this.clock.now()) {
-			await this.clock.sleep(at - now);
+			if (!(await sleepUnlessStopped(this.clock, at - now, signal))) return false;
 			({ slot, at } = this.earliest(this.clock.now(), spacing));
 		}
 		const now = this.clock.now();

@@ -1,4 +1,4 @@
-import { headerProblem } from '../http/headers';
+import { refusedHeader } from '../http/headers';
 import { compileTemplate, TemplateError, type RenderOptions } from '../template';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -78,22 +78,36 @@ function renderPath(template: string, data: object): string {
 	return path;
 }
 
-/** Refuses a header a client would refuse: the item is wrong, so nothing is sent and nothing retried. */
-function checkHeader(name: string, value: string): void {
-	const problem = headerProblem(name, value);
-	if (problem) throw new RequestError('template', `header ${JSON.stringify(name)}: ${problem}; nothing was sent`);
-}
-
 /** Whether the id's value is in any of the rendered texts, as is, path-encoded or JSON-escaped. */
 function containsId(id: string, rendered: string[]): boolean {
 	const forms = [id, encodePathSegment(id), JSON.stringify(id).slice(1, -1)];
 	return rendered.some((text) => forms.some((form) => text.includes(form)));
 }
 
-function joinUrl(rootUrl: string, path: string): string {
-	if (!rootUrl) return path;
-	if (!path) return rootUrl;
-	return `${rootUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+/** Adds query text after what the URL has, leaving what is there byte for byte (a signed or tokenized query stays valid). */
+function appendQuery(url: URL, query: string): void {
+	if (query) url.search = url.search ? `${url.search}&${query}` : query;
+}
+
+/**
+ * The root URL with the path joined into its path, one slash between. The root's query (Google
+ * Chat's `?key=…&token=…`) stays intact, the path's own query follows it; a fragment in the
+ * path is dropped (it is never sent). Without a root URL the path is the whole URL.
+ */
+function joinUrl(rootUrl: string, path: string): URL {
+	const written = rootUrl || path;
+	let url: URL;
+	try {
+		url = new URL(written);
+	} catch {
+		throw new RequestError('config', `The URL "${written}" is not valid: check the integration's Root URL and the Path`);
+	}
+	if (!rootUrl || !path) return url;
+	const end = path.search(/[?#]/);
+	const pathOnly = end === -1 ? path : path.slice(0, end);
+	if (pathOnly) url.pathname = `${url.pathname.replace(/\/+$/, '')}/${pathOnly.replace(/^[/\\]+/, '')}`;
+	if (path[end] === '?') appendQuery(url, path.slice(end + 1).split('#', 1)[0]);
+	return url;
 }
 
 function formBody(rendered: string): string {
@@ -118,20 +132,17 @@ function formBody(rendered: string): string {
 export function prepareRequest(template: RequestTemplate, item: object, transactionalId: string): PreparedRequest {
 	const data = { ...item, WebhookRequest: { TransactionalId: transactionalId } };
 	const path = renderPath(template.path, data);
-	let url: URL;
-	try {
-		url = new URL(joinUrl(template.rootUrl, path));
-	} catch {
-		throw new RequestError('config', `The URL "${joinUrl(template.rootUrl, path)}" is not valid: check the integration's Root URL and the Path`);
-	}
+	const url = joinUrl(template.rootUrl, path);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RequestError('config', `The URL must use http or https, not ${url.protocol}`);
 	const queryValues: string[] = [];
+	const query = new URLSearchParams();
 	for (const { name, value } of template.query) {
 		if (!name) continue;
 		const rendered = render(value, data, `query parameter ${name}`);
 		queryValues.push(rendered);
-		url.searchParams.append(name, rendered);
+		query.append(name, rendered);
 	}
+	appendQuery(url, query.toString());
 
 	const excluded = new Set(template.excludeInheritedHeaders.map((name) => name.trim().toLowerCase()));
 	const headers: Record<string, string> = {};
@@ -153,7 +164,9 @@ export function prepareRequest(template: RequestTemplate, item: object, transact
 		body = template.bodyContentType === 'form' ? formBody(renderedBody) : renderedBody;
 		if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) set('content-type', CONTENT_TYPES[template.bodyContentType]);
 	}
-	for (const [name, value] of Object.entries(headers)) checkHeader(name, value);
+	// A header a client would refuse: the item is wrong, so nothing is sent and nothing retried.
+	const refused = refusedHeader(headers, { bytes: Buffer.byteLength(body ?? '') });
+	if (refused) throw new RequestError('template', `header ${JSON.stringify(refused.name)}: ${refused.reason}; nothing was sent`);
 
 	return {
 		method: template.method,

@@ -1,4 +1,6 @@
 import type { LookupFunction } from 'node:net';
+import { pipeline, type Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
 import { createConnector } from './connector';
 import { Deadline } from './deadline';
@@ -35,6 +37,8 @@ export interface HttpCall {
 	body?: string;
 	/** A deadline for the whole exchange: connecting (through a proxy too), sending, the answer. */
 	timeoutMs: number;
+	/** A deadline shared with other exchanges (the hops of a redirect chain), instead of one of its own. */
+	deadline?: Deadline;
 	egress?: EgressPolicy;
 }
 
@@ -48,8 +52,32 @@ export interface HttpAnswer {
 	durationMs: number;
 }
 
-/** How much of an answer body is kept; the rest is not read, and the connection is closed. */
+/** How much of an answer body is kept, decoded; the rest is not read, and the connection is closed. */
 export const MAX_KEPT_BODY_BYTES = 1024 * 1024;
+
+/** The content codings asked for, as n8n's HTTP Request node asks for them; a request's own Accept-Encoding wins. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+	gzip: createGunzip,
+	'x-gzip': createGunzip,
+	deflate: createInflate,
+	br: createBrotliDecompress,
+};
+
+/**
+ * The body as its decoded bytes, streamed: whoever reads it stops at the cap, so a
+ * decompression bomb costs no more memory or time than the cap. Destroying the result destroys
+ * the raw body too. A coding not asked for (or several stacked) is left as it came.
+ */
+function decodedBody(body: Readable, contentEncoding: string | undefined): Readable {
+	const decoder = DECODERS[(contentEncoding ?? '').trim().toLowerCase()];
+	return decoder ? (pipeline(body, decoder(), () => undefined) as unknown as Readable) : body;
+}
+
+function withAcceptEncoding(headers: Record<string, string> | undefined): Record<string, string> {
+	const own = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'accept-encoding');
+	return own ? headers! : { ...headers, 'accept-encoding': ACCEPT_ENCODING };
+}
 
 // The connection ceiling per origin sits above any sensible Concurrency, so that setting (not a
 // hidden queue inside undici, whose wait would count against each request's timeout) is what
@@ -117,7 +145,7 @@ function untilDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
  * Keeps the first `limit` bytes of a body and stops reading there. Once the status arrived the
  * answer stands: a body cut off (reset, deadline) is kept as far as it came, never an error.
  */
-function readKept(body: Dispatcher.ResponseData['body'], limit: number, deadline: Deadline): Promise<{ text: string; truncated: boolean }> {
+function readKept(body: Readable, limit: number, deadline: Deadline): Promise<{ text: string; truncated: boolean }> {
 	return new Promise((resolve) => {
 		const parts: Buffer[] = [];
 		let kept = 0;
@@ -146,7 +174,7 @@ function readKept(body: Dispatcher.ResponseData['body'], limit: number, deadline
 			kept += chunk.length;
 		});
 		body.once('end', () => finish(false));
-		// A reset, or the destroy() below at the deadline.
+		// A reset, a body that does not decode, or the destroy() below at the deadline.
 		body.once('error', () => finish(true));
 		stopListening = deadline.onExpire(() => body.destroy());
 	});
@@ -155,7 +183,7 @@ function readKept(body: Dispatcher.ResponseData['body'], limit: number, deadline
 /** Sends one request; fails with a TransportError only when no status arrived. */
 export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 	const started = performance.now();
-	const deadline = new Deadline(call.timeoutMs);
+	const deadline = call.deadline ?? new Deadline(call.timeoutMs);
 	try {
 		const url = new URL(call.url);
 		let answer: Dispatcher.ResponseData;
@@ -167,7 +195,7 @@ export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 					origin: url.origin,
 					path: `${url.pathname}${url.search}`,
 					method: call.method,
-					headers: call.headers,
+					headers: withAcceptEncoding(call.headers),
 					body: call.body,
 					signal: deadline,
 				}),
@@ -176,16 +204,17 @@ export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 		} catch (error) {
 			throw classify(error, call.timeoutMs, deadline);
 		}
-		const body = await readKept(answer.body, MAX_KEPT_BODY_BYTES, deadline);
+		const headers = flattenHeaders(answer.headers);
+		const body = await readKept(decodedBody(answer.body, headers['content-encoding']), MAX_KEPT_BODY_BYTES, deadline);
 		return {
 			statusCode: answer.statusCode,
-			headers: flattenHeaders(answer.headers),
+			headers,
 			bodyText: body.text,
 			bodyTruncated: body.truncated,
 			durationMs: Math.round(performance.now() - started),
 		};
 	} finally {
-		deadline.clear();
+		if (!call.deadline) deadline.clear();
 	}
 }
 

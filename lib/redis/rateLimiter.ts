@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Clock } from '../dispatch/clock';
 import type { Limiter } from '../dispatch/rateLimiter';
+import { sleepUnlessStopped } from '../dispatch/stop';
 import { redisFailure, RedisUnavailableError, type RedisSettings } from './connection';
 
 export const RATE_KEY_PREFIX = 'n8n-nodes-test-run-webhooks:rate:';
@@ -106,6 +107,7 @@ const RETRY_EVERY_MS = 500;
  * that woke late (a busy event loop) cannot bunch its request with the next ones.
  * While Redis is unreachable it keeps asking, for at most `unavailableWaitMs` (the retry
  * window) and never past `notAfter`; then it throws a RedisUnavailableError naming the cause.
+ * A stop (`signal`) ends every wait at once; a slot already reserved is then left unused.
  */
 export class RedisRateLimiter implements Limiter {
 	private readonly key: string;
@@ -121,22 +123,25 @@ export class RedisRateLimiter implements Limiter {
 		this.key = rateKey(limiterKey, ratePerSecond);
 	}
 
-	async acquire(notAfter = Number.POSITIVE_INFINITY): Promise<boolean> {
+	async acquire(notAfter = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<boolean> {
 		if (this.ratePerSecond <= 0) return true;
+		const sleep = (ms: number) => sleepUnlessStopped(this.clock, ms, signal);
 		const spacing = SHARED_RATE_WINDOW_MS / this.ratePerSecond;
 		const giveUpAt = Math.min(notAfter, this.clock.now() + this.unavailableWaitMs);
 		let lastError: RedisUnavailableError | undefined;
 		let reserved = false;
 		let takenBack = 0;
 		for (;;) {
+			if (signal?.aborted) return false;
 			try {
 				if (!reserved) {
 					const { granted, waitMs } = await reserveSlot(this.client, this.key, spacing, notAfter - this.clock.now());
 					if (!granted) return false;
 					reserved = true;
-					if (waitMs > 0) await this.clock.sleep(waitMs);
+					if (waitMs > 0 && !(await sleep(waitMs))) return false;
 				}
 				for (;;) {
+					if (signal?.aborted) return false;
 					const member = randomUUID();
 					const asked = this.clock.now();
 					const { granted, waitMs } = await release(this.client, this.key, this.ratePerSecond, SHARED_RATE_WINDOW_MS, member);
@@ -147,7 +152,7 @@ export class RedisRateLimiter implements Limiter {
 						continue;
 					}
 					if (this.clock.now() + waitMs > notAfter) return false;
-					await this.clock.sleep(Math.max(1, waitMs));
+					if (!(await sleep(Math.max(1, waitMs)))) return false;
 				}
 			} catch (error) {
 				lastError = redisFailure(this.settings, error);
@@ -157,7 +162,7 @@ export class RedisRateLimiter implements Limiter {
 				const waited = Math.round(this.unavailableWaitMs / 1000);
 				throw new RedisUnavailableError(`Rate limit not applied, request not sent: ${lastError.message} (asked again for up to ${waited} s)`);
 			}
-			await this.clock.sleep(RETRY_EVERY_MS);
+			if (!(await sleep(RETRY_EVERY_MS))) return false;
 		}
 	}
 }

@@ -1,4 +1,5 @@
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { setTimeout as wait } from 'node:timers/promises';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import {
 	deliver,
 	integrationSecrets,
@@ -27,7 +28,8 @@ const INTEGRATION_CREDENTIAL = 'webhookIntegration';
 
 /** Rate limits live for the n8n process, shared by all nodes using the same credential. */
 const rateLimiters = new RateLimiterRegistry();
-const clock: Clock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
+/** Its waits end early when the execution is stopped, so no timer outlives the execution. */
+const clock: Clock = { now: () => Date.now(), sleep: (ms, signal) => wait(ms, undefined, { signal }).catch(() => undefined) };
 
 type Pairs = { parameter?: Array<{ name: string; value: string }> };
 
@@ -55,6 +57,8 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const earlierDelivery = deliveredEarlier(this);
 	const egress = instanceEgress(this.helpers);
 	const retryWindowMs = Math.max(0, options.retryWindowSeconds ?? 360) * 1000;
+	// Stop (or the workflow's timeout) aborts it: no request starts after that, and no wait goes on.
+	const signal = this.getExecutionCancelSignal();
 
 	// With the Redis credential, one limit for every n8n process; without it, this process's.
 	let limiter: Limiter | undefined;
@@ -113,7 +117,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 				instanceEgress: egress,
 				redirects: redirect?.followRedirects ? { maxRedirects: Math.max(0, redirect.maxRedirects ?? 21), secretHeaderNames } : undefined,
 			},
-			{ clock, limiter },
+			{ clock, limiter, signal },
 		);
 		return presentResult(outcome, prepared, transactionalId, secretHeaderNames, redactor, format);
 	}).finally(releaseRedis);

@@ -115,3 +115,30 @@ describe('redirects', () => {
 		expect(proxy.tunnels).toEqual(['public.test:80']);
 	});
 });
+
+describe('redirects that lead nowhere, and the time a chain may take (issue 24 item 7)', () => {
+	it.each(['http://[bad', 'http://exa mple.com/x', 'http://%zz/', 'https://:80/', '   ', ''])(
+		'a Location %j that is not a usable URL: the redirect is the answer (kind http), sent once, never retried',
+		async (location) => {
+			const first = await server(307, () => location);
+			const outcome = await run(first.url, { ...follow(), maxRetries: 3 });
+			expect(outcome).toMatchObject({ success: false, statusCode: 307, error: { kind: 'http', message: expect.stringMatching(/^The receiver answered 307/) } });
+			expect(outcome.attempts).toHaveLength(1);
+			expect(first.requests).toHaveLength(1);
+		},
+	);
+
+	it('the timeout bounds the whole chain: three hops of 400 ms each exceed a 1 s timeout that each hop alone fits in', async () => {
+		const slow = await startLoopbackServer(async (request, res) => {
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			const hop = Number(/\/hop(\d)/.exec(request.url)?.[1] ?? 0);
+			if (hop < 2) res.writeHead(307, { location: `/hop${hop + 1}` }).end();
+			else res.end('{}');
+		});
+		servers.push(slow);
+		const outcome = await run(slow.url, { ...follow(), timeoutMs: 1000 });
+		expect(outcome.error?.kind).toBe('timeout');
+		// Per hop, each would have fit: the chain was followed, then abandoned before its end.
+		expect(slow.requests.map((request) => request.url).slice(0, 2)).toEqual(['/start', '/hop1']);
+	});
+});

@@ -71,6 +71,53 @@ describe('the URL: root URL and path joined by exactly one slash', () => {
 	});
 });
 
+describe('a root URL with a query string (issue 24 item 9)', () => {
+	const GOOGLE_CHAT = 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=AIza-k%3D&token=t0k%2Ben';
+
+	it('joins the path into the URL path and keeps the root query byte for byte', () => {
+		expect(prepare({ rootUrl: GOOGLE_CHAT, path: 'threads' }).url).toBe('https://chat.googleapis.com/v1/spaces/AAA/messages/threads?key=AIza-k%3D&token=t0k%2Ben');
+	});
+
+	it.each([
+		// the root's query first, then the path's own, then the Query Parameters
+		['https://h.test/in?a=1', '/x?b=2', [{ name: 'c', value: '3' }], 'https://h.test/in/x?a=1&b=2&c=3'],
+		['https://h.test/in?a=1', '', [{ name: 'c', value: 'x y' }], 'https://h.test/in?a=1&c=x+y'],
+		// characters form encoding would rewrite (",", "~", "%7E", "+") are left as the root has them
+		['https://h.test/in?sig=a,b~c%7E+d', 'x', [{ name: 'n', value: '1' }], 'https://h.test/in/x?sig=a,b~c%7E+d&n=1'],
+		['https://h.test/in?', 'x', [], 'https://h.test/in/x?'],
+		['https://h.test/in?a=1#frag', 'x', [], 'https://h.test/in/x?a=1#frag'],
+		// a fragment in the path is never sent: dropped
+		['https://h.test/in?a=1', 'x#frag', [], 'https://h.test/in/x?a=1'],
+		['https://h.test/in?a=1', 'x?b=2#frag', [], 'https://h.test/in/x?a=1&b=2'],
+		['https://h.test/in?a=1', '?b=2', [], 'https://h.test/in?a=1&b=2'],
+	])('%j + %j + %j → %s', (rootUrl, path, query, url) => {
+		expect(prepare({ rootUrl, path, query }).url).toBe(url);
+	});
+
+	it('a templated value is one path segment: "?", "&", "#" and "/" in it are encoded, the root query is untouched', () => {
+		expect(prepare({ rootUrl: 'https://h.test/in?token=t', path: 'runs/${ id }' }, { id: 'a/b?c=d&e#f' }).url).toBe('https://h.test/in/runs/a%2Fb%3Fc%3Dd%26e%23f?token=t');
+	});
+
+	it.each([
+		// leading slashes and backslashes never make the path a host of its own
+		['//evil.example/x', 'https://h.test/in/evil.example/x?k=1'],
+		['\\\\evil.example\\x', 'https://h.test/in/evil.example/x?k=1'],
+		// double slashes inside the path are kept as written
+		['a//b', 'https://h.test/in/a//b?k=1'],
+		// percent-encoded octets stay encoded, "%2F" is not a separator
+		['a%2Fb/%2e%2e%2fadmin', 'https://h.test/in/a%2Fb/%2e%2e%2fadmin?k=1'],
+		['caf\u00e9 bar', 'https://h.test/in/caf%C3%A9%20bar?k=1'],
+	])('path %j → %s', (path, url) => {
+		const prepared = prepare({ rootUrl: 'https://h.test/in?k=1', path });
+		expect(prepared.url).toBe(url);
+		expect(new URL(prepared.url).origin).toBe('https://h.test');
+	});
+
+	it.each(['../admin', '%2e%2e/admin', 'a/%2E/b', 'x/..?k=2', '..\\admin'])('a dot segment in %j is still refused', (path) => {
+		expect(refusal({ rootUrl: 'https://h.test/in?k=1', path }).message).toMatch(/^path: a "\." or "\.\." segment/);
+	});
+});
+
 describe('query parameters', () => {
 	it('are rendered and appended in order; an unnamed row is left out', () => {
 		const prepared = prepare({ query: [{ name: 'a', value: '${ v }' }, { name: '', value: 'dropped' }, { name: 'b', value: 'plain' }] }, { v: 'x y' });

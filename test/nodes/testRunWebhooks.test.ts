@@ -207,6 +207,25 @@ describe('Test Run Webhooks: send test', () => {
 		}
 	});
 
+	it.each([
+		['Transfer-Encoding', 'chunked'],
+		['Expect', '100-continue'],
+		['Keep-Alive', 'timeout=5'],
+		['Content-Length', '12'],
+	])('a hook header %s (set on the platform) fails as an input error naming it, not "Could not reach"; nothing is sent', async (name, value) => {
+		const receiver = await startReceiver();
+		try {
+			const hookId = await seedHook({ url: `${receiver.url}/hook` });
+			fake.hooks.get(hookId)!.headers = JSON.stringify({ 'x-webhook-secret': 'hunter2', [name]: value });
+			const { error } = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH' });
+			expect(error?.message).toMatch(new RegExp(`^The webhook's header "${name}": (cannot be set|does not match)`));
+			expect(error?.message).not.toMatch(/Could not reach/);
+			expect(receiver.requests).toHaveLength(0);
+		} finally {
+			await receiver.close();
+		}
+	});
+
 	it('fails with a clear error when the webhook URL cannot be reached', async () => {
 		const receiver = await startReceiver();
 		const deadUrl = `${receiver.url}/hook`;

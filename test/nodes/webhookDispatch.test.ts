@@ -313,6 +313,23 @@ describe('Webhook Dispatch when an item cannot be prepared', () => {
 	});
 });
 
+describe('Webhook Dispatch: a header HTTP refuses (issue 24 item 6)', () => {
+	it.each([
+		['the node', { headers: { parameter: [{ name: 'Expect', value: '100-continue' }, { name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } }, {}, 'Expect'],
+		['the integration', { headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } }, { headers: JSON.stringify({ 'Transfer-Encoding': 'chunked' }) }, 'Transfer-Encoding'],
+		['the secret headers', { headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } }, { secretHeaders: JSON.stringify({ Connection: `close ${SECRET_VALUE}` }) }, 'Connection'],
+	])('from %s: the item fails as a template error naming the header; nothing is sent, nothing retried', async (_from, parameters, credential, name) => {
+		receiver = await startReceiver();
+		const { failure, success } = await dispatch({ body: '{}', ...parameters, options: { maxRetries: 3 }, onFailure: 'routeToFailureOutput' }, { credential });
+		expect(success).toEqual([]);
+		expect(failure).toHaveLength(1);
+		expect(failure[0].error).toEqual({ kind: 'template', message: expect.stringMatching(new RegExp(`^header "${name}": cannot be set: .*; nothing was sent$`)) });
+		expect(failure[0].attempts).toEqual([]);
+		expect(JSON.stringify(failure)).not.toContain(SECRET_VALUE);
+		expect(receiver.requests).toHaveLength(0);
+	});
+});
+
 describe('Webhook Dispatch Full Response option', () => {
 	const answers = (request: RecordedRequest) => {
 		const n = (JSON.parse(request.body) as { n: number }).n;

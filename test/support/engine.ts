@@ -172,10 +172,18 @@ export function buildWorkflow(spec: WorkflowSpec): { workflow: Workflow; workflo
 
 /** Runs a workflow in n8n-core's engine from the node named `startNode`. */
 export async function runWorkflow(spec: WorkflowSpec & { startNode: string }): Promise<IRun> {
+	return await startWorkflow(spec);
+}
+
+/**
+ * Starts a workflow in n8n-core's engine and hands back the running execution: its `cancel()`
+ * is what n8n calls when the user presses Stop (it aborts the execution's cancel signal).
+ */
+export function startWorkflow(spec: WorkflowSpec & { startNode: string }): Promise<IRun> & { cancel(): void } {
 	const { workflow, workflowData } = buildWorkflow(spec);
 	const additionalData = additionalDataFor(workflowData, spec.credentials ?? {}, 'manual');
 	const execute = new WorkflowExecute(additionalData, 'manual', createRunExecutionData());
-	return await execute.run({ workflow, startNode: workflow.getNode(spec.startNode) ?? undefined });
+	return execute.run({ workflow, startNode: workflow.getNode(spec.startNode) ?? undefined });
 }
 
 /**

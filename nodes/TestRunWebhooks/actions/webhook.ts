@@ -7,7 +7,7 @@ import {
 	parseHookHeaders,
 	RUN_EVENTS,
 	sampleRunEvent,
-	sendableHookHeaders,
+	runEventRequest,
 	toWebhookBody,
 	type PlatformApiClient,
 	type RunEvent,
@@ -123,12 +123,12 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 		throw new InputError('event', `Unknown event "${event}"; use ${RUN_EVENTS.join(', ')}`);
 	}
 	const hook = await input.client.getWebhook(hookId);
-	const headers = sendableHookHeaders(hook);
+	const request = runEventRequest(hook, sampleRunEvent(event as RunEvent));
 	// A receiver may echo the hook's header values: they are masked in the answer as in the headers.
-	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(headers));
+	const redactor = new Redactor(input.revealHeaderValues ? [] : Object.values(parseHookHeaders(hook.headers)));
 	let answer;
 	try {
-		answer = await deliverRunEvent(hook, sampleRunEvent(event as RunEvent), input.timeoutMs, instanceEgress(fn.helpers));
+		answer = await deliverRunEvent(hook.url, request, input.timeoutMs, instanceEgress(fn.helpers));
 	} catch (error) {
 		const failure = error as TransportError;
 		throw new NodeOperationError(
