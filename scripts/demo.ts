@@ -3,17 +3,18 @@
  * local "team chat" receiver, and the example workflows from examples/. Fires a sample failed
  * run and a Maestro upload, prints what arrived, and keeps running until Ctrl-C.
  * DEMO_EXIT_AFTER_START=1 stops everything right after that instead (the e2e test runs it so);
- * DEMO_PORT (5678) and DEMO_N8N_VERSION (2.40.7) choose the port and the n8n.
+ * DEMO_PORT (5678) and DEMO_N8N_VERSION (tools/n8nVersions.ts) choose the port and the n8n.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startFakeCurrents } from '../tools/fakeCurrents';
 import { startLoopbackServer } from '../tools/httpServer';
 import { installN8n, N8nServer, OWNER, packPackage } from '../tools/n8nServer';
+import { N8N_2 } from '../tools/n8nVersions';
 import { until } from '../tools/until';
 
 const ROOT = resolve(__dirname, '..');
-const N8N_VERSION = process.env.DEMO_N8N_VERSION ?? '2.40.7';
+const N8N_VERSION = process.env.DEMO_N8N_VERSION ?? N8N_2;
 const MAESTRO_TOKEN = 'demo-maestro-token';
 const say = (text: string) => console.log(`\n▶ ${text}`);
 
