@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { freePort, installN8n, OWNER } from '../../tools/n8nServer';
 import { N8N_2 } from '../../tools/n8nVersions';
 import { until } from '../../tools/until';
+import { OFFLINE_ENV } from './support/offline';
 import { acceptsConnections, processesInGroup } from './support/processes';
 
 /**
@@ -17,7 +18,6 @@ const ROOT = resolve(__dirname, '..', '..');
 const TRIGGER_SOURCE = join('nodes', 'TestRunTrigger', 'TestRunTrigger.node.ts');
 const ORIGINAL_DESCRIPTION = 'Starts the workflow when a test platform reports a run event, after verifying it is genuine';
 const CHANGED_DESCRIPTION = 'Changed while npm run dev was running';
-const NO_NETWORK = 'http://127.0.0.1:9';
 
 let tree: string;
 let port: number;
@@ -53,7 +53,7 @@ beforeAll(async () => {
 	port = await freePort();
 	dev = spawn(process.execPath, ['--import', 'tsx', join('scripts', 'dev.ts')], {
 		cwd: tree,
-		env: { ...process.env, DEV_PORT: String(port), npm_config_registry: `${NO_NETWORK}/`, HTTP_PROXY: NO_NETWORK, HTTPS_PROXY: NO_NETWORK, http_proxy: NO_NETWORK, https_proxy: NO_NETWORK },
+		env: { ...process.env, DEV_PORT: String(port), ...OFFLINE_ENV },
 		// Its own process group, as a terminal gives it: Ctrl-C reaches the whole group.
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
