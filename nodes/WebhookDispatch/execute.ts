@@ -97,7 +97,8 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 		try {
 			prepared = prepareRequest(template, item.json, transactionalId);
 		} catch (error) {
-			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			// Not the item's fault (a bug, an exhausted resource): fail the node, never quoting a secret.
+			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), redactor.text(String((error as Error)?.message ?? error)), { itemIndex });
 			// Nothing was sent: the item leaves by Failure with the template's error.
 			return presentResult(notSent('template', error.message), { method, url: '', headers: {} }, transactionalId, secretHeaderNames, redactor, format);
 		}

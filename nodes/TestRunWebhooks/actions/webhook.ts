@@ -14,7 +14,7 @@ import {
 	type Webhook,
 	type WebhookInput,
 } from '../../../lib/currents';
-import { jsonOrText, type TransportError } from '../../../lib/http/transport';
+import type { TransportError } from '../../../lib/http/transport';
 import { MASK, Redactor } from '../../../lib/redact';
 import { instanceEgress } from '../../shared/instanceEgress';
 
@@ -141,6 +141,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${redactor.text(failure.message)}).` },
 		);
 	}
+	const parsed = redactor.json(answer.bodyText);
 	return [
 		{
 			hookId,
@@ -149,7 +150,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			success: answer.statusCode >= 200 && answer.statusCode < 300,
 			statusCode: answer.statusCode,
 			durationMs: answer.durationMs,
-			responseBody: redactor.value(jsonOrText(answer.bodyText)) as IDataObject,
+			responseBody: (parsed ? parsed.value : redactor.text(answer.bodyText)) as IDataObject,
 		},
 	];
 }
