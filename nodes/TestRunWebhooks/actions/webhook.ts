@@ -15,7 +15,9 @@ import {
 	type WebhookInput,
 } from '../../../lib/currents';
 import type { TransportError } from '../../../lib/http/transport';
+import { NUMERIC_FIELDS } from '../../../lib/numericFields';
 import { MASK, Redactor } from '../../../lib/redact';
+import { numericOption } from '../../shared/numericOption';
 import { instanceEgress } from '../../shared/instanceEgress';
 
 export interface OperationInput {
@@ -85,7 +87,7 @@ async function getAll(input: OperationInput): Promise<IDataObject[]> {
 	const { fn, itemIndex } = input;
 	const hooks = await input.client.listWebhooks(locatorValue(input, 'projectId'));
 	const returnAll = fn.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? hooks.length : (fn.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll ? hooks.length : numericOption(fn, NUMERIC_FIELDS.limit, fn.getNodeParameter('limit', itemIndex, 50), itemIndex);
 	return hooks.slice(0, limit).map((hook) => presentWebhook(hook, input.revealHeaderValues));
 }
 
