@@ -20,8 +20,8 @@ import {
 } from '../../lib/dispatch';
 import { NUMERIC_FIELDS } from '../../lib/numericFields';
 import { Redactor } from '../../lib/redact';
-import { timerDelay } from '../../lib/timers';
 import { readRedisSettings, REDIS_CREDENTIAL, redisPool, RedisRateLimiter } from '../../lib/redis';
+import { timerDelay } from '../../lib/timers';
 import { instanceEgress } from '../shared/instanceEgress';
 import { addNotices, numericOption } from '../shared/numericOption';
 import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
