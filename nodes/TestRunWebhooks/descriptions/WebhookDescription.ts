@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { NUMERIC_FIELDS, rangeOptions } from '../../../lib/numericFields';
 import { LIMITS, RUN_EVENTS } from '../../../lib/currents';
 
 const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -184,7 +185,7 @@ export const webhookFields: INodeProperties[] = [
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { ...rangeOptions(NUMERIC_FIELDS.limit) },
 		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { resource: ['webhook'], operation: ['getAll'], returnAll: [false] } },
@@ -217,7 +218,7 @@ export const webhookFields: INodeProperties[] = [
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.sendTestTimeoutSeconds) },
 				default: 30,
 				description: 'How long to wait for each answer',
 			},
