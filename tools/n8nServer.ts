@@ -261,10 +261,20 @@ export class N8nServer {
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
-	/** Executions of a workflow, newest first, with their data. */
+	/**
+	 * Every execution of a workflow, newest first. Read in pages of 100 (n8n 2.41 refuses a
+	 * larger `limit`; without one it answers only the newest few), each after the last id seen.
+	 */
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
-		const page = await this.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		return page.results;
+		const PAGE = 100;
+		const all: Array<{ id: string; status: string }> = [];
+		for (;;) {
+			const after = all.length > 0 ? `&lastId=${all[all.length - 1].id}` : '';
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const page = await this.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?limit=${PAGE}${after}&filter=${filter}`);
+			all.push(...page.results);
+			if (page.results.length < PAGE) return all;
+		}
 	}
 
 	async execution(id: string): Promise<{ status: string; data: unknown }> {

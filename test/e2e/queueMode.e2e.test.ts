@@ -168,10 +168,7 @@ if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e
 		if (state.assertionCalls !== state.numPassingAsserts) console.log(`queue-mode n8n log tails:\n${queue?.logTail()}`);
 	});
 
-	async function executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
-		const page = await queue.main.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?limit=500&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		return page.results;
-	}
+	const executions = (workflowId: string) => queue.main.executions(workflowId);
 	let lastArrivals: Arrival[] = [];
 	const refresh = async () => (lastArrivals = await receiver.arrivals());
 	const arrivals = (prefix: string): Arrival[] => lastArrivals.filter((request) => request.url.startsWith(prefix));
