@@ -54,6 +54,9 @@ export function isoFromText(value: string | null | undefined): string | null {
 /** Every count unknown: for platforms that count no tests. */
 export const UNCOUNTED: NormalizedRun['totals'] = { tests: null, passed: null, failed: null, skipped: null, pending: null, flaky: null, retries: null };
 
+/** The milliseconds from start to end; null when either is unknown or the end comes first (no duration at all). */
 export function durationBetween(startedAt: string | null, endedAt: string | null): number | null {
-	return startedAt && endedAt ? Date.parse(endedAt) - Date.parse(startedAt) : null;
+	if (!startedAt || !endedAt) return null;
+	const duration = Date.parse(endedAt) - Date.parse(startedAt);
+	return duration >= 0 ? duration : null;
 }

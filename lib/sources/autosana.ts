@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { nullableText } from '../normalize/fields';
+import { nullableText, requiredCount } from '../normalize/fields';
 import { isoFromText, type Normalized } from '../normalize/item';
 import { verifyHexSignature } from '../verify/verifiers';
 import { defineSource } from './types';
@@ -12,9 +12,9 @@ export const autosanaPayloadSchema = z.object({
 	app: z.object({ id: nullableText, name: nullableText, platform: nullableText, url: nullableText }),
 	git: z.object({ commit_sha: nullableText, branch: nullableText }).nullable().optional(),
 	summary: z.object({
-		total_groups: z.number().int().nonnegative(),
-		passed_groups: z.number().int().nonnegative(),
-		failed_groups: z.number().int().nonnegative(),
+		total_groups: requiredCount,
+		passed_groups: requiredCount,
+		failed_groups: requiredCount,
 	}),
 	run_groups: z.array(
 		z.object({

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { nullableText } from '../normalize/fields';
+import { nullableText, requiredCount } from '../normalize/fields';
 import { RUN_EVENTS } from '../currents/contract';
 import type { Normalized, RunStatus } from '../normalize/item';
 import { verifySharedHeader } from '../verify/verifiers';
 import { defineSource } from './types';
-
-const count = z.number().int().nonnegative();
 
 export const currentsPayloadSchema = z.object({
 	event: z.enum(RUN_EVENTS),
@@ -25,13 +23,13 @@ export const currentsPayloadSchema = z.object({
 		})
 		.nullable()
 		.optional(),
-	overall: count,
-	passes: count,
-	failures: count,
-	pending: count,
-	skipped: count,
-	retries: count.optional(),
-	flaky: count.optional(),
+	overall: requiredCount,
+	passes: requiredCount,
+	failures: requiredCount,
+	pending: requiredCount,
+	skipped: requiredCount,
+	retries: requiredCount.optional(),
+	flaky: requiredCount.optional(),
 });
 export type CurrentsPayload = z.infer<typeof currentsPayloadSchema>;
 

@@ -1,3 +1,4 @@
+import type { ZodIssue } from 'zod';
 import type { Normalized } from '../normalize/item';
 import { autosana } from './autosana';
 import { buildkite } from './buildkite';
@@ -7,6 +8,7 @@ import { cypressCloud } from './cypressCloud';
 import { githubActions } from './githubActions';
 import { gitlab } from './gitlab';
 import { maestro } from './maestro';
+import { quoted } from './mapping';
 import { signedWebhook } from './signedWebhook';
 import { standardWebhooks } from './standardWebhooks';
 import { SOURCE_GROUPS, type SourceDefinition } from './types';
@@ -38,8 +40,26 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; reason: st
 export function parsePayload(definition: SourceDefinition<Source>, payload: unknown): ParseResult {
 	const parsed = definition.schema.safeParse(payload);
 	if (parsed.success) return { ok: true, value: parsed.data };
-	const issue = parsed.error.issues[0];
-	return { ok: false, reason: `${issue.path.join('.') || 'body'}: ${issue.message}` };
+	const issue = issueAtFault(parsed.error.issues);
+	return { ok: false, reason: `${issue.path.join('.') || 'body'}: ${messageOf(issue)}` };
+}
+
+/**
+ * The first issue; for a union, that of the branch the body fits best: the fewest issues, then
+ * the deepest field (a union's own issue names no field).
+ */
+function issueAtFault(issues: readonly ZodIssue[]): ZodIssue {
+	const issue = issues[0];
+	if (issue.code !== 'invalid_union') return issue;
+	const branches = issue.unionErrors.map((error) => ({ count: error.issues.length, issue: issueAtFault(error.issues) }));
+	const fits = (a: (typeof branches)[number], b: (typeof branches)[number]) => a.count < b.count || (a.count === b.count && a.issue.path.length > b.issue.path.length);
+	return branches.reduce((best, candidate) => (fits(candidate, best) ? candidate : best)).issue;
+}
+
+/** zod's message, but a value the delivery sent is quoted cut short (zod's enum message repeats it whole). */
+function messageOf(issue: ZodIssue): string {
+	if (issue.code !== 'invalid_enum_value') return issue.message;
+	return `Invalid enum value. Expected ${issue.options.map((option) => `'${String(option)}'`).join(' | ')}, received ${quoted(String(issue.received))}`;
 }
 
 /** `ignored`: the body fits but is no run event (a ping, a state that maps to none). */

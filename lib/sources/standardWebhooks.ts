@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RUN_EVENTS } from '../currents/contract';
+import { countOrNull, isoTimeOrNull } from '../normalize/fields';
 import { currentsPayloadSchema, normalizeCurrents } from './currents';
 import type { Normalized } from '../normalize/item';
 import { verifyStandardWebhook } from '../verify/verifiers';
@@ -15,28 +16,38 @@ const normalizedItemSchema = z.object({
 		name: text,
 		url: text,
 		status: z.enum(['running', 'passed', 'failed', 'timedOut', 'canceled']),
-		startedAt: text,
-		endedAt: text,
-		durationMs: z.number().nullable(),
+		startedAt: isoTimeOrNull,
+		endedAt: isoTimeOrNull,
+		durationMs: countOrNull,
 		app: z.object({ id: text, name: text, platform: text }).nullable(),
 		git: z.object({ sha: text, branch: text, author: text, message: text, remote: text }).nullable(),
 		tags: z.array(z.string()),
 		totals: z.object({
-			tests: z.number().nullable(),
-			passed: z.number().nullable(),
-			failed: z.number().nullable(),
-			skipped: z.number().nullable(),
-			pending: z.number().nullable(),
-			flaky: z.number().nullable(),
-			retries: z.number().nullable(),
+			tests: countOrNull,
+			passed: countOrNull,
+			failed: countOrNull,
+			skipped: countOrNull,
+			pending: countOrNull,
+			flaky: countOrNull,
+			retries: countOrNull,
 		}),
 		failures: z.array(z.object({ name: text, url: text, reason: text })),
 	}),
 });
 
-/** A normalized item, or a Currents-shaped run event. */
-export const standardWebhooksPayloadSchema = z.union([normalizedItemSchema, currentsPayloadSchema]);
-export type StandardWebhooksPayload = z.infer<typeof standardWebhooksPayloadSchema>;
+export type StandardWebhooksPayload = z.output<typeof normalizedItemSchema> | z.output<typeof currentsPayloadSchema>;
+
+/**
+ * A body with `run` is a normalized item, any other a Currents-shaped run event. Chosen by that
+ * key rather than by a union, whose error names no field ("body: Invalid input").
+ */
+export const standardWebhooksPayloadSchema = z.unknown().transform((body, context): StandardWebhooksPayload => {
+	const schema = typeof body === 'object' && body !== null && 'run' in body ? normalizedItemSchema : currentsPayloadSchema;
+	const parsed = schema.safeParse(body);
+	if (parsed.success) return parsed.data;
+	for (const issue of parsed.error.issues) context.addIssue(issue);
+	return z.NEVER;
+});
 
 export function normalizeStandardWebhooks(payload: StandardWebhooksPayload): Normalized {
 	return 'run' in payload ? { event: payload.event, run: payload.run } : normalizeCurrents(payload);

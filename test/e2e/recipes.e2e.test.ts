@@ -5,7 +5,7 @@ import { installN8n, N8nServer, packPackage, type ImportedCredential } from '../
 import { n8nVersions } from '../../tools/n8nVersions';
 import { until } from '../../tools/until';
 import { dispatchOf, fillPlaceholders, loadRecipe, type Recipe } from '../support/recipes';
-import { failuresOf, runPayload, withoutEllipsis, type RunShape } from '../support/recipeRuns';
+import { failuresOf, runPayload, uncountedRun, withoutEllipsis, type RunShape } from '../support/recipeRuns';
 import { newStandardSecret, senderHeaders } from '../support/signing';
 import { pagerDuty, gitHubIssues, TARGETS, type TargetSpec } from '../support/targets';
 import { stopAfterSuite } from './support/suite';
@@ -64,6 +64,12 @@ const currentsRun = () => {
 	return { ...event, commit: { ...event.commit, branch: 'trunk', defaultBranch: 'trunk' } };
 };
 
+/** A CI pipeline as GitLab's source normalizes it: no test counts, its failed jobs listed. */
+const pipelineRun = () => {
+	const { event, run } = uncountedRun({ source: 'gitlab', status: 'failed', failedJobs: 2 });
+	return { event, run };
+};
+
 /** The runs each recipe gets, in order: what reaches the target, and what the filter stops. */
 function runsFor(target: TargetSpec): Array<{ payload: object; delivered: boolean }> {
 	const run = (shape: RunShape, delivered: boolean) => ({ payload: runPayload(shape), delivered });
@@ -73,6 +79,7 @@ function runsFor(target: TargetSpec): Array<{ payload: object; delivered: boolea
 		run({ status: 'passed', failures: 0 }, target === pagerDuty),
 		...(target === gitHubIssues ? [run({ status: 'failed', failures: 3, branch: 'feature/checkout' }, false)] : []),
 		{ payload: currentsRun(), delivered: true },
+		{ payload: pipelineRun(), delivered: true },
 	];
 }
 
@@ -108,7 +115,7 @@ describe.each(VERSIONS)('recipes in real n8n %s', (version) => {
 	stopAfterSuite(version, () => ({ n8n, servers: [receiver] }));
 
 	it.each(recipes.map(([target, recipe]) => [target.recipe, target, recipe] as const))(
-		'%s: 3 and 120 failures and a Currents run arrive in the target format within its limits; a passed run is filtered out or resolves',
+		'%s: 3 and 120 failures, a Currents run and an uncounted CI pipeline arrive in the target format within its limits; a passed run is filtered out or resolves',
 		async (_name, target, recipe) => {
 			const url = n8n.webhookUrl(triggerOf(recipe).webhookId!);
 			const runs = runsFor(target);
@@ -141,11 +148,16 @@ describe.each(VERSIONS)('recipes in real n8n %s', (version) => {
 			long.names.forEach((name, i) => expect(failuresOf(120, true)[i].name.startsWith(withoutEllipsis(name))).toBe(true));
 
 			// Currents lists no failures: the message says how many and links to the run.
-			expect(target.listing(bodies[bodies.length - 1])).toEqual({ names: [], more: 0 });
-			expect(deliveries[deliveries.length - 1].body).toContain((runs[runs.length - 1].payload as ReturnType<typeof currentsRun>).runUrl);
+			expect(target.listing(bodies[bodies.length - 2])).toEqual({ names: [], more: 0 });
+			expect(deliveries[deliveries.length - 2].body).toContain((runs[runs.length - 2].payload as ReturnType<typeof currentsRun>).runUrl);
+			// A pipeline counts no tests: its failed jobs and its link, and no "null of null".
+			const pipeline = pipelineRun().run;
+			expect(target.listing(bodies[bodies.length - 1])).toEqual({ names: pipeline.failures.map((failure) => failure.name), more: 0 });
+			expect(deliveries[deliveries.length - 1].body).toContain(pipeline.url);
+			expect(deliveries[deliveries.length - 1].body).not.toMatch(/\bnull of\b|tests failed/);
 
 			if (target === pagerDuty) {
-				expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve', 'trigger']);
+				expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve', 'trigger', 'trigger']);
 				// The Currents run is another project (its repository, not an app id): another alert.
 				expect(new Set(bodies.slice(0, 3).map((body) => body.dedup_key)).size).toBe(1);
 				expect(bodies[3].dedup_key).not.toBe(bodies[0].dedup_key);

@@ -49,3 +49,36 @@ export function runPayload({ status, failures, branch = 'main', long = false }: 
 export function runItem(shape: RunShape) {
 	return { ...runPayload(shape), source: 'standardWebhooks', deliveryId: 'msg_unit0001', receivedAt: '2026-11-30T19:12:35.000Z', raw: {} };
 }
+
+/**
+ * A run as a CI platform's source normalizes it (SPEC "More sources": GitLab, CircleCI,
+ * Buildkite, signedWebhook): no test counts (every total null), the failed jobs listed where
+ * the platform lists them, and as little else as a generic signed webhook may know.
+ */
+export function uncountedRun({ source, status, failedJobs = 0, bare = false }: { source: string; status: 'passed' | 'failed' | 'timedOut'; failedJobs?: number; bare?: boolean }) {
+	const id = '48211';
+	return {
+		event: status === 'timedOut' ? 'RUN_TIMEOUT' : 'RUN_FINISH',
+		source,
+		deliveryId: `${source}:0f1e2d3c`,
+		receivedAt: '2026-11-30T19:12:35.000Z',
+		run: {
+			id: bare ? null : id,
+			name: bare ? null : `acme/shop pipeline #${id}`,
+			url: bare ? null : `https://ci.example.com/acme/shop/-/pipelines/${id}`,
+			status,
+			startedAt: bare ? null : '2026-11-30T19:00:00.000Z',
+			endedAt: bare ? null : '2026-11-30T19:08:20.000Z',
+			durationMs: bare ? null : 500000,
+			app: bare ? null : { id: '1337', name: 'acme/shop', platform: null },
+			git: bare ? null : { sha: '4f9d2c1b7e8a6f5d3c2b1a0e9f8d7c6b5a4f3e2d', branch: 'main', author: 'Ada Lovelace', message: 'Checkout: "Pay now" button', remote: 'https://ci.example.com/acme/shop' },
+			tags: [],
+			totals: { tests: null, passed: null, failed: null, skipped: null, pending: null, flaky: null, retries: null },
+			failures: Array.from({ length: failedJobs }, (_, i) => ({
+				name: `test: rspec ${i + 1}/${failedJobs}`,
+				url: `https://ci.example.com/acme/shop/-/jobs/${9000 + i}`,
+				reason: i % 2 === 0 ? 'script_failure' : 'job_execution_timeout',
+			})),
+		},
+	};
+}

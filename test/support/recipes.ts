@@ -27,8 +27,11 @@ export interface Recipe {
 export const loadRecipe = (target: TargetSpec): Recipe => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'recipes', `${target.recipe}.json`), 'utf8')) as Recipe;
 export const dispatchOf = (recipe: Recipe) => recipe.nodes.find((node) => node.type === 'n8n-nodes-test-run-webhooks.webhookDispatch')!;
 
-/** The request Webhook Dispatch would send for one item, as the target's receiver gets it. */
-export function deliver(target: TargetSpec, shape: RunShape): Delivery {
+/** The request Webhook Dispatch would send for one run shape, as the target's receiver gets it. */
+export const deliver = (target: TargetSpec, shape: RunShape): Delivery => deliverItem(target, runItem(shape));
+
+/** The request Webhook Dispatch would send for one trigger item, as the target's receiver gets it. */
+export function deliverItem(target: TargetSpec, item: object): Delivery {
 	const { parameters } = dispatchOf(loadRecipe(target));
 	const request = prepareRequest(
 		{
@@ -45,7 +48,7 @@ export function deliver(target: TargetSpec, shape: RunShape): Delivery {
 			// The recipes' credentials leave the signing secret empty.
 			signed: false,
 		},
-		runItem(shape),
+		item,
 		'msg_unit0001',
 	);
 	const url = new URL(request.url);
