@@ -254,7 +254,7 @@ describe('buildkite: degenerate values never throw', () => {
 		payload.build.meta_data = { list: new Array(100_000).fill('x') };
 		const outcome = await send(payload);
 		expect(outcome.status).toBe(200);
-		expect(outcome.item!.run).toMatchObject({ id: null, name: 'Storefront E2E #100000000000000000000', startedAt: null, endedAt: null, durationMs: null });
+		expect(outcome.item!.run).toMatchObject({ id: null, name: 'Storefront E2E', startedAt: null, endedAt: null, durationMs: null });
 	});
 
 	it.each([
