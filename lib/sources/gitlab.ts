@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import type { RunEvent } from '../currents/contract';
+import { header, type Headers } from '../http/headers';
 import { nullableId, nullableText } from '../normalize/fields';
 import { isoFromText, UNCOUNTED, type Normalized, type NormalizedRun, type RunStatus } from '../normalize/item';
 import { matchesAny } from '../verify/crypto';
 import {
-	header,
 	refuse,
 	standardWebhooksKey,
 	textKeyBytes,
 	usableSecrets,
 	verifyStandardWebhook,
-	type Headers,
 	type Refusal,
 	type Verification,
 	type VerificationInput,
