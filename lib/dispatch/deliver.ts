@@ -1,7 +1,7 @@
 import { transportFailureMessage } from '../http/failureMessage';
 import { header } from '../http/headers';
 import { sendHttp, type EgressPolicy, type HttpAnswer, type TransportError } from '../http/transport';
-import { signStandardWebhook } from '../verify/verifiers';
+import { signStandardWebhook } from '../verify';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { privateNetworkGuard } from './networkGuard';
 import { sendFollowingRedirects, type RedirectPolicy } from './redirects';

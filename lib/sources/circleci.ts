@@ -3,8 +3,7 @@ import type { RunEvent } from '../currents/contract';
 import { header } from '../http/headers';
 import { isoTime, nullableId, nullableText } from '../normalize/fields';
 import { durationBetween, UNCOUNTED, type Normalized, type RunStatus } from '../normalize/item';
-import { hmacSha256, matchesAny } from '../verify/crypto';
-import { mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify/verifiers';
+import { hmacSha256, matchesAny, mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify';
 import { defineSource, type Ignored } from './types';
 
 export const CIRCLECI_SIGNATURE_HEADER = 'circleci-signature';

@@ -1,5 +1,5 @@
 import { header, type Headers } from '../http/headers';
-import { refuse, type Refusal } from '../verify/verifiers';
+import { refuse, type Refusal } from '../verify';
 import { quoted } from './mapping';
 import type { Ignored } from './types';
 

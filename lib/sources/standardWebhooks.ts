@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RUN_EVENTS } from '../currents/contract';
 import { currentsPayloadSchema, normalizeCurrents } from './currents';
 import type { Normalized } from '../normalize/item';
-import { verifyStandardWebhook } from '../verify/verifiers';
+import { verifyStandardWebhook } from '../verify';
 import { defineSource } from './types';
 
 const text = z.string().nullable();

@@ -2,9 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, redisPool } from '../../lib/redis';
-import { InProcessDeliveryMemory, type DeliveryMemory } from '../../lib/trigger/deduplication';
-import { receiveDelivery } from '../../lib/trigger/receive';
-import { CoalescedSecretReader } from '../../lib/trigger/secretCache';
+import { CoalescedSecretReader, InProcessDeliveryMemory, receiveDelivery, type DeliveryMemory } from '../../lib/trigger';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
 import { signedWebhookParameters } from './signedWebhook';

@@ -17,7 +17,7 @@ import {
 } from '../../lib/redis';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
 import type { RedisServer } from '../../tools/redisServer';
 import { FakeClock } from '../support/fakeClock';
 import { describeWithRedis, startRedis } from '../support/redis';
