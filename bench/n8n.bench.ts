@@ -166,7 +166,7 @@ export interface N8nBenchOptions {
 export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult> {
 	const { version, seconds, rounds, connections } = options;
 	const install = installN8n(version);
-	// n8n 1.x (1.123.81) has no Currents Trigger: its rows are left out there.
+	// n8n 1.x has no Currents Trigger: its rows are left out there.
 	const withCurrents = existsSync(join(install.n8nDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'Currents', 'CurrentsTrigger.node.js'));
 	const preload = join(__dirname, 'support', 'currents-offline.cjs');
 	if (options.cpuProfileDir) mkdirSync(options.cpuProfileDir, { recursive: true });

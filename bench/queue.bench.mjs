@@ -1,6 +1,6 @@
 // Queue mode: accepted deliveries per second through an n8n webhook processor, Test Run Trigger
 // with Redis deduplication (the `redis` credential) against the same trigger without it
-// (in-process memory), in the same run, on the same n8n: real n8n 2.40.7 in queue mode (main,
+// (in-process memory), in the same run, on the same n8n: real n8n 2.x (tools/n8nVersions.ts) in queue mode (main,
 // one webhook processor, two workers, Postgres, Redis; tools/n8nQueue.ts). Each round sends
 // N distinct signed deliveries, C at a time, to the webhook processor and times the answers;
 // rounds alternate between the two triggers so load from the machine hits both alike. Prints
@@ -14,12 +14,13 @@ import { performance } from 'node:perf_hooks';
 import { Webhook } from 'standardwebhooks';
 import { N8nQueue } from '../tools/n8nQueue.ts';
 import { installN8n, packPackage } from '../tools/n8nServer.ts';
+import { N8N_2 } from '../tools/n8nVersions.ts';
 import { RedisServer, redisServerBinary } from '../tools/redisServer.ts';
 
 const N = Number(process.env.BENCH_QUEUE_N ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 10);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
-const VERSION = process.env.BENCH_QUEUE_N8N_VERSION ?? '2.40.7';
+const VERSION = process.env.BENCH_QUEUE_N8N_VERSION ?? N8N_2;
 const PKG = 'n8n-nodes-test-run-webhooks';
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const REDIS_PASSWORD = 'bench-redis-password';

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark module in one run, one table, bench/results.json.
  * Each row is a ratio against a peer measured in the same run (interleaved rounds).
  *   BENCH_N8N1=1        add the n8n 1.x rows (off by default: with them a run takes over 10 minutes
- *                       on a loaded 2-core machine; 1.123.81 has no Currents Trigger, those rows stay empty)
+ *                       on a loaded 2-core machine; n8n 1.x has no Currents Trigger, those rows stay empty)
  *   BENCH_QUEUE=1       add the queue-mode row (real n8n in queue mode: Postgres, Redis, four n8n
  *                       processes; several minutes on its own, so off by default)
  *   BENCH_MEMORY_DELIVERIES=200  genuine deliveries to ours and to n8n's Webhook node for the memory rows
@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packPackage } from '../tools/n8nServer';
+import { N8N_1, N8N_2 } from '../tools/n8nVersions';
 import { machine, ratioRow, type BenchModule, type BenchResult, type Row } from './support/measure';
 
 const ROOT = resolve(__dirname, '..');
@@ -38,13 +39,13 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 		name: 'n8n-2',
 		estimateMs: 300_000,
 		run: async () =>
-			(await import('./n8n.bench')).runN8nBench({ version: '2.40.7', seconds, rounds, connections: 10, dispatchItems: 2000, memoryDeliveries, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
+			(await import('./n8n.bench')).runN8nBench({ version: N8N_2, seconds, rounds, connections: 10, dispatchItems: 2000, memoryDeliveries, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
 	},
 	{
 		name: 'n8n-1',
 		enabledBy: 'BENCH_N8N1',
 		estimateMs: 200_000,
-		run: async () => (await import('./n8n.bench')).runN8nBench({ version: '1.123.81', seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000, memoryDeliveries: Math.round(memoryDeliveries / 2) }),
+		run: async () => (await import('./n8n.bench')).runN8nBench({ version: N8N_1, seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000, memoryDeliveries: Math.round(memoryDeliveries / 2) }),
 	},
 	{ name: 'queue', enabledBy: 'BENCH_QUEUE', estimateMs: 300_000, run: runQueueBench },
 ];

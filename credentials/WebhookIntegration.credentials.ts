@@ -1,4 +1,5 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { NUMERIC_FIELDS, rangeOptions } from '../lib/numericFields';
 
 // SPEC.md fixes this credential's public name; it describes a receiving integration, not an
 // API of ours, so the "-Api" naming rules meant for API credentials do not fit it.
@@ -43,7 +44,7 @@ export class WebhookIntegration implements ICredentialType {
 			displayName: 'Rate Limit (Requests per Second)',
 			name: 'rateLimitPerSecond',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { ...rangeOptions(NUMERIC_FIELDS.rateLimitPerSecond) },
 			default: 0,
 			description: 'Shared by every Webhook Dispatch node that uses this credential; 0 means no limit',
 		},
@@ -60,7 +61,7 @@ export class WebhookIntegration implements ICredentialType {
 			displayName: 'Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0.001, numberPrecision: 3 },
+			typeOptions: { ...rangeOptions(NUMERIC_FIELDS.integrationTimeoutSeconds), numberPrecision: 3 },
 			default: 30,
 			description: 'How long to wait for each answer; decimals are allowed (e.g. 2.5)',
 		},

@@ -3,25 +3,23 @@
  * local "team chat" receiver, and the example workflows from examples/. Fires a sample failed
  * run and a Maestro upload, prints what arrived, and keeps running until Ctrl-C.
  * DEMO_EXIT_AFTER_START=1 stops everything right after that instead (the e2e test runs it so);
- * DEMO_PORT (5678) and DEMO_N8N_VERSION (2.40.7) choose the port and the n8n.
+ * DEMO_PORT (5678) and DEMO_N8N_VERSION (tools/n8nVersions.ts) choose the port and the n8n.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Cleanups } from '../tools/cleanups';
 import { startFakeCurrents } from '../tools/fakeCurrents';
 import { startLoopbackServer } from '../tools/httpServer';
 import { installN8n, N8nServer, OWNER, packPackage } from '../tools/n8nServer';
+import { N8N_2 } from '../tools/n8nVersions';
 import { until } from '../tools/until';
 
 const ROOT = resolve(__dirname, '..');
-const N8N_VERSION = process.env.DEMO_N8N_VERSION ?? '2.40.7';
+const N8N_VERSION = process.env.DEMO_N8N_VERSION ?? N8N_2;
 const MAESTRO_TOKEN = 'demo-maestro-token';
 const say = (text: string) => console.log(`\n▶ ${text}`);
 
-/** Everything started, stopped in reverse order on Ctrl-C or on an error. */
-const cleanups: Array<() => Promise<void>> = [];
-async function stopAll(): Promise<void> {
-	for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-}
+const cleanups = new Cleanups();
 
 async function main() {
 	say(`Installing n8n ${N8N_VERSION} and its Node into ~/.cache (first run only: a few minutes)…`);
@@ -29,7 +27,7 @@ async function main() {
 
 	say('Starting the local Currents API stand-in and the team-chat receiver…');
 	const currents = await startFakeCurrents({ projects: [{ projectId: 'proj_web', name: 'Web shop' }] });
-	cleanups.push(() => currents.close());
+	cleanups.add(() => currents.close());
 	const chat = await startLoopbackServer((request, res) => {
 		let pretty = request.body;
 		try {
@@ -41,7 +39,7 @@ async function main() {
 		res.writeHead(200, { 'content-type': 'application/json' });
 		res.end('{"ok":true}');
 	});
-	cleanups.push(() => chat.close());
+	cleanups.add(() => chat.close());
 
 	say('Packing this package and installing it into n8n as a community package…');
 	const n8n = new N8nServer(install, packPackage());
@@ -66,7 +64,7 @@ async function main() {
 
 	say('Starting n8n…');
 	n8n.port = Number(process.env.DEMO_PORT ?? 5678);
-	cleanups.push(() => n8n.stop());
+	cleanups.add(() => n8n.stop());
 	await n8n.start();
 	await n8n.login();
 	const triggerUrl = n8n.webhookUrl('5f0c7a52-6a0e-4a57-9a3e-1d7c2f7b0001');
@@ -102,18 +100,8 @@ async function main() {
 		void currents.emit('proj_web', { ...run, buildId: `demo-build-${runs}`, failures: runs }).then(([again]) => console.log(`   n8n answered ${again?.statusCode} ${again?.bodyText}`));
 	});
 
-	const stop = async () => {
-		say('Stopping n8n, the receiver and the Currents stand-in…');
-		await stopAll();
-		process.exit(0);
-	};
-	process.once('SIGINT', stop);
-	process.once('SIGTERM', stop);
+	const stop = cleanups.stopOnSignals(() => say('Stopping n8n, the receiver and the Currents stand-in…'));
 	if (process.env.DEMO_EXIT_AFTER_START) await stop();
 }
 
-main().catch(async (error: unknown) => {
-	console.error(error);
-	await stopAll();
-	process.exit(1);
-});
+main().catch((error: unknown) => cleanups.failed(error));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs a real n8n (and the Node it needs) into a cache folder outside the repository,
 # keyed by version, and prints "<n8n folder> <Node package folder>" as its last line.
-#   scripts/install-n8n.sh 2.40.7   -> Node 24
-#   scripts/install-n8n.sh 1.123.81 -> Node 22
+#   scripts/install-n8n.sh 2.x.y -> Node 24
+#   scripts/install-n8n.sh 1.x.y -> Node 22
+# (the versions the project runs on are named in tools/n8nVersions.ts)
 # The cache is N8N_CACHE_DIR, by default ~/.cache/n8n-nodes-test-run-webhooks. Every run
 # re-checks the cached install (a second or two) and reinstalls one that is half-written
 # (killed mid-install) or does not run (wrong Node, native modules missing).

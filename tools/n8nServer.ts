@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -68,6 +68,25 @@ export function installPackageInto(userFolder: string, tarball: string): void {
 }
 
 /**
+ * A package folder (this working tree) linked, not packed, into a user folder that outlives one
+ * run: what `npm run dev` serves. n8n loads it from `<userFolder>/.n8n/nodes/node_modules` as it
+ * loads an installed community package, so node type names are the published ones.
+ */
+export interface LinkedPackage {
+	packageDir: string;
+	userFolder: string;
+}
+
+function linkPackageInto({ packageDir, userFolder }: LinkedPackage): void {
+	const { name } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string };
+	const nodeModules = join(userFolder, '.n8n', 'nodes', 'node_modules');
+	mkdirSync(nodeModules, { recursive: true });
+	// A link left by an earlier run may point at another checkout: replace it (the link, not its target).
+	rmSync(join(nodeModules, name), { recursive: true, force: true });
+	symlinkSync(resolve(packageDir), join(nodeModules, name), 'dir');
+}
+
+/**
  * What an n8n process is: `start` (main: editor, REST, webhooks), and in queue mode `worker`
  * (runs executions) and `webhook` (a webhook processor), with the log line that says it is ready.
  */
@@ -78,7 +97,7 @@ export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 
 
 /** One real n8n server with this package installed as a community package. */
 export class N8nServer {
-	readonly userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+	readonly userFolder: string;
 	private child?: ChildProcess;
 	private cookie = '';
 	port = 0;
@@ -88,14 +107,21 @@ export class N8nServer {
 
 	constructor(
 		readonly install: N8nInstall,
-		private readonly tarball: string,
+		/** The packed package to install into a new user folder, or a package folder to link. */
+		packageToLoad: string | LinkedPackage,
 		/** Settings of the instance under test, e.g. N8N_SSRF_PROTECTION_ENABLED. */
 		private readonly settings: NodeJS.ProcessEnv = {},
 		/** The n8n command: main by default; a worker or webhook processor in queue mode (tools/n8nQueue.ts). */
 		readonly role: N8nRole = 'start',
 		private readonly roleArgs: string[] = [],
 	) {
-		installPackageInto(this.userFolder, this.tarball);
+		if (typeof packageToLoad === 'string') {
+			this.userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-'));
+			installPackageInto(this.userFolder, packageToLoad);
+		} else {
+			this.userFolder = packageToLoad.userFolder;
+			linkPackageInto(packageToLoad);
+		}
 	}
 
 	/** The n8n process id while it runs (the benchmark reads its CPU time and memory). */
@@ -235,10 +261,20 @@ export class N8nServer {
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
-	/** Executions of a workflow, newest first, with their data. */
+	/**
+	 * Every execution of a workflow, newest first. Read in pages of 100 (n8n 2.41 refuses a
+	 * larger `limit`; without one it answers only the newest few), each after the last id seen.
+	 */
 	async executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
-		const page = await this.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		return page.results;
+		const PAGE = 100;
+		const all: Array<{ id: string; status: string }> = [];
+		for (;;) {
+			const after = all.length > 0 ? `&lastId=${all[all.length - 1].id}` : '';
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const page = await this.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?limit=${PAGE}${after}&filter=${filter}`);
+			all.push(...page.results);
+			if (page.results.length < PAGE) return all;
+		}
 	}
 
 	async execution(id: string): Promise<{ status: string; data: unknown }> {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
 export interface Row {
-	/** Section of the table, e.g. "Trigger (n8n 2.40.7)". */
+	/** Section of the table, e.g. "Trigger in n8n 2.x.y". */
 	group: string;
 	metric: string;
 	ours: number;

@@ -1,3 +1,4 @@
+import { NUMERIC_FIELDS, readNumericField } from '../numericFields';
 import { credentialOf, MIN_SECRET_LENGTH } from '../redact';
 import type { Value } from '../template/values';
 
@@ -10,6 +11,8 @@ export interface Integration {
 	/** Whole milliseconds; the credential's `timeoutSeconds` may have decimals (16.1). */
 	timeoutMs: number;
 	blockPrivateNetworks: boolean;
+	/** Values brought into range (a rate limit or timeout past its maximum), said to the user. */
+	notices: string[];
 }
 
 /** Reads a JSON object of header name → value; the message never quotes a secret field's content. */
@@ -43,16 +46,6 @@ function checkSecretHeaders(secretHeaders: Record<string, string>): Record<strin
 	return secretHeaders;
 }
 
-const DEFAULT_TIMEOUT_SECONDS = 30;
-
-/** Timeout (Seconds): any number above 0, decimals included, as whole milliseconds (at least 1). */
-function timeoutMs(seconds: Value): number {
-	if (seconds === undefined || seconds === null || seconds === '') return DEFAULT_TIMEOUT_SECONDS * 1000;
-	const value = Number(seconds);
-	if (!Number.isFinite(value) || value <= 0) throw new Error(`Timeout (timeoutSeconds) must be a number of seconds above 0, got ${String(seconds)}`);
-	return Math.max(1, Math.round(value * 1000));
-}
-
 const SIGNING_SECRET_PREFIX = 'whsec_';
 
 /** Every value of the integration that must never appear in an output, an error or a log. */
@@ -74,13 +67,17 @@ export function readIntegration(raw: Record<string, Value>): Integration {
 	if (!valid) throw new Error(`Root URL "${rootUrl}" is not a valid http(s) URL`);
 	const signingSecret = String(raw.signingSecret ?? '').trim();
 	if (signingSecret && !signingSecret.startsWith(SIGNING_SECRET_PREFIX)) throw new Error('Signing Secret must be a Standard Webhooks secret starting with whsec_');
+	const rate = readNumericField(NUMERIC_FIELDS.rateLimitPerSecond, raw.rateLimitPerSecond);
+	const timeout = readNumericField(NUMERIC_FIELDS.integrationTimeoutSeconds, raw.timeoutSeconds);
 	return {
 		rootUrl,
 		headers: headerObject(raw.headers, 'Headers', false),
 		secretHeaders: checkSecretHeaders(headerObject(raw.secretHeaders, 'Secret Headers', true)),
-		rateLimitPerSecond: Number(raw.rateLimitPerSecond ?? 0),
+		rateLimitPerSecond: rate.value,
 		signingSecret,
-		timeoutMs: timeoutMs(raw.timeoutSeconds),
+		// Decimals allowed (16.1 s), as whole milliseconds.
+		timeoutMs: Math.max(1, Math.round(timeout.value * 1000)),
 		blockPrivateNetworks: raw.blockPrivateNetworks === true,
+		notices: [rate.notice, timeout.notice].filter((notice) => notice !== undefined),
 	};
 }

@@ -1,3 +1,4 @@
+import { NUMERIC_FIELDS } from '../numericFields';
 import type { Clock } from './clock';
 import { sleepUnlessStopped } from './stop';
 
@@ -42,7 +43,9 @@ export class RateLimiter implements Limiter {
 		private readonly ratePerSecond: number,
 		private readonly clock: Clock,
 	) {
-		this.starts = ratePerSecond > 0 ? new Array<number>(Math.ceil(ratePerSecond)).fill(Number.NEGATIVE_INFINITY) : [];
+		// The ring is sized by the rate: never past the field's maximum, whatever a caller passes.
+		const ringSize = Math.ceil(Math.min(ratePerSecond, NUMERIC_FIELDS.rateLimitPerSecond.max));
+		this.starts = ratePerSecond > 0 ? new Array<number>(ringSize).fill(Number.NEGATIVE_INFINITY) : [];
 	}
 
 	/** See Limiter.acquire. */

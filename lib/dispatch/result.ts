@@ -1,14 +1,17 @@
-import { jsonOrText } from '../http/transport';
 import { MASK, type Redactor } from '../redact';
 import type { DeliveryOutcome, FailureKind } from './deliver';
 import type { PreparedRequest } from './request';
 
 export type ResponseFormat = 'auto' | 'json' | 'text';
 
-function parseBody(text: string, format: ResponseFormat, contentType: string | undefined): unknown {
-	if (format === 'text' || text === '') return text;
-	if (format === 'auto' && !/\bjson\b/i.test(contentType ?? '')) return text;
-	return jsonOrText(text);
+/** The answer's body, parsed per the format (JSON when asked for and it parses, else text), secrets masked. */
+function presentBody(outcome: DeliveryOutcome, format: ResponseFormat, redactor: Redactor): unknown {
+	const contentType = Object.entries(outcome.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+	const wantsJson = format === 'json' || (format === 'auto' && /\bjson\b/i.test(contentType ?? ''));
+	const parsed = wantsJson ? redactor.json(outcome.bodyText) : undefined;
+	if (parsed) return parsed.value;
+	// A body cut short may end in the beginning of a secret.
+	return outcome.bodyTruncated ? redactor.truncatedText(outcome.bodyText) : redactor.text(outcome.bodyText);
 }
 
 export interface DispatchResult {
@@ -41,14 +44,11 @@ export function presentResult(
 	const requestHeaders = Object.fromEntries(
 		Object.entries(request.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? MASK : redactor.text(value)]),
 	);
-	const contentType = Object.entries(outcome.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
-	const body = parseBody(outcome.bodyText, format, contentType);
 	const result: DispatchResult = {
 		success: outcome.success,
 		statusCode: outcome.statusCode,
 		headers: redactor.value(outcome.headers) as Record<string, string>,
-		// A body cut short may end in the beginning of a secret.
-		body: outcome.bodyTruncated && typeof body === 'string' ? redactor.truncatedText(body) : redactor.value(body),
+		body: presentBody(outcome, format, redactor),
 		transactionalId,
 		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redactor.text(attempt.error) } : attempt)),
 		request: { method: request.method, url: redactor.text(request.url), headers: requestHeaders },

@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { connect as tcpConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { buildConnector } from 'undici';
+import { timerDelay } from '../timers';
 
 
 /** The largest CONNECT answer head read from a proxy. */
@@ -54,7 +55,7 @@ function openTunnel(proxy: URL, authority: string, timeoutMs: number): Promise<S
 			socket.destroy();
 			reject(error);
 		};
-		const timer = setTimeout(() => fail(new ConnectError('PROXY_CONNECT_TIMEOUT', `the proxy ${proxy.host} did not open a tunnel within ${timeoutMs / 1000} s`)), timeoutMs);
+		const timer = setTimeout(() => fail(new ConnectError('PROXY_CONNECT_TIMEOUT', `the proxy ${proxy.host} did not open a tunnel within ${timeoutMs / 1000} s`)), timerDelay(timeoutMs));
 		const onConnect = () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${credentials}\r\n`);
 		const onClose = () => fail(new ConnectError('PROXY_CONNECT_FAILED', `the proxy ${proxy.host} closed the connection before opening a tunnel`));
 		const onError = (error: Error) => fail(new ConnectError('PROXY_CONNECT_FAILED', `the proxy ${proxy.host} failed: ${error.message}`));
@@ -94,7 +95,7 @@ function openTunnel(proxy: URL, authority: string, timeoutMs: number): Promise<S
  * policies still apply. Each step is bounded by the timeout.
  */
 export function createConnector({ proxy, lookup, timeoutMs }: ConnectorSettings): buildConnector.connector {
-	const direct = buildConnector({ timeout: timeoutMs, ...(lookup ? { lookup } : {}) });
+	const direct = buildConnector({ timeout: timerDelay(timeoutMs), ...(lookup ? { lookup } : {}) });
 	const connect = async (options: buildConnector.Options): Promise<Socket> => {
 		const hostname = options.hostname.replace(/^\[|\]$/g, '');
 		if (lookup && (proxy || isIP(hostname))) await resolveAll(lookup, hostname);

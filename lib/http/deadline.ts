@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { timerDelay } from '../timers';
 
 /**
  * A request's whole-exchange deadline, in the shape undici accepts as a `signal` (an
@@ -13,7 +14,7 @@ export class Deadline extends EventEmitter {
 
 	constructor(readonly timeoutMs: number) {
 		super();
-		this.timer = setTimeout(() => this.expire(), timeoutMs);
+		this.timer = setTimeout(() => this.expire(), timerDelay(timeoutMs));
 	}
 
 	private expire(): void {

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { NUMERIC_FIELDS, rangeOptions } from '../../lib/numericFields';
 import { RUN_EVENTS } from '../../lib/currents';
 import { SOURCE_DEFINITIONS, SOURCES } from '../../lib/sources';
 import { projectLocator, runEventOptions } from '../shared/descriptions';
@@ -106,7 +107,7 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Deduplication Window (Seconds)',
 				name: 'deduplicationWindowSeconds',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.deduplicationWindowSeconds) },
 				default: 600,
 				description: 'A delivery seen again within this window is acknowledged and not run twice',
 			},
@@ -121,7 +122,7 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Timestamp Tolerance (Seconds)',
 				name: 'timestampToleranceSeconds',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.timestampToleranceSeconds) },
 				default: 300,
 				description: 'How far a delivery timestamp may lie in the past or future',
 			},

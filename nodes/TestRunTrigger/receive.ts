@@ -1,6 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
+import { NUMERIC_FIELDS, readNumericField } from '../../lib/numericFields';
 import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, redisPool } from '../../lib/redis';
 import { CoalescedSecretReader, InProcessDeliveryMemory, receiveDelivery, type DeliveryMemory } from '../../lib/trigger';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
@@ -70,14 +71,26 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	const response = this.getResponseObject();
 	const source = this.getNodeParameter('source') as Source;
 	const options = this.getNodeParameter('options', {}) as {
-		timestampToleranceSeconds?: number;
-		deduplicationWindowSeconds?: number;
+		timestampToleranceSeconds?: unknown;
+		deduplicationWindowSeconds?: unknown;
 		includeRawPayload?: boolean;
 	};
 	const answer = (status: number, body: Record<string, unknown>): IWebhookResponseData => {
 		response.status(status).json(body);
 		return { noWebhookResponse: true };
 	};
+
+	// Out of range: clamped, and said in the log (a webhook call has no output pane). Not a
+	// number: the trigger is misconfigured, answered 500 naming the field so the sender retries.
+	let tolerance, window;
+	try {
+		tolerance = readNumericField(NUMERIC_FIELDS.timestampToleranceSeconds, options.timestampToleranceSeconds);
+		window = readNumericField(NUMERIC_FIELDS.deduplicationWindowSeconds, options.deduplicationWindowSeconds);
+	} catch (error) {
+		this.logger.error(`Test Run Trigger: ${(error as Error).message}`);
+		return answer(500, { error: `The trigger is misconfigured: ${(error as Error).message}` });
+	}
+	for (const notice of [tolerance.notice, window.notice]) if (notice) this.logger.warn(`Test Run Trigger: ${notice}`);
 
 	// Signatures cover the bytes as sent; without them nothing can be verified.
 	const rawBody = await rawBodyOf(request);
@@ -105,8 +118,8 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			secrets,
 			secretHeaderName: secretHeaderName(this),
 			sourceParameters: source === 'signedWebhook' ? signedWebhookParameters(this) : undefined,
-			timestampToleranceSeconds: options.timestampToleranceSeconds ?? 300,
-			deduplicationWindowSeconds: options.deduplicationWindowSeconds ?? 600,
+			timestampToleranceSeconds: tolerance.value,
+			deduplicationWindowSeconds: window.value,
 			includeRawPayload: options.includeRawPayload ?? true,
 			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
 			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,

@@ -57,12 +57,13 @@ export class WebhookDispatch implements INodeType {
 	methods = {
 		credentialTest: {
 			async webhookIntegrationTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				let integration;
 				try {
-					readIntegration((credential.data ?? {}) as IDataObject);
+					integration = readIntegration((credential.data ?? {}) as IDataObject);
 				} catch (error) {
 					return { status: 'Error', message: (error as Error).message };
 				}
-				return { status: 'OK', message: 'The integration settings are valid' };
+				return { status: 'OK', message: ['The integration settings are valid', ...integration.notices].join('; ') };
 			},
 		},
 	};

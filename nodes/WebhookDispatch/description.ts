@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { NUMERIC_FIELDS, rangeOptions } from '../../lib/numericFields';
 import { onFailureProperty } from './onFailure';
 
 const nameValue = (displayName: string, name: string, valueDescription: string): INodeProperties => ({
@@ -93,7 +94,7 @@ export const dispatchProperties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.concurrency) },
 				default: 5,
 				description: 'How many items may be in flight at once',
 			},
@@ -109,7 +110,7 @@ export const dispatchProperties: INodeProperties[] = [
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.maxRetries) },
 				default: 3,
 				description: 'Retries after the first attempt, for 5xx, 429, timeouts and connection errors, when the request carries its transactional ID',
 			},
@@ -136,7 +137,7 @@ export const dispatchProperties: INodeProperties[] = [
 								displayName: 'Max Redirects',
 								name: 'maxRedirects',
 								type: 'number',
-								typeOptions: { minValue: 0 },
+								typeOptions: { ...rangeOptions(NUMERIC_FIELDS.maxRedirects) },
 								displayOptions: { show: { followRedirects: [true] } },
 								default: 21,
 								description: 'Max number of redirects to follow for one attempt',
@@ -160,7 +161,7 @@ export const dispatchProperties: INodeProperties[] = [
 				displayName: 'Retry Window (Seconds)',
 				name: 'retryWindowSeconds',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.retryWindowSeconds) },
 				default: 360,
 				description: 'No attempt starts later than this after the first one',
 			},

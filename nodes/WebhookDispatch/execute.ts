@@ -19,9 +19,12 @@ import {
 	type RequestTemplate,
 	type ResponseFormat,
 } from '../../lib/dispatch';
+import { NUMERIC_FIELDS } from '../../lib/numericFields';
 import { Redactor } from '../../lib/redact';
 import { readRedisSettings, REDIS_CREDENTIAL, redisPool, RedisRateLimiter } from '../../lib/redis';
+import { timerDelay } from '../../lib/timers';
 import { instanceEgress } from '../shared/instanceEgress';
+import { addNotices, numericOption } from '../shared/numericOption';
 import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
 
 const INTEGRATION_CREDENTIAL = 'webhookIntegration';
@@ -29,7 +32,7 @@ const INTEGRATION_CREDENTIAL = 'webhookIntegration';
 /** Rate limits live for the n8n process, shared by all nodes using the same credential. */
 const rateLimiters = new RateLimiterRegistry();
 /** Its waits end early when the execution is stopped, so no timer outlives the execution. */
-const clock: Clock = { now: () => Date.now(), sleep: (ms, signal) => wait(ms, undefined, { signal }).catch(() => undefined) };
+const clock: Clock = { now: () => Date.now(), sleep: (ms, signal) => wait(timerDelay(ms), undefined, { signal }).catch(() => undefined) };
 
 type Pairs = { parameter?: Array<{ name: string; value: string }> };
 
@@ -41,14 +44,15 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), `Webhook Integration credential: ${(error as Error).message}`);
 	}
+	addNotices(this, integration.notices);
 	const redactor = new Redactor(integrationSecrets(integration));
 	const limiterKey = this.getNode().credentials?.[INTEGRATION_CREDENTIAL]?.id ?? integration.rootUrl;
 	const options = this.getNodeParameter('options', 0, {}) as {
-		concurrency?: number;
-		maxRetries?: number;
-		retryWindowSeconds?: number;
+		concurrency?: unknown;
+		maxRetries?: unknown;
+		retryWindowSeconds?: unknown;
 		responseFormat?: ResponseFormat;
-		redirect?: { redirect?: { followRedirects?: boolean; maxRedirects?: number } };
+		redirect?: { redirect?: { followRedirects?: boolean; maxRedirects?: unknown } };
 	};
 	const redirect = options.redirect?.redirect;
 	const format = options.responseFormat ?? 'auto';
@@ -56,7 +60,10 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 	const defaultId = defaultTransactionalId(this);
 	const earlierDelivery = deliveredEarlier(this);
 	const egress = instanceEgress(this.helpers);
-	const retryWindowMs = Math.max(0, options.retryWindowSeconds ?? 360) * 1000;
+	const retryWindowMs = numericOption(this, NUMERIC_FIELDS.retryWindowSeconds, options.retryWindowSeconds) * 1000;
+	const maxRetries = numericOption(this, NUMERIC_FIELDS.maxRetries, options.maxRetries);
+	const concurrency = numericOption(this, NUMERIC_FIELDS.concurrency, options.concurrency);
+	const maxRedirects = redirect?.followRedirects ? numericOption(this, NUMERIC_FIELDS.maxRedirects, redirect.maxRedirects) : 0;
 	// Stop (or the workflow's timeout) aborts it: no request starts after that, and no wait goes on.
 	const signal = this.getExecutionCancelSignal();
 
@@ -79,7 +86,7 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 		}
 	}
 
-	const results = await mapWithConcurrency(items, Math.max(1, options.concurrency ?? 5), async (item, itemIndex): Promise<DispatchResult> => {
+	const results = await mapWithConcurrency(items, concurrency, async (item, itemIndex): Promise<DispatchResult> => {
 		const transactionalId = String(this.getNodeParameter('transactionalId', itemIndex, '') ?? '').trim() || defaultId(itemIndex, item);
 		const delivered = earlierDelivery(itemIndex, transactionalId);
 		if (delivered) return delivered;
@@ -101,7 +108,8 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 		try {
 			prepared = prepareRequest(template, item.json, transactionalId);
 		} catch (error) {
-			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			// Not the item's fault (a bug, an exhausted resource): fail the node, never quoting a secret.
+			if (!(error instanceof RequestError)) throw new NodeOperationError(this.getNode(), redactor.text(String((error as Error)?.message ?? error)), { itemIndex });
 			// Nothing was sent: the item leaves by Failure with the template's error.
 			return presentResult(notSent('template', error.message), { method, url: '', headers: {} }, transactionalId, secretHeaderNames, redactor, format);
 		}
@@ -109,13 +117,13 @@ export async function executeDispatch(this: IExecuteFunctions): Promise<INodeExe
 			prepared,
 			transactionalId,
 			{
-				maxRetries: Math.max(0, options.maxRetries ?? 3),
+				maxRetries,
 				retryWindowMs,
 				timeoutMs: integration.timeoutMs,
 				signingSecret: integration.signingSecret || undefined,
 				blockPrivateNetworks: integration.blockPrivateNetworks,
 				instanceEgress: egress,
-				redirects: redirect?.followRedirects ? { maxRedirects: Math.max(0, redirect.maxRedirects ?? 21), secretHeaderNames } : undefined,
+				redirects: redirect?.followRedirects ? { maxRedirects, secretHeaderNames } : undefined,
 			},
 			{ clock, limiter, signal },
 		);

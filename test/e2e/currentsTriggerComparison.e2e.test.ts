@@ -5,6 +5,7 @@ import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { node, NodeTypeRegistry } from '../support/engine';
 import { TriggerHarness } from '../support/webhook';
 import { installN8n } from '../../tools/n8nServer';
+import { N8N_2 } from '../../tools/n8nVersions';
 
 /**
  * Side by side: n8n's built-in Currents Trigger (from the n8n-nodes-base that real n8n 2.x
@@ -18,7 +19,7 @@ let nodeTypes: NodeTypeRegistry;
 let counter = 0;
 
 beforeAll(() => {
-	const { n8nDir } = installN8n(process.env.E2E_COMPARE_N8N_VERSION ?? '2.40.7');
+	const { n8nDir } = installN8n(process.env.E2E_COMPARE_N8N_VERSION ?? N8N_2);
 	// Loaded from the real n8n install at run time: it is not a dependency of this package.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { CurrentsTrigger } = require(join(n8nDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'Currents', 'CurrentsTrigger.node.js')) as { CurrentsTrigger: new () => INodeType };

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../tools/n8nServer';
+import { acceptsConnections, processesInGroup } from './support/processes';
 
 /**
  * `npm run demo` as the README promises it, run by the demo script itself with
@@ -18,35 +18,6 @@ let port: number;
 let exitCode: number | null;
 let output = '';
 let demoGroup: number;
-
-/**
- * Live processes in a process group: the demo's children stay in its group unless they leave
- * it. Zombies (exited, waiting to be reaped by init) do not count: they no longer run.
- */
-function processesInGroup(group: number): string[] {
-	const left: string[] = [];
-	for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-		try {
-			// Fields after the parenthesised command name: state, ppid, pgrp, …
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(pgrp) === group && state !== 'Z') left.push(`${pid} ${state} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 1)} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
-		} catch {
-			// The process ended while we looked.
-		}
-	}
-	return left;
-}
-
-const accepts = (onPort: number) =>
-	new Promise<boolean>((answer) => {
-		const socket = connect(onPort, '127.0.0.1');
-		socket.once('connect', () => {
-			socket.destroy();
-			answer(true);
-		});
-		socket.once('error', () => answer(false));
-	});
 
 beforeAll(async () => {
 	port = await freePort();
@@ -94,6 +65,6 @@ describe('npm run demo, with DEMO_EXIT_AFTER_START=1', () => {
 
 	it('left no process running and no port open behind it', async () => {
 		expect(processesInGroup(demoGroup)).toEqual([]);
-		expect(await accepts(port)).toBe(false);
+		expect(await acceptsConnections(port)).toBe(false);
 	});
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { installN8n, N8nServer, OWNER, packPackage } from '../../tools/n8nServer';
+import { N8N_2 } from '../../tools/n8nVersions';
 
 /**
  * What a person sees in the n8n 2.x editor: set up the owner account, search the node panel
@@ -16,7 +17,7 @@ let page: Page;
 
 beforeAll(async () => {
 	mkdirSync(DOCS, { recursive: true });
-	n8n = new N8nServer(installN8n(process.env.E2E_EDITOR_N8N_VERSION ?? '2.40.7'), packPackage());
+	n8n = new N8nServer(installN8n(process.env.E2E_EDITOR_N8N_VERSION ?? N8N_2), packPackage());
 	await n8n.start();
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,

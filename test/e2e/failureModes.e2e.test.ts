@@ -3,6 +3,7 @@ import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
 import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
+import { n8nVersions } from '../../tools/n8nVersions';
 import { stopAfterSuite } from './support/suite';
 
 /**
@@ -11,7 +12,7 @@ import { stopAfterSuite } from './support/suite';
  * Retry On Fail does not re-send delivered items (n8n's HTTP Request node does), and Test
  * Run Webhooks' error items reach n8n's error output.
  */
-const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
+const VERSIONS = n8nVersions(process.env.E2E_N8N_VERSIONS);
 const PKG = 'n8n-nodes-test-run-webhooks';
 const IDS = {
 	stop: 'e2eModesStop0001',

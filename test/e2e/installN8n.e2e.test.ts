@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { until } from '../../tools/until';
+import { N8N_1 } from '../../tools/n8nVersions';
 
 /**
  * scripts/install-n8n.sh from an empty cache folder, as a new user's first `npm run demo` or
@@ -10,7 +11,7 @@ import { until } from '../../tools/until';
  * as npm_config_ignore_scripts, which once turned the native-module rebuild into a silent no-op.
  * Each reinstall here is a real one (a few minutes; far longer on a loaded machine).
  */
-const VERSION = process.env.E2E_INSTALLER_N8N_VERSION ?? '1.123.81';
+const VERSION = process.env.E2E_INSTALLER_N8N_VERSION ?? N8N_1;
 const INSTALLER = resolve(__dirname, '..', '..', 'scripts', 'install-n8n.sh');
 const cache = mkdtempSync(join(tmpdir(), 'n8n-installer-test-'));
 const n8nDir = join(cache, `n8n-${VERSION}`);

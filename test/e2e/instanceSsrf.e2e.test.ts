@@ -1,9 +1,10 @@
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
 import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
+import { N8N_2 } from '../../tools/n8nVersions';
 
 /** n8n 2.x only: 1.x has no instance SSRF policy (there the node's own guard is all there is). */
-const VERSION = '2.40.7';
+const VERSION = N8N_2;
 const PKG = 'n8n-nodes-test-run-webhooks';
 const WEBHOOK_ID = 'a1b2c3d4-0000-4000-8000-0000000055f0';
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TimingReceiver, type Arrival } from '../../tools/timingReceiver';
 import { N8nQueue } from '../../tools/n8nQueue';
 import { installN8n, packPackage, type N8nServer } from '../../tools/n8nServer';
+import { N8N_2 } from '../../tools/n8nVersions';
 import { Postgres } from '../../tools/postgres';
 import { RedisServer, redisServerBinary } from '../../tools/redisServer';
 import { until } from '../../tools/until';
@@ -16,7 +17,7 @@ import { post } from './support/http';
  * second redis-server: scenario (c) stops that one mid-run (stopping n8n's own would stop the
  * queue itself, not the nodes).
  */
-const VERSION = process.env.E2E_N8N_QUEUE_VERSION ?? '2.40.7';
+const VERSION = process.env.E2E_N8N_QUEUE_VERSION ?? N8N_2;
 const PKG = 'n8n-nodes-test-run-webhooks';
 const NODES_REDIS_PASSWORD = 'nodes-redis-password-e2e';
 const SECRET = newStandardSecret();
@@ -167,10 +168,7 @@ if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e
 		if (state.assertionCalls !== state.numPassingAsserts) console.log(`queue-mode n8n log tails:\n${queue?.logTail()}`);
 	});
 
-	async function executions(workflowId: string): Promise<Array<{ id: string; status: string }>> {
-		const page = await queue.main.rest<{ results: Array<{ id: string; status: string }> }>('GET', `/executions?limit=500&filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
-		return page.results;
-	}
+	const executions = (workflowId: string) => queue.main.executions(workflowId);
 	let lastArrivals: Arrival[] = [];
 	const refresh = async () => (lastArrivals = await receiver.arrivals());
 	const arrivals = (prefix: string): Arrival[] => lastArrivals.filter((request) => request.url.startsWith(prefix));

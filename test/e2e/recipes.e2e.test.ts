@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sampleRunEvent } from '../../lib/currents';
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
 import { installN8n, N8nServer, packPackage, type ImportedCredential } from '../../tools/n8nServer';
+import { n8nVersions } from '../../tools/n8nVersions';
 import { until } from '../../tools/until';
 import { dispatchOf, fillPlaceholders, loadRecipe, type Recipe } from '../support/recipes';
 import { failuresOf, runPayload, withoutEllipsis, type RunShape } from '../support/recipeRuns';
@@ -16,7 +17,7 @@ import { stopAfterSuite } from './support/suite';
  * vendors' own, the PagerDuty key pasted. A loopback receiver checks each request against
  * the target's documented format and limits (test/support/targets.ts).
  */
-const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
+const VERSIONS = n8nVersions(process.env.E2E_N8N_VERSIONS);
 const SECRET = newStandardSecret();
 const TRIGGER_CREDENTIAL = 'recipeCredSecret';
 

@@ -6,12 +6,13 @@ import { startFakeCurrents, type FakeCurrents } from '../../tools/fakeCurrents';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
 import { until } from '../../tools/until';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
+import { n8nVersions } from '../../tools/n8nVersions';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
 import { stopAfterSuite } from './support/suite';
 import { post } from './support/http';
 import { githubWorkflowRunBody, octokitSignatures } from '../support/github';
 
-const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
+const VERSIONS = n8nVersions(process.env.E2E_N8N_VERSIONS);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 let tarball: string;
 

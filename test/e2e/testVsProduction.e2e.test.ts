@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
 import { installN8n, N8nServer, packPackage } from '../../tools/n8nServer';
+import { n8nVersions } from '../../tools/n8nVersions';
 import { until } from '../../tools/until';
 import { credentials, IDS, SECRETS, workflows } from './support/workflows';
 import { stopAfterSuite } from './support/suite';
 import { post } from './support/http';
 
-const VERSIONS = (process.env.E2E_N8N_VERSIONS ?? '2.40.7,1.123.81').split(',');
+const VERSIONS = n8nVersions(process.env.E2E_N8N_VERSIONS);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 
 describe.each(VERSIONS)('real n8n %s: test URL and production URL', (version) => {

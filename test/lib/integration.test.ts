@@ -20,6 +20,7 @@ describe('readIntegration', () => {
 			signingSecret: '',
 			timeoutMs: 30_000,
 			blockPrivateNetworks: false,
+			notices: [],
 		});
 	});
 
@@ -42,6 +43,7 @@ describe('readIntegration', () => {
 			signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 			timeoutMs: 16_100,
 			blockPrivateNetworks: true,
+			notices: [],
 		});
 	});
 
@@ -82,10 +84,43 @@ describe('readIntegration', () => {
 			expect(readIntegration({ rootUrl: 'https://h.example.com', timeoutSeconds }).timeoutMs).toBe(ms);
 		});
 
-		it.each([[0], [-1], ['abc'], [Infinity]])('refuses %j, naming the field and the value', (timeoutSeconds) => {
-			expect(refusal({ rootUrl: 'https://h.example.com', timeoutSeconds })).toBe(
-				`Timeout (timeoutSeconds) must be a number of seconds above 0, got ${String(timeoutSeconds)}`,
-			);
+		it.each([
+			[0, '0'],
+			[-1, '-1'],
+			['abc', '"abc"'],
+			[NaN, 'NaN'],
+			[{}, 'object'],
+		])('refuses %j, naming the field and the value', (timeoutSeconds, shown) => {
+			expect(refusal({ rootUrl: 'https://h.example.com', timeoutSeconds })).toBe(`Timeout (timeoutSeconds) must be a number from 0.001 to 86400, got ${shown}`);
+		});
+
+		it.each([
+			[Infinity, 86_400_000],
+			[1e12, 86_400_000],
+			['3e6', 86_400_000],
+		])('%j, past the maximum (a day), is a day, and said so', (timeoutSeconds, ms) => {
+			const integration = readIntegration({ rootUrl: 'https://h.example.com', timeoutSeconds });
+			expect(integration.timeoutMs).toBe(ms);
+			expect(integration.notices).toEqual([`Timeout (timeoutSeconds) ${Number(timeoutSeconds)} is above the maximum 86400: 86400 is used`]);
+		});
+	});
+
+	describe('rate limit (requests per second)', () => {
+		it.each([
+			[undefined, 0, []],
+			[0, 0, []],
+			[2.5, 2.5, []],
+			[-3, 0, ['Rate Limit (rateLimitPerSecond) -3 is below the minimum 0: 0 is used']],
+			[1e15, 10_000, ['Rate Limit (rateLimitPerSecond) 1000000000000000 is above the maximum 10000: 10000 is used']],
+			[Infinity, 10_000, ['Rate Limit (rateLimitPerSecond) Infinity is above the maximum 10000: 10000 is used']],
+		])('%j → %j per second', (rateLimitPerSecond, rate, notices) => {
+			const integration = readIntegration({ rootUrl: 'https://h.example.com', rateLimitPerSecond });
+			expect(integration.rateLimitPerSecond).toBe(rate);
+			expect(integration.notices).toEqual(notices);
+		});
+
+		it.each([['fast'], [true], [[5]]])('refuses %j, naming the field', (rateLimitPerSecond) => {
+			expect(refusal({ rootUrl: 'https://h.example.com', rateLimitPerSecond } as never)).toMatch(/^Rate Limit \(rateLimitPerSecond\) must be a number from 0 to 10000, got /);
 		});
 	});
 
@@ -138,7 +173,7 @@ describe('headerObject', () => {
 });
 
 describe('integrationSecrets', () => {
-	const base: Integration = { rootUrl: 'https://h.example.com', headers: {}, secretHeaders: {}, rateLimitPerSecond: 0, signingSecret: '', timeoutMs: 30_000, blockPrivateNetworks: false };
+	const base: Integration = { rootUrl: 'https://h.example.com', headers: {}, secretHeaders: {}, rateLimitPerSecond: 0, signingSecret: '', timeoutMs: 30_000, blockPrivateNetworks: false, notices: [] };
 
 	it('secret header values, the signing secret and its key without the whsec_ prefix', () => {
 		const integration = { ...base, secretHeaders: { Authorization: 'Bearer 0123456789abcdef' }, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8I' };

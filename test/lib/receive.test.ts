@@ -174,8 +174,9 @@ describe('Autosana: the signed body timestamp', () => {
 				memoryScope: 's', memory: new InProcessDeliveryMemory(), nowMs: ${NOW},
 			}).then((outcome) => console.log(JSON.stringify({ offset: new Date(${NOW}).getTimezoneOffset(), status: outcome.status, endedAt: outcome.item && outcome.item.run.endedAt })));
 		`;
-		const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-		const output = execFileSync(tsx, ['-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+		// tsx's own CLI, wherever node_modules is (a mutation-testing sandbox has none of its own).
+		const tsx = require.resolve('tsx/cli');
+		const output = execFileSync(process.execPath, [tsx, '-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
 		const result = JSON.parse(output.trim()) as { offset: number; status: number; endedAt: string };
 		expect(result.offset).not.toBe(0); // the zone really is not UTC in that process
 		expect(result).toMatchObject({ status: 200, endedAt: '2026-11-24T12:00:00.000Z' });

@@ -1,5 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NUMERIC_FIELDS } from '../../../lib/numericFields';
 import { errorItem } from '../../shared/errorItem';
+import { numericOption } from '../../shared/numericOption';
 import { platformClient, toNodeError } from '../../shared/platform';
 import { webhookOperationHandlers } from './webhook';
 
@@ -12,8 +14,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const returnData: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const options = this.getNodeParameter('options', itemIndex, {}) as { revealHeaderValues?: boolean; timeoutSeconds?: number };
-			const timeoutMs = Math.round((options.timeoutSeconds ?? 30) * 1000);
+			const options = this.getNodeParameter('options', itemIndex, {}) as { revealHeaderValues?: boolean; timeoutSeconds?: unknown };
+			const timeoutMs = Math.round(numericOption(this, NUMERIC_FIELDS.sendTestTimeoutSeconds, options.timeoutSeconds, itemIndex) * 1000);
 			const results = await handler({
 				fn: this,
 				client: await platformClient(this, timeoutMs),

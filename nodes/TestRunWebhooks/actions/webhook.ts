@@ -15,8 +15,10 @@ import {
 	type WebhookInput,
 } from '../../../lib/currents';
 import { transportFailureMessage } from '../../../lib/http/failureMessage';
-import { jsonOrText, type TransportError } from '../../../lib/http/transport';
+import type { TransportError } from '../../../lib/http/transport';
+import { NUMERIC_FIELDS } from '../../../lib/numericFields';
 import { MASK, Redactor } from '../../../lib/redact';
+import { numericOption } from '../../shared/numericOption';
 import { instanceEgress } from '../../shared/instanceEgress';
 
 export interface OperationInput {
@@ -86,7 +88,7 @@ async function getAll(input: OperationInput): Promise<IDataObject[]> {
 	const { fn, itemIndex } = input;
 	const hooks = await input.client.listWebhooks(locatorValue(input, 'projectId'));
 	const returnAll = fn.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? hooks.length : (fn.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll ? hooks.length : numericOption(fn, NUMERIC_FIELDS.limit, fn.getNodeParameter('limit', itemIndex, 50), itemIndex);
 	return hooks.slice(0, limit).map((hook) => presentWebhook(hook, input.revealHeaderValues));
 }
 
@@ -143,6 +145,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${redactor.text(failure.message)}).` },
 		);
 	}
+	const parsed = redactor.json(answer.bodyText);
 	return [
 		{
 			hookId,
@@ -151,7 +154,7 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 			success: answer.statusCode >= 200 && answer.statusCode < 300,
 			statusCode: answer.statusCode,
 			durationMs: answer.durationMs,
-			responseBody: redactor.value(jsonOrText(answer.bodyText)) as IDataObject,
+			responseBody: (parsed ? parsed.value : redactor.text(answer.bodyText)) as IDataObject,
 		},
 	];
 }

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { NUMERIC_FIELDS, rangeOptions } from '../../../lib/numericFields';
 import { LIMITS, RUN_EVENTS } from '../../../lib/currents';
 import { projectLocator, runEventOptions } from '../../shared/descriptions';
 
@@ -155,7 +156,7 @@ export const webhookFields: INodeProperties[] = [
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { ...rangeOptions(NUMERIC_FIELDS.limit) },
 		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { resource: ['webhook'], operation: ['getAll'], returnAll: [false] } },
@@ -188,7 +189,7 @@ export const webhookFields: INodeProperties[] = [
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { ...rangeOptions(NUMERIC_FIELDS.sendTestTimeoutSeconds) },
 				default: 30,
 				description: 'How long to wait for each answer',
 			},
