@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
-const { InProcessDeliveryMemory } = require('../dist/lib/trigger/deduplication.js');
-const { receiveDelivery } = require('../dist/lib/trigger/receive.js');
+const { InProcessDeliveryMemory } = require('../dist/lib/trigger');
+const { receiveDelivery } = require('../dist/lib/trigger');
 
 const WINDOW_MS = 600_000;
 const SLICE = 10_000;

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { Webhook } from 'standardwebhooks';
 import { deliver, mapWithConcurrency, prepareRequest, RateLimiter, type Clock, type DeliveryPolicy, type RequestTemplate } from '../lib/dispatch';
-import { signStandardWebhook, verifyStandardWebhook } from '../lib/verify/verifiers';
+import { signStandardWebhook, verifyStandardWebhook } from '../lib/verify';
 import { median, ratioRow, type BenchResult, type Row } from './support/measure';
 import type { RatioSpread, TemplateRow } from './template.bench.mjs';
 

@@ -38,7 +38,7 @@ const ALLOWED = [
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'clearTimeout', file: 'dist/lib/http/deadline.js', reason: 'clears it when the exchange ends' },
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'setTimeout', file: 'dist/lib/redis/connection.js', reason: 'closes a pooled Redis connection nobody used for 30 s (unref: never keeps n8n from exiting)' },
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'clearTimeout', file: 'dist/lib/redis/connection.js', reason: 'keeps a pooled Redis connection open when it is used again' },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/lib/redis/queueMode.js', reason: 'reads EXECUTIONS_MODE to show the queue-mode notice only where n8n runs in queue mode' },
+	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/nodes/shared/queueMode.js', reason: 'reads EXECUTIONS_MODE to show the queue-mode notice only where n8n runs in queue mode' },
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/lib/http/proxyEnv.js', reason: 'reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as n8n itself does' },
 ];
 

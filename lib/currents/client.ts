@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { transportFailureMessage } from '../http/failureMessage';
 import { sendHttp, TransportError, type EgressPolicy, type HttpCall } from '../http/transport';
 import { Redactor } from '../redact';
 import {
@@ -131,9 +132,11 @@ export class PlatformApiClient {
 			const failure = error as TransportError;
 			throw new PlatformApiError(
 				failure.kind,
-				failure.kind === 'timeout'
-					? `${what}: the API gave no answer within ${this.timeoutMs / 1000} s`
-					: `${what}: could not reach the API at ${this.baseUrl}`,
+				transportFailureMessage(failure, {
+					timeoutMs: this.timeoutMs,
+					subject: `${what}: the API`,
+					unreachable: () => `${what}: could not reach the API at ${this.baseUrl}`,
+				}),
 				undefined,
 				undefined,
 				this.redactor.text(failure.message),

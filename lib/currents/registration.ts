@@ -1,4 +1,4 @@
-import { hmacSha256 } from '../verify/crypto';
+import { hmacSha256 } from '../verify';
 import type { PlatformApiClient } from './client';
 import { LIMITS, parseHookHeaders, type RunEvent, type Webhook } from './contract';
 

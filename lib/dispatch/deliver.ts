@@ -1,5 +1,7 @@
+import { transportFailureMessage } from '../http/failureMessage';
+import { header } from '../http/headers';
 import { sendHttp, type EgressPolicy, type HttpAnswer, type TransportError } from '../http/transport';
-import { header, signStandardWebhook } from '../verify/verifiers';
+import { signStandardWebhook } from '../verify';
 import { backoffDelay, retryAfterMs } from './backoff';
 import { privateNetworkGuard } from './networkGuard';
 import { sendFollowingRedirects, type RedirectPolicy } from './redirects';
@@ -60,6 +62,9 @@ const isRetryableStatus = (status: number) => status >= 500 || status === 429;
 export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
 	return { success: false, statusCode: null, headers: {}, bodyText: '', bodyTruncated: false, attempts: [], error: { kind, message } };
 }
+
+/** A blocked address keeps the guard's own message: it already says what refused it. */
+const DELIVERY_WORDING = { unreachable: (detail: string) => `Could not connect: ${detail}`, blocked: (detail: string) => detail };
 
 const STOPPED_MESSAGE = 'Not sent: the execution was stopped';
 
@@ -127,10 +132,7 @@ export async function deliver(request: PreparedRequest, transactionalId: string,
 		} else {
 			const kind = failure!.kind;
 			record.error = failure!.message;
-			error = {
-				kind,
-				message: kind === 'timeout' ? `No answer within ${policy.timeoutMs / 1000} s` : kind === 'blocked' ? failure!.message : `Could not connect: ${failure!.message}`,
-			};
+			error = { kind, message: transportFailureMessage(failure!, { timeoutMs: policy.timeoutMs, ...DELIVERY_WORDING }) };
 			retryable = kind !== 'blocked';
 		}
 		const stop = (reason?: string): DeliveryOutcome => ({

@@ -56,3 +56,19 @@ export function refusedHeader(headers: Readonly<Record<string, string>>, body: H
 	}
 	return undefined;
 }
+
+/** Headers as a request received them: Node's server gives repeated ones as a list. */
+export type Headers = Record<string, string | string[] | undefined>;
+
+const single = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value);
+
+/** Reads a header case-insensitively; a repeated header counts as missing (ambiguous). */
+export function header(headers: Headers, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	// Node's HTTP server gives lower-case names: a direct hit needs no scan.
+	if (Object.prototype.hasOwnProperty.call(headers, wanted)) return single(headers[wanted]);
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() === wanted) return single(value);
+	}
+	return undefined;
+}

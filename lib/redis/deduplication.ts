@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { DeliveryMemory } from '../trigger/deduplication';
+import type { DeliveryMemory } from '../trigger';
 import { redisFailure, type RedisSettings } from './connection';
 
 export const DEDUP_KEY_PREFIX = 'n8n-nodes-test-run-webhooks:dedup:';

@@ -1,4 +1,3 @@
 export * from './connection';
 export * from './deduplication';
 export * from './rateLimiter';
-export * from './queueMode';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nullableText, requiredCount } from '../normalize/fields';
 import { isoFromText, type Normalized } from '../normalize/item';
-import { verifyHexSignature } from '../verify/verifiers';
+import { verifyHexSignature } from '../verify';
 import { defineSource } from './types';
 
 export const AUTOSANA_SIGNATURE_HEADER = 'X-Autosana-Signature-256';

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { RunEvent } from '../currents/contract';
+import { header, type Headers } from '../http/headers';
 import { isoTime, nullableId, nullableText } from '../normalize/fields';
 import { durationBetween, UNCOUNTED, type Normalized, type RunStatus } from '../normalize/item';
-import { matchesAny, matchesAnyExpected } from '../verify/crypto';
-import { checkFreshness, header, mismatch, refuse, textSecrets, type Headers, type Verification, type VerificationInput } from '../verify/verifiers';
+import { checkFreshness, matchesAny, matchesAnyExpected, mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify';
 import { defineSource, type Ignored } from './types';
 
 export const BUILDKITE_SIGNATURE_HEADER = 'X-Buildkite-Signature';

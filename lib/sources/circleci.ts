@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { RunEvent } from '../currents/contract';
+import { header } from '../http/headers';
 import { isoTime, nullableId, nullableText } from '../normalize/fields';
 import { durationBetween, UNCOUNTED, type Normalized, type RunStatus } from '../normalize/item';
-import { hmacSha256, matchesAny } from '../verify/crypto';
-import { header, mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify/verifiers';
+import { hmacSha256, matchesAny, mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify';
 import { defineSource, type Ignored } from './types';
 
 export const CIRCLECI_SIGNATURE_HEADER = 'circleci-signature';

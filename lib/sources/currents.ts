@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { nullableText, requiredCount } from '../normalize/fields';
 import { RUN_EVENTS } from '../currents/contract';
 import type { Normalized, RunStatus } from '../normalize/item';
-import { verifySharedHeader } from '../verify/verifiers';
+import { verifySharedHeader } from '../verify';
 import { defineSource } from './types';
 
 export const currentsPayloadSchema = z.object({

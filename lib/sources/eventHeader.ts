@@ -1,4 +1,5 @@
-import { header, refuse, type Headers, type Refusal } from '../verify/verifiers';
+import { header, type Headers } from '../http/headers';
+import { refuse, type Refusal } from '../verify';
 import { quoted } from './mapping';
 import type { Ignored } from './types';
 

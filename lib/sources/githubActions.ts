@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoTime, nullableId, nullableText } from '../normalize/fields';
 import { durationBetween, UNCOUNTED, type Normalized } from '../normalize/item';
-import { verifyHexSignature } from '../verify/verifiers';
+import { verifyHexSignature } from '../verify';
 import { screenByEventHeader } from './eventHeader';
 import { mapState, quoted, RUN, type RunMapping } from './mapping';
 import { defineSource, type Ignored } from './types';

@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import type { RunEvent } from '../currents/contract';
+import { header, type Headers } from '../http/headers';
 import { nullableId, nullableText } from '../normalize/fields';
 import { isoFromText, UNCOUNTED, type Normalized, type NormalizedRun, type RunStatus } from '../normalize/item';
-import { matchesAny } from '../verify/crypto';
-import {
-	header,
-	refuse,
-	standardWebhooksKey,
-	textKeyBytes,
-	usableSecrets,
-	verifyStandardWebhook,
-	type Headers,
-	type Refusal,
-	type Verification,
-	type VerificationInput,
-} from '../verify/verifiers';
+import { matchesAny, refuse, standardWebhooksKey, textKeyBytes, usableSecrets, verifyStandardWebhook, type Refusal, type Verification, type VerificationInput } from '../verify';
 import { screenByEventHeader } from './eventHeader';
 import { defineSource, type Ignored } from './types';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nullableText } from '../normalize/fields';
 import { durationBetween, isoFromEpochMs, type Normalized, type RunStatus } from '../normalize/item';
-import { verifyBearer } from '../verify/verifiers';
+import { verifyBearer } from '../verify';
 import { defineSource } from './types';
 
 const epochMs = z.number().nullable().optional();

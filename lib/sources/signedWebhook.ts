@@ -2,14 +2,7 @@ import { z } from 'zod';
 import { RUN_EVENTS, type RunEvent } from '../currents/contract';
 import { parseDotPath, readDotPath, type DotPath } from '../normalize/dotPath';
 import { durationBetween, isoFromEpochMs, isoFromText, type Normalized, type NormalizedRun, type RunStatus } from '../normalize/item';
-import {
-	HMAC_ALGORITHMS,
-	SIGNATURE_ENCODINGS,
-	SIGNED_CONTENTS,
-	verifyHmacSignature,
-	type HmacScheme,
-} from '../verify/hmacSignature';
-import { refuse, type Refusal } from '../verify/verifiers';
+import { HMAC_ALGORITHMS, refuse, SIGNATURE_ENCODINGS, SIGNED_CONTENTS, verifyHmacSignature, type HmacScheme, type Refusal } from '../verify';
 import { defineSource, type Ignored, type SourceDefinition, type SourceParameters } from './types';
 
 /**

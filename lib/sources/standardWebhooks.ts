@@ -3,7 +3,7 @@ import { RUN_EVENTS } from '../currents/contract';
 import { countOrNull, isoTimeOrNull } from '../normalize/fields';
 import { currentsPayloadSchema, normalizeCurrents } from './currents';
 import type { Normalized } from '../normalize/item';
-import { verifyStandardWebhook } from '../verify/verifiers';
+import { verifyStandardWebhook } from '../verify';
 import { defineSource } from './types';
 
 const text = z.string().nullable();

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import type { Headers } from '../http/headers';
 import type { Normalized } from '../normalize/item';
-import type { Headers, Refusal, Verification, VerificationInput } from '../verify/verifiers';
+import type { Refusal, Verification, VerificationInput } from '../verify';
 
 /** How the editor groups the Source options, in this order. */
 export const SOURCE_GROUPS = ['Test platforms', 'CI platforms', 'Generic'] as const;

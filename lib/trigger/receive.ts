@@ -1,8 +1,9 @@
 import type { RunEvent } from '../currents/contract';
+import { header, type Headers } from '../http/headers';
 import type { RunEventItem } from '../normalize';
 import { parsePayload, sourceDefinition, type Source, type SourceDefinition, type SourceParameters } from '../sources';
 import { sha256Hex } from '../verify/crypto';
-import { checkFreshness, header, refuse, type Headers, type Refusal, type Verification } from '../verify/verifiers';
+import { checkFreshness, refuse, type Refusal, type Verification } from '../verify/verifiers';
 import type { DeliveryMemory } from './deduplication';
 
 export interface ReceiveOptions {

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { checkFreshness, header, mismatch, parseEpoch, refuse, textSecrets, type Verification, type VerificationInput } from './verifiers';
+import { header } from '../http/headers';
+import { checkFreshness, mismatch, parseEpoch, refuse, textSecrets, type Verification, type VerificationInput } from './verifiers';
 
 export const HMAC_ALGORITHMS = ['sha256', 'sha512', 'sha1'] as const;
 export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];

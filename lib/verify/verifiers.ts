@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { header, type Headers } from '../http/headers';
 import { expected as expectedValue, matchesAny, matchesAnyExpected, type Expected } from './crypto';
-
-export type Headers = Record<string, string | string[] | undefined>;
 
 export interface VerificationInput {
 	headers: Headers;
@@ -24,20 +23,6 @@ export type Verification = { ok: true; deliveryId?: string } | Refusal;
 
 export const refuse = (reason: string, status: 400 | 401 = 401): Refusal => ({ ok: false, status, reason });
 export const mismatch = (reason: string): Refusal => ({ ...refuse(reason), secretMismatch: true });
-
-/** Reads a header case-insensitively; a repeated header counts as missing (ambiguous). */
-export function header(headers: Headers, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	// Node's HTTP server gives lower-case names: a direct hit needs no scan.
-	if (Object.prototype.hasOwnProperty.call(headers, wanted)) {
-		const value = headers[wanted];
-		return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
-	}
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() === wanted) return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
-	}
-	return undefined;
-}
 
 /**
  * The least key material a secret must hold (16 bytes, 128 bits): with an empty or tiny key

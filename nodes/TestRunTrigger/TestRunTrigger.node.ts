@@ -8,7 +8,7 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { MIN_SECRET_BYTES, standardWebhooksKey } from '../../lib/verify/verifiers';
+import { MIN_SECRET_BYTES, standardWebhooksKey } from '../../lib/verify';
 import { searchProjects } from '../shared/listSearch';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { queueModeNotice } from '../shared/queueModeNotice';

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { NUMERIC_FIELDS, rangeOptions } from '../../lib/numericFields';
 import { RUN_EVENTS } from '../../lib/currents';
 import { SOURCE_DEFINITIONS, SOURCES } from '../../lib/sources';
-import { projectLocator, runEventOptions } from '../TestRunWebhooks/descriptions/WebhookDescription';
+import { projectLocator, runEventOptions } from '../shared/descriptions';
 import { signedWebhookProperties } from './signedWebhook';
 
 export const DEFAULT_SECRET_HEADER = 'x-webhook-secret';
@@ -53,7 +53,7 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'automatic',
 	},
-	{ ...projectLocator(true, []), displayOptions: { show: { source: ['currents'], registration: ['automatic'] } } },
+	projectLocator({ required: true, displayOptions: { show: { source: ['currents'], registration: ['automatic'] } } }),
 	{
 		displayName: 'Secret Header Name',
 		name: 'secretHeaderName',

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { runsInQueueMode } from '../../lib/redis';
+import { runsInQueueMode } from './queueMode';
 
 /**
  * Shown only where n8n runs in queue mode (the description is built in each n8n process when it

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseBuildkiteSignature } from '../../lib/sources/buildkite';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
 import { receiveOptions } from '../support/receiveOptions';
 
 /** The example request's timestamp (E.6), received two seconds later. */

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { RUN_EVENTS } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
 import { githubExamples, githubWorkflowRunBody, octokitSignatures } from '../support/github';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 45, 0);

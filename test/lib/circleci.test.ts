@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { circleciV1Signatures } from '../../lib/sources/circleci';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
 import { receiveOptions } from '../support/receiveOptions';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 44, 13);

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { deliver, notSent, prepareRequest, type Clock, type DeliveryPolicy, type RequestTemplate } from '../../lib/dispatch';
-import { signStandardWebhook } from '../../lib/verify/verifiers';
+import { signStandardWebhook } from '../../lib/verify';
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
 
 // lib/dispatch/deliver.ts: what an outcome holds on each path, signing, and the retry window's edge.

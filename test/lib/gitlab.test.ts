@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { RUN_EVENTS } from '../../lib/currents';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
 
 /** The time of ci-platforms.md C.6's example (`webhook-timestamp: 1799401500`). */
 const SECONDS = 1799401500;

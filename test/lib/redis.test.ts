@@ -12,12 +12,11 @@ import {
 	RedisUnavailableError,
 	release,
 	reserveSlot,
-	runsInQueueMode,
 	type RedisSettings,
 } from '../../lib/redis';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
+import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
 import type { RedisServer } from '../../tools/redisServer';
 import { FakeClock } from '../support/fakeClock';
 import { describeWithRedis, startRedis } from '../support/redis';
@@ -88,12 +87,6 @@ describe('Redis settings and messages (no server needed)', () => {
 		const fresh = pool.acquire(settings);
 		expect(fresh.client).not.toBe(first.client);
 		pool.closeAll();
-	});
-
-	it('knows queue mode from EXECUTIONS_MODE', () => {
-		expect(runsInQueueMode({ EXECUTIONS_MODE: 'queue' })).toBe(true);
-		expect(runsInQueueMode({ EXECUTIONS_MODE: 'regular' })).toBe(false);
-		expect(runsInQueueMode({})).toBe(false);
 	});
 });
 

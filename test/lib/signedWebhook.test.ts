@@ -4,9 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_EVENTS } from '../../lib/currents';
 import { parseDotPath, readDotPath } from '../../lib/normalize/dotPath';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger/receive';
-import { presentedSignatures } from '../../lib/verify/hmacSignature';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
+import { presentedSignatures } from '../../lib/verify';
 import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);

@@ -1,6 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { hmacSha256, safeEqual } from '../../lib/verify/crypto';
-import { signStandardWebhook, verifyHexSignature, verifyStandardWebhook } from '../../lib/verify/verifiers';
+import { hmacSha256, safeEqual, signStandardWebhook, verifyHexSignature, verifyStandardWebhook } from '../../lib/verify';
 import { newStandardSecret } from '../support/signing';
 
 const now = Date.UTC(2026, 10, 24, 12, 0, 0);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { normalizePayload } from '../../lib/sources';
-import { verifyStandardWebhook } from '../../lib/verify/verifiers';
+import { verifyStandardWebhook } from '../../lib/verify';
 import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
 import { itemsInto, node, NodeTypeRegistry, outputOf, pairedItemsOf, runWorkflow } from '../support/engine';
 import { startLoopbackServer, startReceiver, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';

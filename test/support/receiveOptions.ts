@@ -1,7 +1,6 @@
 import { RUN_EVENTS } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
-import { InProcessDeliveryMemory } from '../../lib/trigger/deduplication';
-import type { ReceiveOptions } from '../../lib/trigger/receive';
+import { InProcessDeliveryMemory, type ReceiveOptions } from '../../lib/trigger';
 
 /** A trigger's options as the node passes them by default (every event, 300 s tolerance, 600 s window, a fresh memory). */
 export function receiveOptions(source: Source, secrets: string[], nowMs: number, extra: Partial<ReceiveOptions> = {}): ReceiveOptions {

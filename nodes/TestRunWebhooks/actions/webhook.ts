@@ -14,6 +14,7 @@ import {
 	type Webhook,
 	type WebhookInput,
 } from '../../../lib/currents';
+import { transportFailureMessage } from '../../../lib/http/failureMessage';
 import type { TransportError } from '../../../lib/http/transport';
 import { NUMERIC_FIELDS } from '../../../lib/numericFields';
 import { MASK, Redactor } from '../../../lib/redact';
@@ -135,11 +136,12 @@ async function sendTest(input: OperationInput): Promise<IDataObject[]> {
 		const failure = error as TransportError;
 		throw new NodeOperationError(
 			fn.getNode(),
-			failure.kind === 'timeout'
-				? `The webhook URL ${hook.url} gave no answer within ${input.timeoutMs / 1000} s`
-				: failure.kind === 'blocked'
-					? `The webhook URL ${hook.url} is refused by this n8n instance's outbound policy`
-					: `Could not reach the webhook URL ${hook.url}`,
+			transportFailureMessage(failure, {
+				timeoutMs: input.timeoutMs,
+				subject: `The webhook URL ${hook.url}`,
+				unreachable: () => `Could not reach the webhook URL ${hook.url}`,
+				blocked: () => `The webhook URL ${hook.url} is refused by this n8n instance's outbound policy`,
+			}),
 			{ itemIndex, description: `Check that the URL is reachable from this n8n instance (${redactor.text(failure.message)}).` },
 		);
 	}

@@ -1,40 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { NUMERIC_FIELDS, rangeOptions } from '../../../lib/numericFields';
 import { LIMITS, RUN_EVENTS } from '../../../lib/currents';
+import { projectLocator, runEventOptions } from '../../shared/descriptions';
 
 const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
-const EVENT_LABELS: Record<(typeof RUN_EVENTS)[number], { name: string; description: string }> = {
-	RUN_START: { name: 'Run Started', description: 'A run started' },
-	RUN_FINISH: { name: 'Run Finished', description: 'A run completed, passed or failed' },
-	RUN_TIMEOUT: { name: 'Run Timed Out', description: 'A run timed out' },
-	RUN_CANCELED: { name: 'Run Canceled', description: 'A run was canceled' },
-};
-
-export const runEventOptions = RUN_EVENTS.map((value) => ({ value, ...EVENT_LABELS[value] }));
-
 const on = (...operation: string[]) => ({ show: { resource: ['webhook'], operation } });
-
-export const projectLocator = (required: boolean, operations: string[]): INodeProperties => ({
-	displayName: 'Project',
-	name: 'projectId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required,
-	description: required
-		? 'The project whose webhooks to manage'
-		: 'Only used to list the webhooks to choose from; the webhook ID alone identifies it',
-	displayOptions: on(...operations),
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchProjects', searchable: true },
-		},
-		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. proj_abc123' },
-	],
-});
 
 const headerPairs = (displayName = 'Headers'): INodeProperties => ({
 	displayName,
@@ -116,8 +87,8 @@ export const webhookOperations: INodeProperties[] = [
 ];
 
 export const webhookFields: INodeProperties[] = [
-	projectLocator(true, ['create', 'getAll']),
-	projectLocator(false, ['get', 'update', 'delete', 'sendTest']),
+	projectLocator({ required: true, displayOptions: on('create', 'getAll') }),
+	projectLocator({ required: false, displayOptions: on('get', 'update', 'delete', 'sendTest') }),
 	{
 		displayName: 'Webhook',
 		name: 'hookId',

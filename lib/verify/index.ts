@@ -1,0 +1,3 @@
+export * from './crypto';
+export * from './hmacSignature';
+export * from './verifiers';
