@@ -39,6 +39,9 @@ const ALLOWED = [
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'setTimeout', file: 'dist/lib/redis/connection.js', reason: 'closes a pooled Redis connection nobody used for 30 s (unref: never keeps n8n from exiting)' },
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'clearTimeout', file: 'dist/lib/redis/connection.js', reason: 'keeps a pooled Redis connection open when it is used again' },
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/nodes/shared/queueMode.js', reason: 'reads EXECUTIONS_MODE to show the queue-mode notice only where n8n runs in queue mode' },
+	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:zlib', file: 'dist/lib/http/transport.js', reason: "decodes gzip, deflate and br answers as n8n's HTTP Request node does, the 1 MiB cap counted on the decoded bytes" },
+	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:stream', file: 'dist/lib/http/transport.js', reason: 'pipes an answer through its decoder with back-pressure, so a decompression bomb stops at the cap' },
+	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:timers/promises', file: 'dist/nodes/WebhookDispatch/execute.js', reason: "Dispatch's waits (backoff, Retry-After, rate limit) end when the execution is stopped: n8n-workflow 2.x has no sleep that takes an abort signal" },
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/lib/http/proxyEnv.js', reason: 'reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as n8n itself does' },
 ];
 
