@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { RUN_EVENTS } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
+import { receiveOptions } from '../support/receiveOptions';
 import { githubExamples, githubWorkflowRunBody, octokitSignatures } from '../support/github';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 45, 0);
@@ -30,21 +30,8 @@ function cypressHeaders(body: string, overrides: Record<string, string | string[
 	};
 }
 
-function optionsFor(source: Source, extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
-	return {
-		source,
-		events: [...RUN_EVENTS],
-		secrets: [source === 'cypressCloud' ? CYPRESS_SECRET : GITHUB_SECRET, ''],
-		secretHeaderName: 'x-webhook-secret',
-		timestampToleranceSeconds: 300,
-		deduplicationWindowSeconds: 600,
-		includeRawPayload: false,
-		memoryScope: 'wf:node:webhook',
-		memory: new InProcessDeliveryMemory(),
-		nowMs: NOW,
-		...extra,
-	};
-}
+const optionsFor = (source: Source, extra: Partial<ReceiveOptions> = {}): ReceiveOptions =>
+	receiveOptions(source, [source === 'cypressCloud' ? CYPRESS_SECRET : GITHUB_SECRET, ''], NOW, extra);
 
 const receive = (source: Source, headers: Record<string, string | string[] | undefined>, body: string, extra: Partial<ReceiveOptions> = {}) =>
 	receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsFor(source, extra));

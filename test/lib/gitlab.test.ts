@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { RUN_EVENTS } from '../../lib/currents';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
+import { receiveOptions } from '../support/receiveOptions';
 
 /** The time of ci-platforms.md C.6's example (`webhook-timestamp: 1799401500`). */
 const SECONDS = 1799401500;
@@ -42,21 +42,7 @@ function signed(body: string, { token = SIGNING_TOKEN, atSeconds = SECONDS, id =
 /** With only a legacy secret token, C.6 replaces the webhook-* headers by X-Gitlab-Token. */
 const tokened = (token = SECRET_TOKEN): Headers => ({ ...common(), 'x-gitlab-token': token });
 
-function optionsFor(secrets: string[], extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
-	return {
-		source: 'gitlab',
-		events: [...RUN_EVENTS],
-		secrets,
-		secretHeaderName: 'x-webhook-secret',
-		timestampToleranceSeconds: 300,
-		deduplicationWindowSeconds: 600,
-		includeRawPayload: false,
-		memoryScope: 'wf:node:webhook',
-		memory: new InProcessDeliveryMemory(),
-		nowMs: NOW,
-		...extra,
-	};
-}
+const optionsFor = (secrets: string[], extra: Partial<ReceiveOptions> = {}): ReceiveOptions => receiveOptions('gitlab', secrets, NOW, extra);
 
 const receive = (headers: Headers, body: string, secrets: string[] = [SIGNING_TOKEN, ''], extra: Partial<ReceiveOptions> = {}) =>
 	receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsFor(secrets, extra));
