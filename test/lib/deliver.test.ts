@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { deliver, prepareRequest, type DeliveryPolicy, type RequestTemplate } from '../../lib/dispatch';
 import { FakeClock } from '../support/fakeClock';
 import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
+import { IDEMPOTENCY_KEY_HEADERS, requestTemplate } from '../support/requestTemplate';
 
 type Script = Array<number | 'reset' | 'hang' | { status: number; headers?: Record<string, string> }>;
 
@@ -29,20 +30,7 @@ const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({
 
 function request(url: string, overrides: Partial<RequestTemplate> = {}) {
 	return prepareRequest(
-		{
-			method: 'POST',
-			rootUrl: url,
-			path: '/hook',
-			query: [],
-			inheritedHeaders: {},
-			secretHeaders: {},
-			nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }],
-			excludeInheritedHeaders: [],
-			bodyContentType: 'json',
-			body: '{"run": "${ run }", "id": "${ WebhookRequest.TransactionalId }"}',
-			signed: false,
-			...overrides,
-		},
+		requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"run": "${ run }", "id": "${ WebhookRequest.TransactionalId }"}', ...overrides }),
 		{ run: 'r1' },
 		TX,
 	);

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { deliver, notSent, prepareRequest, type Clock, type DeliveryPolicy, type RequestTemplate } from '../../lib/dispatch';
 import { signStandardWebhook } from '../../lib/verify';
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
+import { IDEMPOTENCY_KEY_HEADERS, requestTemplate } from '../support/requestTemplate';
 
 // lib/dispatch/deliver.ts: what an outcome holds on each path, signing, and the retry window's edge.
 
@@ -27,20 +28,7 @@ const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({ m
 
 function request(url: string, overrides: Partial<RequestTemplate> = {}) {
 	return prepareRequest(
-		{
-			method: 'POST',
-			rootUrl: url,
-			path: '/hook',
-			query: [],
-			inheritedHeaders: {},
-			secretHeaders: {},
-			nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }],
-			excludeInheritedHeaders: [],
-			bodyContentType: 'json',
-			body: '{"a": 1}',
-			signed: false,
-			...overrides,
-		},
+		requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"a": 1}', ...overrides }),
 		{},
 		TX,
 	);

@@ -1,6 +1,7 @@
 import { deliver, prepareRequest, RateLimiter, type Clock, type Limiter } from '../../lib/dispatch';
 import { startReceiver, type LoopbackServer } from '../../tools/httpServer';
 import { FakeClock } from '../support/fakeClock';
+import { IDEMPOTENCY_KEY_HEADERS, requestTemplate } from '../support/requestTemplate';
 
 // Issue 24 item 5 in lib/dispatch: a stop ends every wait. The waits here never end by
 // themselves, so a delivery that settles proves the stop ended them.
@@ -16,19 +17,7 @@ const stuckLimiter: Limiter = { acquire: () => new Promise<boolean>(() => {}) };
 
 const request = () =>
 	prepareRequest(
-		{
-			method: 'POST',
-			rootUrl: receiver.url,
-			path: '',
-			query: [],
-			inheritedHeaders: {},
-			secretHeaders: {},
-			nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }],
-			excludeInheritedHeaders: [],
-			bodyContentType: 'json',
-			body: '{}',
-			signed: false,
-		},
+		requestTemplate({ rootUrl: receiver.url, nodeHeaders: IDEMPOTENCY_KEY_HEADERS }),
 		{},
 		TX,
 	);

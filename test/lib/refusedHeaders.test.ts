@@ -1,38 +1,16 @@
 import { InputError, runEventRequest, sampleRunEvent, toWebhookBody } from '../../lib/currents';
-import { prepareRequest, RequestError, type RequestTemplate } from '../../lib/dispatch';
+import { prepareRequest, type RequestTemplate } from '../../lib/dispatch';
 import { sendHttp } from '../../lib/http/transport';
 import { startReceiver } from '../../tools/httpServer';
+import { preparationRefusal, requestTemplate } from '../support/requestTemplate';
 
 // Issue 24 item 6: headers HTTP or undici refuses are the input's fault, found before anything is sent.
 const TX = 'tx-headers-1';
 const SECRET = 'Bearer s3cr3t-token-value';
 
-function template(overrides: Partial<RequestTemplate>): RequestTemplate {
-	return {
-		method: 'POST',
-		rootUrl: 'http://127.0.0.1:1/api',
-		path: '',
-		query: [],
-		inheritedHeaders: {},
-		secretHeaders: {},
-		nodeHeaders: [],
-		excludeInheritedHeaders: [],
-		bodyContentType: 'json',
-		body: '{"a":1}',
-		signed: false,
-		...overrides,
-	};
-}
+const template = (overrides: Partial<RequestTemplate>) => requestTemplate({ body: '{"a":1}', ...overrides });
 
-function refusal(overrides: Partial<RequestTemplate>, item: object = {}): RequestError {
-	try {
-		prepareRequest(template(overrides), item, TX);
-	} catch (error) {
-		if (error instanceof RequestError) return error;
-		throw error;
-	}
-	throw new Error('prepared without an error');
-}
+const refusal = (overrides: Partial<RequestTemplate>, item: object = {}) => preparationRefusal(template(overrides), item, TX);
 
 /** Every family undici refuses (node_modules/undici/lib/core/request.js processHeader) or HTTP reserves for the connection. */
 const REFUSED: Array<[string, string, RegExp]> = [

@@ -1,35 +1,12 @@
 import { deliver, prepareRequest, RequestError, type DeliveryPolicy, type RequestTemplate } from '../../lib/dispatch';
 import { FakeClock } from '../support/fakeClock';
 import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
+import { preparationRefusal, requestTemplate } from '../support/requestTemplate';
 
 const TX = 'tx-7f3a9c21';
 
-function template(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
-	return {
-		method: 'POST',
-		rootUrl: 'http://127.0.0.1:1/api',
-		path: '',
-		query: [],
-		inheritedHeaders: {},
-		secretHeaders: {},
-		nodeHeaders: [],
-		excludeInheritedHeaders: [],
-		bodyContentType: 'json',
-		body: '{}',
-		signed: false,
-		...overrides,
-	};
-}
 
-function refusal(overrides: Partial<RequestTemplate>, item: object = {}): RequestError {
-	try {
-		prepareRequest(template(overrides), item, TX);
-	} catch (error) {
-		if (error instanceof RequestError) return error;
-		throw error;
-	}
-	throw new Error('prepared without an error');
-}
+const refusal = (overrides: Partial<RequestTemplate>, item: object = {}) => preparationRefusal(requestTemplate(overrides), item, TX);
 
 const policy: DeliveryPolicy = { maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false };
 
@@ -53,7 +30,7 @@ describe('templated path values stay inside the root URL', () => {
 
 	it.each(cases)('%j arrives as %s', async (value, target) => {
 		receiver = await startLoopbackServer((_request, res) => void res.end('{}'));
-		const prepared = prepareRequest(template({ rootUrl: `${receiver.url}/api`, path: '/hooks/${ id }' }), { id: value }, TX);
+		const prepared = prepareRequest(requestTemplate({ rootUrl: `${receiver.url}/api`, path: '/hooks/${ id }' }), { id: value }, TX);
 		expect((await deliver(prepared, TX, policy, { clock: new FakeClock() })).success).toBe(true);
 		expect(receiver.requests.map((request) => request.url)).toEqual([target]);
 	});
@@ -68,7 +45,7 @@ describe('templated path values stay inside the root URL', () => {
 	});
 
 	it('dots inside a segment are content, not navigation', () => {
-		const prepared = prepareRequest(template({ path: '/files/${ name }' }), { name: '...x..' }, TX);
+		const prepared = prepareRequest(requestTemplate({ path: '/files/${ name }' }), { name: '...x..' }, TX);
 		expect(prepared.url).toBe('http://127.0.0.1:1/api/files/...x..');
 	});
 });
@@ -90,14 +67,14 @@ describe('header values a client would refuse fail the item before anything is s
 	it('nothing reaches the receiver and nothing is retried', async () => {
 		receiver = await startLoopbackServer((_request, res) => void res.end('{}'));
 		expect(() =>
-			prepareRequest(template({ rootUrl: receiver!.url, nodeHeaders: [{ name: 'X-Note', value: '${ note }' }, { name: 'Idempotency-Key', value: TX }] }), { note: 'a\r\nb' }, TX),
+			prepareRequest(requestTemplate({ rootUrl: receiver!.url, nodeHeaders: [{ name: 'X-Note', value: '${ note }' }, { name: 'Idempotency-Key', value: TX }] }), { note: 'a\r\nb' }, TX),
 		).toThrow(RequestError);
 		expect(receiver.requests).toHaveLength(0);
 	});
 });
 
 describe('whether a request carries its transactional id is decided from what was rendered', () => {
-	const carries = (overrides: Partial<RequestTemplate>, item: object = {}) => prepareRequest(template(overrides), item, TX).carriesTransactionalId;
+	const carries = (overrides: Partial<RequestTemplate>, item: object = {}) => prepareRequest(requestTemplate(overrides), item, TX).carriesTransactionalId;
 
 	it('a reference inside a comment does not count', () => {
 		expect(carries({ body: '{@{* "id": "${ WebhookRequest.TransactionalId }" *}}' })).toBe(false);
@@ -122,8 +99,8 @@ describe('whether a request carries its transactional id is decided from what wa
 
 	it('an id with characters that get encoded still counts where it is encoded (path, JSON)', () => {
 		const id = 'run "7"/RUN_FINISH';
-		expect(prepareRequest(template({ path: '/hooks/${ WebhookRequest.TransactionalId }' }), {}, id).carriesTransactionalId).toBe(true);
-		expect(prepareRequest(template({ body: '{"id": "${ WebhookRequest.TransactionalId }"}' }), {}, id).carriesTransactionalId).toBe(true);
+		expect(prepareRequest(requestTemplate({ path: '/hooks/${ WebhookRequest.TransactionalId }' }), {}, id).carriesTransactionalId).toBe(true);
+		expect(prepareRequest(requestTemplate({ body: '{"id": "${ WebhookRequest.TransactionalId }"}' }), {}, id).carriesTransactionalId).toBe(true);
 	});
 
 	it('a header the user named that holds another value does not count', () => {
@@ -135,7 +112,7 @@ describe('whether a request carries its transactional id is decided from what wa
 			res.statusCode = receiver!.requests.length === 1 ? 503 : 200;
 			res.end('{}');
 		});
-		const prepared = prepareRequest(template({ rootUrl: receiver.url, signed: true }), {}, TX);
+		const prepared = prepareRequest(requestTemplate({ rootUrl: receiver.url, signed: true }), {}, TX);
 		expect(prepared.carriesTransactionalId).toBe(true);
 		const outcome = await deliver(prepared, TX, { ...policy, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, { clock: new FakeClock(), random: () => 0 });
 		expect(outcome.attempts.map((attempt) => attempt.statusCode)).toEqual([503, 200]);

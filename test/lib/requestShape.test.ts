@@ -1,26 +1,11 @@
 import { prepareRequest, RequestError, type RequestTemplate } from '../../lib/dispatch';
+import { requestTemplate } from '../support/requestTemplate';
 
 // lib/dispatch/request.ts: URL joining, query, headers, body and content type of a prepared request.
 const TX = 'tx-7f3a9c21';
 
-function template(overrides: Partial<RequestTemplate> = {}): RequestTemplate {
-	return {
-		method: 'POST',
-		rootUrl: 'http://127.0.0.1:1/api',
-		path: '',
-		query: [],
-		inheritedHeaders: {},
-		secretHeaders: {},
-		nodeHeaders: [],
-		excludeInheritedHeaders: [],
-		bodyContentType: 'json',
-		body: '{}',
-		signed: false,
-		...overrides,
-	};
-}
 
-const prepare = (overrides: Partial<RequestTemplate>, item: object = {}, tx = TX) => prepareRequest(template(overrides), item, tx);
+const prepare = (overrides: Partial<RequestTemplate>, item: object = {}, tx = TX) => prepareRequest(requestTemplate(overrides), item, tx);
 
 function refusal(overrides: Partial<RequestTemplate>, item: object = {}): RequestError {
 	try {
