@@ -1,9 +1,9 @@
 import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { deliver, prepareRequest, type DeliveryPolicy } from '../../lib/dispatch';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
-import { FakeClock } from '../support/fakeClock';
-import { startFakeProxy, type FakeProxy } from '../support/proxies';
+import { deliver, prepareRequest, type DeliveryPolicy } from '../../../lib/dispatch';
+import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../../tools/httpServer';
+import { FakeClock } from '../../support/fakeClock';
+import { startFakeProxy, type FakeProxy } from '../../support/proxies';
 
 const TX = 'tx-redirect';
 const SECRET = { 'X-Api-Key': 'secret-api-key-value' };

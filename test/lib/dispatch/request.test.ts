@@ -1,5 +1,5 @@
-import { prepareRequest, RequestError, type RequestTemplate } from '../../lib/dispatch';
-import { requestTemplate } from '../support/requestTemplate';
+import { prepareRequest, RequestError, type RequestTemplate } from '../../../lib/dispatch';
+import { requestTemplate } from '../../support/requestTemplate';
 
 // lib/dispatch/request.ts: URL joining, query, headers, body and content type of a prepared request.
 const TX = 'tx-7f3a9c21';

@@ -1,6 +1,6 @@
-import { deliver, prepareRequest, RateLimiter, RateLimiterRegistry, type Clock } from '../../lib/dispatch';
-import { startReceiver, type LoopbackServer } from '../../tools/httpServer';
-import { FakeClock } from '../support/fakeClock';
+import { deliver, prepareRequest, RateLimiter, RateLimiterRegistry, type Clock } from '../../../lib/dispatch';
+import { startReceiver, type LoopbackServer } from '../../../tools/httpServer';
+import { FakeClock } from '../../support/fakeClock';
 
 /**
  * Virtual time with real timer semantics: sleepers wake in due order, and a stall (a busy event

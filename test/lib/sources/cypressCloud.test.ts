@@ -2,16 +2,16 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import type { Source } from '../../lib/sources';
-import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
-import { receiveOptions } from '../support/receiveOptions';
-import { githubExamples, githubWorkflowRunBody, octokitSignatures } from '../support/github';
+import type { Source } from '../../../lib/sources';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { receiveOptions } from '../../support/receiveOptions';
+import { githubExamples, githubWorkflowRunBody, octokitSignatures } from '../../support/github';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 45, 0);
 const SECONDS = Math.floor(NOW / 1000);
 const CYPRESS_SECRET = 'cypress-cloud-secret-01';
 const GITHUB_SECRET = "It's a Secret to Everybody";
-const cypressExample = readFileSync(join(__dirname, '..', 'fixtures', 'cypress-run-completed.json'), 'utf8');
+const cypressExample = readFileSync(join(__dirname, '..', '..', 'fixtures', 'cypress-run-completed.json'), 'utf8');
 
 /** Cypress Cloud's recipe, written here from its docs: "sha256=" + hex HMAC-SHA256(secret, "<timestamp>.<raw body>"). */
 const cypressSignature = (secret: string, timestamp: string, body: string) => `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;

@@ -1,4 +1,4 @@
-import { Deadline } from '../../lib/http/deadline';
+import { Deadline } from '../../../lib/http/deadline';
 
 describe('Deadline', () => {
 	beforeEach(() => jest.useFakeTimers());

@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_EVENTS } from '../../lib/currents';
-import { parseDotPath, readDotPath } from '../../lib/normalize/dotPath';
-import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
-import { presentedSignatures } from '../../lib/verify';
-import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
+import { RUN_EVENTS } from '../../../lib/currents';
+import { parseDotPath, readDotPath } from '../../../lib/normalize/dotPath';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { presentedSignatures } from '../../../lib/verify';
+import { SIGNED_WEBHOOK_SETTINGS } from '../../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const SECONDS = String(NOW / 1000);
 const SECRET = 'signed-webhook-secret-1';
-const BODY = readFileSync(join(__dirname, '..', 'fixtures', 'signed-webhook-run.json'), 'utf8');
+const BODY = readFileSync(join(__dirname, '..', '..', 'fixtures', 'signed-webhook-run.json'), 'utf8');
 
 type Settings = Record<string, unknown>;
 type Algorithm = 'sha256' | 'sha512' | 'sha1';

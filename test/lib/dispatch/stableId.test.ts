@@ -1,4 +1,4 @@
-import { RetryMemory, stableTransactionalId, uuidV5 } from '../../lib/dispatch';
+import { RetryMemory, stableTransactionalId, uuidV5 } from '../../../lib/dispatch';
 
 describe('uuidV5', () => {
 	it('matches the RFC example: www.example.com in the DNS namespace', () => {

@@ -1,5 +1,5 @@
-import { presentResult, successJson, type Attempt, type DeliveryOutcome, type DispatchResult } from '../../lib/dispatch';
-import { Redactor } from '../../lib/redact';
+import { presentResult, successJson, type Attempt, type DeliveryOutcome, type DispatchResult } from '../../../lib/dispatch';
+import { Redactor } from '../../../lib/redact';
 
 // Mutation-driven tests of lib/dispatch/result.ts: how the answer's body is read, what the item holds.
 const SECRET = 'tok_9f8e7d6c5b4a3210';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizePayload } from '../../lib/sources';
+import { normalizePayload } from '../../../lib/sources';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', name), 'utf8'));
 
 function normalized(source: Parameters<typeof normalizePayload>[0], payload: unknown) {
 	const result = normalizePayload(source, payload);

@@ -1,7 +1,7 @@
-import { proxyFor } from '../../lib/http/proxyEnv';
-import { sendHttp } from '../../lib/http/transport';
-import { startLoopbackServer } from '../../tools/httpServer';
-import { startFakeProxy } from '../support/proxies';
+import { proxyFor } from '../../../lib/http/proxyEnv';
+import { sendHttp } from '../../../lib/http/transport';
+import { startLoopbackServer } from '../../../tools/httpServer';
+import { startFakeProxy } from '../../support/proxies';
 
 /** The transport reads HTTP_PROXY / HTTPS_PROXY / NO_PROXY at every request. */
 describe('proxy environment', () => {

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { deliver, prepareRequest, type DeliveryPolicy, type RequestTemplate } from '../../lib/dispatch';
-import { FakeClock } from '../support/fakeClock';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../tools/httpServer';
-import { IDEMPOTENCY_KEY_HEADERS, requestTemplate } from '../support/requestTemplate';
+import { deliver, prepareRequest, type DeliveryPolicy, type RequestTemplate } from '../../../lib/dispatch';
+import { FakeClock } from '../../support/fakeClock';
+import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../../tools/httpServer';
+import { IDEMPOTENCY_KEY_HEADERS, requestTemplate } from '../../support/requestTemplate';
 
 type Script = Array<number | 'reset' | 'hang' | { status: number; headers?: Record<string, string> }>;
 

@@ -1,4 +1,4 @@
-import { RetryMemory } from '../../lib/dispatch';
+import { RetryMemory } from '../../../lib/dispatch';
 
 // lib/dispatch/retryMemory.ts: what a run delivered is recalled for an hour by default, to the millisecond.
 const HOUR = 60 * 60 * 1000;

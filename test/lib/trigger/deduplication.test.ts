@@ -1,4 +1,4 @@
-import { InProcessDeliveryMemory } from '../../lib/trigger';
+import { InProcessDeliveryMemory } from '../../../lib/trigger';
 
 const T0 = 1_764_000_000_000;
 

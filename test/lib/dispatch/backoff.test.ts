@@ -1,5 +1,5 @@
-import { retryAfterMs, sendFollowingRedirects } from '../../lib/dispatch';
-import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
+import { retryAfterMs, sendFollowingRedirects } from '../../../lib/dispatch';
+import { startLoopbackServer, type LoopbackServer } from '../../../tools/httpServer';
 
 // lib/dispatch/backoff.ts and redirects.ts at their edges.
 const NOW = Date.parse('2026-01-01T00:00:00Z');

@@ -1,4 +1,4 @@
-import { CoalescedSecretReader } from '../../lib/trigger';
+import { CoalescedSecretReader } from '../../../lib/trigger';
 
 /** A credential store whose reads the test releases one by one. */
 function controlledStore(initial: string[]) {

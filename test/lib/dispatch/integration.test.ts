@@ -1,4 +1,4 @@
-import { headerObject, integrationSecrets, readIntegration, type Integration } from '../../lib/dispatch';
+import { headerObject, integrationSecrets, readIntegration, type Integration } from '../../../lib/dispatch';
 
 // lib/dispatch/integration.ts: the Webhook Integration credential's fields, checked and read.
 function refusal(raw: Parameters<typeof readIntegration>[0]): string {

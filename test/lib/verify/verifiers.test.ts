@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
-import { hmacSha256, safeEqual, signStandardWebhook, verifyHexSignature, verifyStandardWebhook } from '../../lib/verify';
-import { newStandardSecret } from '../support/signing';
+import { hmacSha256, safeEqual, signStandardWebhook, verifyHexSignature, verifyStandardWebhook } from '../../../lib/verify';
+import { newStandardSecret } from '../../support/signing';
 
 const now = Date.UTC(2026, 10, 24, 12, 0, 0);
 

@@ -1,5 +1,5 @@
-import { RUN_EVENTS, sampleRunEvent } from '../../lib/currents';
-import { InProcessDeliveryMemory, receiveDelivery } from '../../lib/trigger';
+import { RUN_EVENTS, sampleRunEvent } from '../../../lib/currents';
+import { InProcessDeliveryMemory, receiveDelivery } from '../../../lib/trigger';
 
 describe('Send Test samples', () => {
 	it('carry a fresh run id, build id and commit every time', () => {

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { MAX_KEPT_BODY_BYTES, sendHttp, TransportError } from '../../lib/http/transport';
-import { deliver, prepareRequest } from '../../lib/dispatch';
-import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
-import { FakeClock } from '../support/fakeClock';
-import { startFakeProxy, type FakeProxy } from '../support/proxies';
+import { MAX_KEPT_BODY_BYTES, sendHttp, TransportError } from '../../../lib/http/transport';
+import { deliver, prepareRequest } from '../../../lib/dispatch';
+import { startLoopbackServer, type LoopbackServer } from '../../../tools/httpServer';
+import { FakeClock } from '../../support/fakeClock';
+import { startFakeProxy, type FakeProxy } from '../../support/proxies';
 
 const MiB = 1024 * 1024;
 
@@ -117,7 +117,7 @@ describe('answer bodies', () => {
 	it('a 300 MB answer costs the client bounded memory (peak RSS in a child process)', async () => {
 		server = await bigAnswer(300 * 1000 * 1000);
 		// Asynchronously: the server answering lives in this process.
-		const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'support', 'bigBodyClient.ts'), server.url], { timeout: 60_000 });
+		const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'support', 'bigBodyClient.ts'), server.url], { timeout: 60_000 });
 		const report = JSON.parse(child.stdout) as { keptBytes: number; truncated: boolean; peakRssMiB: number };
 		expect(report).toMatchObject({ keptBytes: MAX_KEPT_BODY_BYTES, truncated: true });
 		// The process itself (node, tsx, undici) takes about 60 MiB; 300 MB of body would be far above.

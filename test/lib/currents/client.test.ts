@@ -1,5 +1,5 @@
-import { PlatformApiClient, PlatformApiError } from '../../lib/currents';
-import { sendJson, startLoopbackServer } from '../../tools/httpServer';
+import { PlatformApiClient, PlatformApiError } from '../../../lib/currents';
+import { sendJson, startLoopbackServer } from '../../../tools/httpServer';
 
 describe('PlatformApiClient', () => {
 	it('never puts the API key in an error, even when the API echoes it', async () => {

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../../lib/dispatch';
+import { mapWithConcurrency } from '../../../lib/dispatch';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,6 +1,6 @@
-import { RUN_EVENTS } from '../../lib/currents';
-import { deliver } from '../../lib/dispatch/deliver';
-import type { PreparedRequest } from '../../lib/dispatch/request';
+import { RUN_EVENTS } from '../../../lib/currents';
+import { deliver } from '../../../lib/dispatch/deliver';
+import type { PreparedRequest } from '../../../lib/dispatch/request';
 import {
 	dedupKey,
 	rateKey,
@@ -13,16 +13,16 @@ import {
 	release,
 	reserveSlot,
 	type RedisSettings,
-} from '../../lib/redis';
+} from '../../../lib/redis';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
-import type { RedisServer } from '../../tools/redisServer';
-import { FakeClock } from '../support/fakeClock';
-import { describeWithRedis, startRedis } from '../support/redis';
-import { newStandardSecret, senderHeaders } from '../support/signing';
+import { receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import type { RedisServer } from '../../../tools/redisServer';
+import { FakeClock } from '../../support/fakeClock';
+import { describeWithRedis, startRedis } from '../../support/redis';
+import { newStandardSecret, senderHeaders } from '../../support/signing';
 
-const RUN_FINISH_BODY = readFileSync(join(__dirname, '..', 'fixtures', 'currents-run-finish.json'), 'utf8');
+const RUN_FINISH_BODY = readFileSync(join(__dirname, '..', '..', 'fixtures', 'currents-run-finish.json'), 'utf8');
 
 const settingsFor = (server: RedisServer, extra: Partial<RedisSettings> = {}): RedisSettings =>
 	readRedisSettings({ host: '127.0.0.1', port: server.port, database: 0, ...extra });

@@ -1,12 +1,12 @@
 import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import os from 'node:os';
-import { deliver, embeddedIPv4, isPrivateAddress, prepareRequest, privateNetworkGuard, type DeliveryPolicy } from '../../lib/dispatch';
-import type { EgressPolicy } from '../../lib/http/transport';
-import { startLoopbackServer, type LoopbackServer } from '../../tools/httpServer';
-import { FakeClock } from '../support/fakeClock';
-import { startFakeProxy, type FakeProxy } from '../support/proxies';
-import { installTripwire } from '../support/tripwire';
+import { deliver, embeddedIPv4, isPrivateAddress, prepareRequest, privateNetworkGuard, type DeliveryPolicy } from '../../../lib/dispatch';
+import type { EgressPolicy } from '../../../lib/http/transport';
+import { startLoopbackServer, type LoopbackServer } from '../../../tools/httpServer';
+import { FakeClock } from '../../support/fakeClock';
+import { startFakeProxy, type FakeProxy } from '../../support/proxies';
+import { installTripwire } from '../../support/tripwire';
 
 describe('isPrivateAddress', () => {
 	it.each([

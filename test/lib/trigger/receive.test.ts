@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveHookSecret } from '../../lib/currents';
-import type { Source } from '../../lib/sources';
-import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../lib/trigger';
-import { MIN_SECRET_BYTES } from '../../lib/verify';
-import { githubWorkflowRunBody } from '../support/github';
-import { receiveOptions } from '../support/receiveOptions';
-import { forgedHeaders } from '../support/signing';
-import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
+import { deriveHookSecret } from '../../../lib/currents';
+import type { Source } from '../../../lib/sources';
+import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { MIN_SECRET_BYTES } from '../../../lib/verify';
+import { githubWorkflowRunBody } from '../../support/github';
+import { receiveOptions } from '../../support/receiveOptions';
+import { forgedHeaders } from '../../support/signing';
+import { SIGNED_WEBHOOK_SETTINGS } from '../../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
-const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', name), 'utf8');
 const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
 const circleciBody = (timestamp: string) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', timestamp);
 const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'circleci', 'buildkite', 'standardWebhooks', 'signedWebhook'];
@@ -176,7 +176,7 @@ describe('Autosana: the signed body timestamp', () => {
 		`;
 		// tsx's own CLI, wherever node_modules is (a mutation-testing sandbox has none of its own).
 		const tsx = require.resolve('tsx/cli');
-		const output = execFileSync(process.execPath, [tsx, '-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+		const output = execFileSync(process.execPath, [tsx, '-e', script], { cwd: join(__dirname, '..', '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
 		const result = JSON.parse(output.trim()) as { offset: number; status: number; endedAt: string };
 		expect(result.offset).not.toBe(0); // the zone really is not UTC in that process
 		expect(result).toMatchObject({ status: 200, endedAt: '2026-11-24T12:00:00.000Z' });
