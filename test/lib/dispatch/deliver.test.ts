@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { deliver, prepareRequest, type DeliveryPolicy, type RequestTemplate } from '../../../lib/dispatch';
+import { deliver, prepareRequest, type DeliveryPolicy, type RequestTemplate, notSent, type Clock, RateLimiter, type Limiter } from '../../../lib/dispatch';
 import { FakeClock } from '../../support/fakeClock';
-import { startLoopbackServer, type LoopbackServer, type RecordedRequest } from '../../../tools/httpServer';
+import { startLoopbackServer, type LoopbackServer, type RecordedRequest, startReceiver } from '../../../tools/httpServer';
 import { IDEMPOTENCY_KEY_HEADERS, requestTemplate } from '../../support/requestTemplate';
+import { createServer, type Server, type Socket } from 'node:net';
+import { signStandardWebhook } from '../../../lib/verify';
 
 type Script = Array<number | 'reset' | 'hang' | { status: number; headers?: Record<string, string> }>;
 
@@ -162,5 +164,265 @@ describe('delivery engine', () => {
 			expect(outcome).toMatchObject({ success: false, error: { kind: 'blocked', message: expect.stringMatching(/Block Private Networks refuses/) } });
 		}
 		expect(receiver.requests).toHaveLength(0);
+	});
+});
+
+describe('deliver: outcomes, signing and the retry window', () => {
+	// lib/dispatch/deliver.ts: what an outcome holds on each path, signing, and the retry window's edge.
+
+	/** Virtual time: frozen unless slept, or moved by `step` on every reading. */
+	class ManualClock implements Clock {
+		constructor(
+			public t = 1_760_000_000_500,
+			private readonly step = 0,
+		) {}
+		now(): number {
+			const value = this.t;
+			this.t += this.step;
+			return value;
+		}
+		async sleep(ms: number): Promise<void> {
+			this.t += ms;
+		}
+	}
+
+	const TX = 'tx-0001';
+	const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({ maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false, ...overrides });
+
+	function request(url: string, overrides: Partial<RequestTemplate> = {}) {
+		return prepareRequest(
+			requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"a": 1}', ...overrides }),
+			{},
+			TX,
+		);
+	}
+
+	let receiver: LoopbackServer | undefined;
+	let silent: Server | undefined;
+	const sockets: Socket[] = [];
+	afterEach(async () => {
+		await receiver?.close();
+		receiver = undefined;
+		if (silent) {
+			for (const socket of sockets) socket.destroy();
+			await new Promise((resolve) => silent!.close(resolve));
+		}
+		silent = undefined;
+		sockets.length = 0;
+	});
+
+	async function answering(status: number, headers: Record<string, string> = {}, body = 'answer body'): Promise<LoopbackServer> {
+		return await startLoopbackServer((_req, res) => {
+			res.writeHead(status, headers);
+			res.end(body);
+		});
+	}
+
+	describe('notSent', () => {
+		it('is a failure with no status, no answer and no attempt', () => {
+			expect(notSent('template', 'body: bad')).toEqual({
+				success: false,
+				statusCode: null,
+				headers: {},
+				bodyText: '',
+				bodyTruncated: false,
+				attempts: [],
+				error: { kind: 'template', message: 'body: bad' },
+			});
+		});
+	});
+
+	describe('deliver: what a failed outcome holds', () => {
+		it('an answer outside 2xx (300) is a failure that keeps the answer: status, headers, body', async () => {
+			receiver = await answering(300, { 'x-reason': 'choose' }, 'pick one');
+			const outcome = await deliver(request(receiver.url), TX, policy(), { clock: new ManualClock() });
+			expect(outcome).toMatchObject({ success: false, statusCode: 300, bodyText: 'pick one', bodyTruncated: false, error: { kind: 'http', message: 'The receiver answered 300' } });
+			expect(outcome.headers['x-reason']).toBe('choose');
+			expect(outcome.attempts).toHaveLength(1);
+		});
+
+		it('an attempt without Retry-After records no retryAfterMs', async () => {
+			receiver = await answering(400);
+			const outcome = await deliver(request(receiver.url), TX, policy(), { clock: new ManualClock() });
+			expect(outcome.attempts[0]).not.toHaveProperty('retryAfterMs');
+			expect(outcome.attempts[0]).not.toHaveProperty('error');
+			expect(outcome.attempts[0].statusCode).toBe(400);
+		});
+
+		it('a connection refused: a network failure with no answer fields, the message says it could not connect', async () => {
+			receiver = await answering(200);
+			const url = receiver.url;
+			await receiver.close();
+			receiver = undefined;
+			const outcome = await deliver(request(url), TX, policy({ maxRetries: 0 }), { clock: new ManualClock() });
+			expect(outcome).toMatchObject({ success: false, statusCode: null, headers: {}, bodyText: '', bodyTruncated: false });
+			expect(outcome.error?.kind).toBe('network');
+			expect(outcome.error?.message).toMatch(/^Could not connect: .+; gave up after 1 attempts$/);
+			expect(outcome.attempts[0].error).toBeDefined();
+		});
+
+		it('a timeout: the message gives the timeout in seconds', async () => {
+			silent = createServer((socket) => void sockets.push(socket));
+			await new Promise<void>((resolve) => silent!.listen(0, '127.0.0.1', resolve));
+			const port = (silent.address() as { port: number }).port;
+			const outcome = await deliver(request(`http://127.0.0.1:${port}`), TX, policy({ maxRetries: 0, timeoutMs: 250 }), { clock: new ManualClock() });
+			expect(outcome.error).toEqual({ kind: 'timeout', message: 'No answer within 0.25 s; gave up after 1 attempts' });
+			expect(outcome).toMatchObject({ statusCode: null, headers: {}, bodyText: '', bodyTruncated: false });
+		});
+
+		it('a blocked address: the guard message as it is, not as a connection failure, and not retried', async () => {
+			receiver = await answering(200);
+			const outcome = await deliver(request(receiver.url), TX, policy({ blockPrivateNetworks: true }), { clock: new ManualClock() });
+			expect(outcome.error?.kind).toBe('blocked');
+			expect(outcome.error?.message).toBe('127.0.0.1 resolves to 127.0.0.1, a loopback, private, link-local or metadata address, which Block Private Networks refuses');
+			expect(outcome.attempts).toHaveLength(1);
+			expect(receiver.requests).toHaveLength(0);
+		});
+	});
+
+	describe('deliver: attempts and signing', () => {
+		it('an attempt records when it started and how long it took, by the clock', async () => {
+			receiver = await answering(200);
+			const clock = new ManualClock(1_760_000_000_500, 7);
+			const outcome = await deliver(request(receiver.url), TX, policy(), { clock });
+			// Readings: window start, attempt start, attempt end: the attempt took one step.
+			expect(outcome.attempts).toEqual([{ attempt: 1, startedAt: new Date(1_760_000_000_507).toISOString(), durationMs: 7, statusCode: 200 }]);
+		});
+
+		it('a signed request carries webhook-id, the timestamp in whole seconds, and a signature of the body', async () => {
+			receiver = await answering(200);
+			await deliver(request(receiver.url), TX, policy({ signingSecret: SIGNING_SECRET }), { clock: new ManualClock(1_760_000_000_999) });
+			const { headers, body } = receiver.requests[0];
+			expect(headers['webhook-id']).toBe(TX);
+			expect(headers['webhook-timestamp']).toBe('1760000000');
+			expect(headers['webhook-signature']).toBe(signStandardWebhook(SIGNING_SECRET, TX, 1_760_000_000, body));
+		});
+
+		it('a signed request without a body (GET) is signed over the empty body', async () => {
+			receiver = await answering(200);
+			await deliver(request(receiver.url, { method: 'GET' }), TX, policy({ signingSecret: SIGNING_SECRET }), { clock: new ManualClock(1_760_000_000_000) });
+			expect(receiver.requests[0].headers['webhook-signature']).toBe(signStandardWebhook(SIGNING_SECRET, TX, 1_760_000_000, ''));
+		});
+	});
+
+	describe('deliver: the retry window edge', () => {
+		it('a next attempt that starts exactly at the end of the window is still made', async () => {
+			let calls = 0;
+			receiver = await startLoopbackServer((_req, res) => {
+				calls++;
+				res.writeHead(calls === 1 ? 503 : 200, calls === 1 ? { 'retry-after': '1' } : {});
+				res.end();
+			});
+			const outcome = await deliver(request(receiver.url), TX, policy({ retryWindowMs: 1000 }), { clock: new ManualClock() });
+			expect(outcome.success).toBe(true);
+			expect(outcome.attempts.map((attempt) => [attempt.statusCode, attempt.retryAfterMs])).toEqual([
+				[503, 1000],
+				[200, undefined],
+			]);
+		});
+
+		it('one millisecond past the end of the window, it is not', async () => {
+			receiver = await answering(503, { 'retry-after': '1' });
+			const outcome = await deliver(request(receiver.url), TX, policy({ retryWindowMs: 999 }), { clock: new ManualClock() });
+			expect(outcome.success).toBe(false);
+			expect(outcome.attempts).toHaveLength(1);
+			expect(outcome.error?.message).toBe('The receiver answered 503; the next attempt (in 1 s) would fall outside the 1 s retry window');
+		});
+	});
+});
+
+describe('deliver and RateLimiter: a stop ends every wait', () => {
+	// Issue 24 item 5 in lib/dispatch: a stop ends every wait. The waits here never end by
+	// themselves, so a delivery that settles proves the stop ended them.
+	const TX = 'tx-stop-1';
+	let receiver: LoopbackServer;
+	afterEach(async () => {
+		await receiver?.close();
+	});
+
+	/** Real time, but every sleep waits forever. */
+	const stuckClock: Clock = { now: () => Date.now(), sleep: () => new Promise<void>(() => {}) };
+	const stuckLimiter: Limiter = { acquire: () => new Promise<boolean>(() => {}) };
+
+	const request = () =>
+		prepareRequest(
+			requestTemplate({ rootUrl: receiver.url, nodeHeaders: IDEMPOTENCY_KEY_HEADERS }),
+			{},
+			TX,
+		);
+	const policy = { maxRetries: 5, retryWindowMs: 3_600_000, timeoutMs: 5000, blockPrivateNetworks: false };
+
+	describe('deliver, stopped', () => {
+		it('already stopped: not sent, kind canceled', async () => {
+			receiver = await startReceiver();
+			const outcome = await deliver(request(), TX, policy, { clock: new FakeClock(), signal: AbortSignal.abort() });
+			expect(outcome).toMatchObject({ success: false, attempts: [], error: { kind: 'canceled', message: 'Not sent: the execution was stopped' } });
+			expect(receiver.requests).toHaveLength(0);
+		});
+
+		it('stopped while waiting for the first rate-limit slot: not sent', async () => {
+			receiver = await startReceiver();
+			const stop = new AbortController();
+			const pending = deliver(request(), TX, policy, { clock: new FakeClock(), limiter: stuckLimiter, signal: stop.signal });
+			stop.abort();
+			expect((await pending).error).toEqual({ kind: 'canceled', message: 'Not sent: the execution was stopped' });
+			expect(receiver.requests).toHaveLength(0);
+		});
+
+		it.each([
+			['a backoff', { status: 500 }],
+			['a Retry-After', { status: 429, headers: { 'retry-after': '60' } }],
+		])('stopped during %s wait: the answered attempt is the outcome, not sent again', async (_wait, answer) => {
+			const stop = new AbortController();
+			receiver = await startReceiver(() => {
+				setImmediate(() => stop.abort());
+				return answer;
+			});
+			const outcome = await deliver(request(), TX, policy, { clock: stuckClock, signal: stop.signal });
+			expect(outcome).toMatchObject({ statusCode: answer.status, error: { kind: 'http', message: `The receiver answered ${answer.status}; not retried: the execution was stopped` } });
+			expect(outcome.attempts).toHaveLength(1);
+			expect(receiver.requests).toHaveLength(1);
+		});
+
+		it('stopped while waiting for a retry slot: not sent again', async () => {
+			const stop = new AbortController();
+			receiver = await startReceiver(() => ({ status: 503 }));
+			let calls = 0;
+			const limiter: Limiter = {
+				acquire: () => (++calls === 1 ? Promise.resolve(true) : (stop.abort(), new Promise<boolean>(() => {}))),
+			};
+			const outcome = await deliver(request(), TX, policy, { clock: new FakeClock(), limiter, random: () => 0, signal: stop.signal });
+			expect(outcome.error?.message).toBe('The receiver answered 503; not retried: the execution was stopped');
+			expect(receiver.requests).toHaveLength(1);
+		});
+	});
+
+	describe('RateLimiter, stopped', () => {
+		it('a stopped caller gives up its place without taking a slot: the next caller gets the slot it would have had', async () => {
+			// Virtual time only: nothing here depends on how fast the machine is.
+			let now = 0;
+			const sleeps: number[] = [];
+			const clock: Clock = { now: () => now, sleep: async (ms) => {
+					sleeps.push(ms);
+					now += ms;
+				},
+			};
+			const limiter = new RateLimiter(1, clock);
+			expect(await limiter.acquire()).toBe(true);
+			expect(await limiter.acquire(undefined, AbortSignal.abort())).toBe(false);
+			expect(await limiter.acquire()).toBe(true);
+			// One spacing (1.01 s) waited in all: the stopped caller took no slot.
+			expect(sleeps).toEqual([1010]);
+		});
+
+		it('a caller stopped while it sleeps for its slot returns at once, even on a clock whose sleep never ends', async () => {
+			const limiter = new RateLimiter(1, stuckClock);
+			expect(await limiter.acquire()).toBe(true);
+			const stop = new AbortController();
+			const waiting = limiter.acquire(undefined, stop.signal);
+			setImmediate(() => stop.abort());
+			expect(await waiting).toBe(false);
+		});
 	});
 });

@@ -1,5 +1,9 @@
-import { prepareRequest, RequestError, type RequestTemplate } from '../../../lib/dispatch';
-import { requestTemplate } from '../../support/requestTemplate';
+import { prepareRequest, RequestError, type RequestTemplate, deliver, type DeliveryPolicy } from '../../../lib/dispatch';
+import { requestTemplate, preparationRefusal } from '../../support/requestTemplate';
+import { FakeClock } from '../../support/fakeClock';
+import { startLoopbackServer, type LoopbackServer, startReceiver } from '../../../tools/httpServer';
+import { InputError, runEventRequest, sampleRunEvent, toWebhookBody } from '../../../lib/currents';
+import { sendHttp } from '../../../lib/http/transport';
 
 // lib/dispatch/request.ts: URL joining, query, headers, body and content type of a prepared request.
 const TX = 'tx-7f3a9c21';
@@ -244,5 +248,240 @@ describe('what a refusal is', () => {
 		const error = refusal({ bodyContentType: 'none', nodeHeaders: [{ name: 'X-B', value: '${ run.broken }' }] }, item);
 		expect(error.kind).toBe('template');
 		expect(error.message).toMatch(/^header X-B: .*getter failed/);
+	});
+});
+
+describe('prepareRequest: paths, refused header values, the transactional id', () => {
+	const TX = 'tx-7f3a9c21';
+
+
+	const refusal = (overrides: Partial<RequestTemplate>, item: object = {}) => preparationRefusal(requestTemplate(overrides), item, TX);
+
+	const policy: DeliveryPolicy = { maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false };
+
+	let receiver: LoopbackServer | undefined;
+	afterEach(async () => {
+		await receiver?.close();
+		receiver = undefined;
+	});
+
+	describe('templated path values stay inside the root URL', () => {
+		// Each value as it arrives at a loopback receiver: the exact request target it records.
+		const cases: Array<[value: string, target: string]> = [
+			['../admin', '/api/hooks/..%2Fadmin'],
+			['%2e%2e/%2e%2e/admin', '/api/hooks/%252e%252e%2F%252e%252e%2Fadmin'],
+			['x?admin=1', '/api/hooks/x%3Fadmin%3D1'],
+			['x#frag', '/api/hooks/x%23frag'],
+			['a/b', '/api/hooks/a%2Fb'],
+			['back\\slash', '/api/hooks/back%5Cslash'],
+			['run 1 é', '/api/hooks/run%201%20%C3%A9'],
+		];
+
+		it.each(cases)('%j arrives as %s', async (value, target) => {
+			receiver = await startLoopbackServer((_request, res) => void res.end('{}'));
+			const prepared = prepareRequest(requestTemplate({ rootUrl: `${receiver.url}/api`, path: '/hooks/${ id }' }), { id: value }, TX);
+			expect((await deliver(prepared, TX, policy, { clock: new FakeClock() })).success).toBe(true);
+			expect(receiver.requests.map((request) => request.url)).toEqual([target]);
+		});
+
+		it.each(['..', '.'])('a value that makes a whole %j segment is refused, naming path', (value) => {
+			const error = refusal({ path: '/hooks/${ id }/x' }, { id: value });
+			expect(error.message).toMatch(/^path: a "\." or "\.\." segment would leave the root URL/);
+		});
+
+		it.each(['/hooks/../admin', '/hooks/%2E%2e/admin', '/hooks/.%2e', '/hooks\\..\\admin'])('a dot segment written in the path itself (%s) is refused too', (path) => {
+			expect(refusal({ path }).message).toMatch(/^path: /);
+		});
+
+		it('dots inside a segment are content, not navigation', () => {
+			const prepared = prepareRequest(requestTemplate({ path: '/files/${ name }' }), { name: '...x..' }, TX);
+			expect(prepared.url).toBe('http://127.0.0.1:1/api/files/...x..');
+		});
+	});
+
+	describe('header values a client would refuse fail the item before anything is sent', () => {
+		it.each([
+			['a CR LF rendered from a template', { nodeHeaders: [{ name: 'X-Note', value: '${ note }' }] }, /^header "X-Note": the value contains a line break/],
+			['a bare LF from the integration headers', { inheritedHeaders: { 'X-Team': 'qa\nX-Injected: 1' } }, /^header "X-Team": the value contains a line break/],
+			['a CR in a secret header, not quoted', { secretHeaders: { Authorization: 'Bearer abcdefgh\r' } }, /^header "Authorization": the value contains a line break/],
+			['a NUL', { nodeHeaders: [{ name: 'X-Nul', value: 'a\u0000b' }] }, /^header "X-Nul": the value contains a control or non-Latin-1 character/],
+			['a character beyond Latin-1', { nodeHeaders: [{ name: 'X-Emoji', value: 'ok 🚀' }] }, /^header "X-Emoji": the value contains a control or non-Latin-1 character/],
+			['a header name with a space', { nodeHeaders: [{ name: 'X Bad', value: 'v' }] }, /^header "X Bad": not a valid header name/],
+		] as Array<[string, Partial<RequestTemplate>, RegExp]>)('%s', (_name, overrides, message) => {
+			const error = refusal(overrides, { note: 'line one\r\nX-Injected: yes' });
+			expect(error.message).toMatch(message);
+			expect(error.message).not.toContain('abcdefgh');
+		});
+
+		it('nothing reaches the receiver and nothing is retried', async () => {
+			receiver = await startLoopbackServer((_request, res) => void res.end('{}'));
+			expect(() =>
+				prepareRequest(requestTemplate({ rootUrl: receiver!.url, nodeHeaders: [{ name: 'X-Note', value: '${ note }' }, { name: 'Idempotency-Key', value: TX }] }), { note: 'a\r\nb' }, TX),
+			).toThrow(RequestError);
+			expect(receiver.requests).toHaveLength(0);
+		});
+	});
+
+	describe('whether a request carries its transactional id is decided from what was rendered', () => {
+		const carries = (overrides: Partial<RequestTemplate>, item: object = {}) => prepareRequest(requestTemplate(overrides), item, TX).carriesTransactionalId;
+
+		it('a reference inside a comment does not count', () => {
+			expect(carries({ body: '{@{* "id": "${ WebhookRequest.TransactionalId }" *}}' })).toBe(false);
+		});
+
+		it('a reference inside an untaken branch does not count', () => {
+			expect(carries({ body: '{@{ if send }"id": "${ WebhookRequest.TransactionalId }"@{ end if }}' }, { send: false })).toBe(false);
+			expect(carries({ body: '{@{ if send }"id": "${ WebhookRequest.TransactionalId }"@{ end if }}' }, { send: true })).toBe(true);
+		});
+
+		it('a read that does not reach the request (a condition only) does not count', () => {
+			expect(carries({ body: '{"kind": "@{ if WebhookRequest.TransactionalId = "" }none@{ else }some@{ end if }"}' })).toBe(false);
+		});
+
+		it('the id rendered into the path, a query value, a header or the body counts', () => {
+			expect(carries({ path: '/hooks/${ WebhookRequest.TransactionalId }' })).toBe(true);
+			expect(carries({ query: [{ name: 'id', value: '${ WebhookRequest.TransactionalId }' }] })).toBe(true);
+			expect(carries({ nodeHeaders: [{ name: 'Idempotency-Key', value: 'key-${ WebhookRequest.TransactionalId }' }] })).toBe(true);
+			expect(carries({ bodyContentType: 'form', body: '{"id": "${ WebhookRequest.TransactionalId }"}' })).toBe(true);
+			expect(carries({ bodyContentType: 'text', body: 'id=${ WebhookRequest.TransactionalId }' })).toBe(true);
+		});
+
+		it('an id with characters that get encoded still counts where it is encoded (path, JSON)', () => {
+			const id = 'run "7"/RUN_FINISH';
+			expect(prepareRequest(requestTemplate({ path: '/hooks/${ WebhookRequest.TransactionalId }' }), {}, id).carriesTransactionalId).toBe(true);
+			expect(prepareRequest(requestTemplate({ body: '{"id": "${ WebhookRequest.TransactionalId }"}' }), {}, id).carriesTransactionalId).toBe(true);
+		});
+
+		it('a header the user named that holds another value does not count', () => {
+			expect(carries({ nodeHeaders: [{ name: 'X-Team', value: 'qa' }], inheritedHeaders: { 'X-Env': 'test' } })).toBe(false);
+		});
+
+		it('a signed request carries it (webhook-id is the transactional id) and is retried on 503', async () => {
+			receiver = await startLoopbackServer((_request, res) => {
+				res.statusCode = receiver!.requests.length === 1 ? 503 : 200;
+				res.end('{}');
+			});
+			const prepared = prepareRequest(requestTemplate({ rootUrl: receiver.url, signed: true }), {}, TX);
+			expect(prepared.carriesTransactionalId).toBe(true);
+			const outcome = await deliver(prepared, TX, { ...policy, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, { clock: new FakeClock(), random: () => 0 });
+			expect(outcome.attempts.map((attempt) => attempt.statusCode)).toEqual([503, 200]);
+			expect(receiver.requests.map((request) => request.headers['webhook-id'])).toEqual([TX, TX]);
+		});
+	});
+});
+
+describe('headers a client refuses', () => {
+	// Issue 24 item 6: headers HTTP or undici refuses are the input's fault, found before anything is sent.
+	const TX = 'tx-headers-1';
+	const SECRET = 'Bearer s3cr3t-token-value';
+
+	const template = (overrides: Partial<RequestTemplate>) => requestTemplate({ body: '{"a":1}', ...overrides });
+
+	const refusal = (overrides: Partial<RequestTemplate>, item: object = {}) => preparationRefusal(template(overrides), item, TX);
+
+	/** Every family undici refuses (node_modules/undici/lib/core/request.js processHeader) or HTTP reserves for the connection. */
+	const REFUSED: Array<[string, string, RegExp]> = [
+		['Expect', '100-continue', /cannot be set: the request is sent whole/],
+		['Transfer-Encoding', 'chunked', /cannot be set: the HTTP client frames the body/],
+		['transfer-encoding', 'identity', /cannot be set/],
+		['Connection', 'close', /cannot be set: the HTTP client manages the connection/],
+		['Connection', 'keep-alive, x-foo', /cannot be set/],
+		['Keep-Alive', 'timeout=5', /cannot be set/],
+		['Proxy-Connection', 'keep-alive', /cannot be set/],
+		['Upgrade', 'websocket', /cannot be set: a request cannot switch protocols/],
+		['TE', 'trailers', /cannot be set/],
+		['Content-Length', '3', /does not match the body's 7 bytes/],
+		['Content-Length', '-7', /does not match/],
+		['Content-Length', '7, 7', /does not match/],
+		['Content-Length', 'seven', /does not match/],
+		['X-Bad Name', 'v', /not a valid header name/],
+		['X-Bad:Name', 'v', /not a valid header name/],
+		['', 'v', /not a valid header name/],
+		['X-Ünïcode', 'v', /not a valid header name/],
+		['X-Note', 'a\rb', /line break/],
+		['X-Note', 'a\nb', /line break/],
+		['X-Note', 'a\u0000b', /control or non-Latin-1/],
+		['X-Note', 'a\u2028b', /control or non-Latin-1/],
+	];
+
+	describe('headers a client refuses, in every place a header comes from', () => {
+		it.each(REFUSED.filter(([name]) => name))('node header %j: %j → a template error naming it', (name, value, reason) => {
+			const error = refusal({ nodeHeaders: [{ name, value }] });
+			expect(error.kind).toBe('template');
+			expect(error.message).toMatch(new RegExp(`^header ${JSON.stringify(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+			expect(error.message).toMatch(reason);
+			expect(error.message).toMatch(/nothing was sent$/);
+		});
+
+		it.each(REFUSED)('integration header %j: %j → refused the same way', (name, value, reason) => {
+			expect(refusal({ inheritedHeaders: { [name]: value } }).message).toMatch(reason);
+		});
+
+		it('a templated value that renders a refused Content-Length or a line break is refused', () => {
+			expect(refusal({ nodeHeaders: [{ name: 'Content-Length', value: '${ n }' }] }, { n: 99 }).message).toMatch(/^header "Content-Length": does not match/);
+			expect(refusal({ nodeHeaders: [{ name: 'X-Id', value: '${ v }' }] }, { v: 'x\r\nInjected: 1' }).message).toMatch(/^header "X-Id": the value contains a line break/);
+		});
+
+		it('a secret header that is refused is named, its value never quoted', () => {
+			const error = refusal({ secretHeaders: { Connection: SECRET } });
+			expect(error.message).toMatch(/^header "Connection": cannot be set/);
+			expect(error.message).not.toContain('s3cr3t');
+		});
+
+		it('a Content-Length that matches the body is sent as it is; a GET without body only matches 0', () => {
+			expect(prepareRequest(template({ nodeHeaders: [{ name: 'Content-Length', value: '7' }] }), {}, TX).headers['Content-Length']).toBe('7');
+			expect(prepareRequest(template({ body: '{"é":1}', nodeHeaders: [{ name: 'content-length', value: '8' }] }), {}, TX).body).toBe('{"é":1}');
+			expect(refusal({ method: 'GET', nodeHeaders: [{ name: 'Content-Length', value: '7' }] }).message).toMatch(/does not match the body's 0 bytes/);
+		});
+
+		it('Host, Accept-Encoding and ordinary headers are not refused', () => {
+			const prepared = prepareRequest(template({ nodeHeaders: [{ name: 'Host', value: 'internal.example' }, { name: 'X-Tab', value: 'a\tb' }] }), {}, TX);
+			expect(prepared.headers).toMatchObject({ Host: 'internal.example', 'X-Tab': 'a\tb' });
+		});
+
+		it('excluding an inherited refused header lets the request go', () => {
+			expect(() => prepareRequest(template({ inheritedHeaders: { Expect: '100-continue' }, excludeInheritedHeaders: ['expect'] }), {}, TX)).not.toThrow();
+		});
+	});
+
+	describe('Send Test: a Currents hook header a client refuses', () => {
+		const hook = (headers: Record<string, string>) => ({ headers: JSON.stringify(headers) });
+
+		it.each(REFUSED.filter(([name]) => name))('%j: %j → an InputError naming the header, before anything is sent', (name, value, reason) => {
+			let error: unknown;
+			try {
+				runEventRequest(hook({ [name]: value }), sampleRunEvent('RUN_FINISH'));
+			} catch (caught) {
+				error = caught;
+			}
+			expect(error).toBeInstanceOf(InputError);
+			expect((error as InputError).field).toBe('headers');
+			expect((error as Error).message).toMatch(/^The webhook's header /);
+			// the Content-Length reason quotes the sample's own size, which differs from 7
+			expect((error as Error).message).toMatch(name.toLowerCase() === 'content-length' ? /does not match the body's \d+ bytes/ : reason);
+		});
+
+		it('the same name twice in different case is refused; a hook Content-Type or X-Timestamp gives way to the delivery own', () => {
+			expect(() => runEventRequest(hook({ 'X-Secret': 'aaaaaaaa', 'x-secret': 'bbbbbbbb' }), sampleRunEvent('RUN_FINISH'))).toThrow(/"x-secret": given twice \(also as "X-Secret"\)/);
+			const request = runEventRequest(hook({ 'Content-Type': 'text/plain', 'X-TIMESTAMP': '1' }), sampleRunEvent('RUN_FINISH'), () => 42);
+			expect(request.headers).toEqual({ 'content-type': 'application/json', 'x-timestamp': '42' });
+		});
+
+		it('create and update refuse them too (the platform would store a header it cannot send); any fixed Content-Length is refused', () => {
+			expect(() => toWebhookBody({ headers: { Expect: '100-continue' } }, 'update')).toThrow(/^Header "Expect": cannot be set/);
+			expect(() => toWebhookBody({ headers: { 'Content-Length': '10' } }, 'update')).toThrow(/^Header "Content-Length": cannot be set: the length is computed from each body/);
+		});
+	});
+
+	describe('what undici does with them when nothing refuses them first (why the check exists)', () => {
+		it.each(['Expect', 'Transfer-Encoding', 'Keep-Alive', 'Upgrade'])('%s: undici fails before sending, as a network error', async (name) => {
+			const receiver = await startReceiver();
+			try {
+				await expect(sendHttp({ method: 'POST', url: receiver.url, headers: { [name]: 'x' }, body: 'abc', timeoutMs: 5000 })).rejects.toMatchObject({ kind: 'network' });
+				expect(receiver.requests).toHaveLength(0);
+			} finally {
+				await receiver.close();
+			}
+		});
 	});
 });

@@ -1,4 +1,4 @@
-import { presentResult, successJson, type Attempt, type DeliveryOutcome, type DispatchResult } from '../../../lib/dispatch';
+import { presentResult, successJson, type Attempt, type DeliveryOutcome, type DispatchResult, notSent } from '../../../lib/dispatch';
 import { Redactor } from '../../../lib/redact';
 
 // Mutation-driven tests of lib/dispatch/result.ts: how the answer's body is read, what the item holds.
@@ -121,5 +121,35 @@ describe('successJson: what a Success item holds', () => {
 		expect(successJson(withBody('text'), false)).toEqual({ body: 'text' });
 		expect(successJson(withBody(3), false)).toEqual({ body: 3 });
 		expect(successJson(withBody(null), false)).toEqual({ body: null });
+	});
+});
+
+describe('presentResult: secrets masked', () => {
+	const SECRET = 'Bearer tok_9f8e7d6c5b4a3210';
+	const redactor = new Redactor([SECRET]);
+	const request = { method: 'POST' as const, url: 'https://hooks.example.com/x', headers: { Authorization: SECRET, 'X-Echo': 'tok_9f8e7d6c5b4a3210' } };
+
+	function answered(bodyText: string, extra: Partial<DeliveryOutcome> = {}): DeliveryOutcome {
+		return { success: true, statusCode: 200, headers: { 'content-type': 'application/json' }, bodyText, bodyTruncated: false, attempts: [], ...extra };
+	}
+
+	describe('presentResult masks secrets in what the node returns', () => {
+		it('a body cut short at the size cap that ends in the beginning of a secret: that beginning is masked', () => {
+			const result = presentResult(answered('{"echo": "tok_9f8e7d6c', { bodyTruncated: true }), request, 'tx', ['Authorization'], redactor, 'auto');
+			expect(result.body).toBe('{"echo": "***');
+			expect(result.bodyTruncated).toBe(true);
+		});
+
+		it('a whole body is parsed, then masked where its values decode', () => {
+			const result = presentResult(answered('{"echo": "tok_9f8e7d6c5b4a3210", "tok": "tok_9f8e7d6c"}'), request, 'tx', ['Authorization'], redactor, 'auto');
+			// Not cut: a value that merely starts like the secret stays as it is.
+			expect(result.body).toEqual({ echo: '***', tok: 'tok_9f8e7d6c' });
+		});
+
+		it('request headers: secret ones by name, others where they hold a secret; errors too', () => {
+			const result = presentResult(notSent('template', `header X-Echo: ${SECRET}`), request, 'tx', ['authorization'], redactor, 'auto');
+			expect(result.request.headers).toEqual({ Authorization: '***', 'X-Echo': '***' });
+			expect(result.error).toEqual({ kind: 'template', message: 'header X-Echo: ***' });
+		});
 	});
 });
