@@ -8,12 +8,13 @@
  * one per checkout, in the n8n cache folder.
  * Icons and codex files are copied once at start; restart `npm run dev` after changing those.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { Cleanups } from '../tools/cleanups';
 import { installN8n, N8nServer, OWNER } from '../tools/n8nServer';
 import { N8N_2 } from '../tools/n8nVersions';
+import { stopChild } from '../tools/stopChild';
 
 const ROOT = resolve(__dirname, '..');
 const N8N_VERSION = process.env.DEV_N8N_VERSION ?? N8N_2;
@@ -22,13 +23,6 @@ const BUILD_FINISHED = /Found (\d+) errors?\. Watching for file changes\./;
 const say = (text: string) => console.log(`\n▶ ${text}`);
 const cleanups = new Cleanups();
 let stopping = false;
-
-async function stopChild(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise<void>((done) => child.once('exit', () => done()));
-	child.kill('SIGTERM');
-	await exited;
-}
 
 /** Runs `serve` after a build; builds that finish while it runs lead to one more run, not one each. */
 function coalescing(serve: () => Promise<void>): () => void {
@@ -76,7 +70,7 @@ async function main() {
 	say('Copying icons and codex files into dist/, then building in watch mode (tsc -w)…');
 	execFileSync(join(ROOT, 'node_modules', '.bin', 'gulp'), ['build:icons'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	const tsc = spawn(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--watch', '--preserveWatchOutput', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-	cleanups.add(() => stopChild(tsc));
+	cleanups.add(() => stopChild(tsc, 5000));
 	cleanups.add(() => n8n.stop());
 	let pending = '';
 	tsc.stdout!.on('data', (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 /**
  * The README's table of trigger sources, generated from the registry (lib/sources), so it
- * cannot drift: `npx tsx scripts/sources-table.ts` prints it, and test/lib/sources.test.ts
+ * cannot drift: `npx tsx scripts/sources-table.ts` prints it, and test/lib/sources/index.test.ts
  * fails while README.md does not contain it.
  */
 import { SOURCE_DEFINITIONS } from '../lib/sources';

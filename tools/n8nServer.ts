@@ -3,6 +3,7 @@ import { cpSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stopChild } from './stopChild';
 import { until } from './until';
 
 const ROOT = resolve(__dirname, '..');
@@ -209,13 +210,8 @@ export class N8nServer {
 	}
 
 	async stop(): Promise<void> {
-		const child = this.child;
-		if (!child || child.exitCode !== null) return;
-		const exited = new Promise<void>((done) => child.once('exit', () => done()));
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-		await exited;
-		clearTimeout(timer);
+		if (!this.child) return;
+		await stopChild(this.child, 20_000);
 		this.child = undefined;
 	}
 

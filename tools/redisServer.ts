@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './n8nServer';
+import { stopChild } from './stopChild';
 
 /** The redis-server binary: REDIS_SERVER, or the one on PATH; undefined when there is none. */
 export function redisServerBinary(): string | undefined {
@@ -68,13 +69,8 @@ export class RedisServer {
 
 	/** Stops this server (by its pid) and waits until it has exited. */
 	async stop(): Promise<void> {
-		const child = this.child;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise<void>((done) => child.once('exit', () => done()));
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-		await exited;
-		clearTimeout(timer);
+		if (!this.child) return;
+		await stopChild(this.child, 5000);
 		this.child = undefined;
 	}
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { stopChild } from './stopChild';
 
 export interface Arrival {
 	method: string;
@@ -35,10 +36,6 @@ export class TimingReceiver {
 	}
 
 	async close(): Promise<void> {
-		const child = this.child;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise<void>((done) => child.once('exit', () => done()));
-		child.kill('SIGTERM');
-		await exited;
+		if (this.child) await stopChild(this.child, 5000);
 	}
 }

@@ -1,0 +1,158 @@
+import { CoalescedSecretReader } from '../../../lib/trigger';
+
+/** A credential store whose reads the test releases one by one. */
+function controlledStore(initial: string[]) {
+	let current = initial;
+	const pending: Array<() => void> = [];
+	let reads = 0;
+	return {
+		set(secrets: string[]) {
+			current = secrets;
+		},
+		get reads() {
+			return reads;
+		},
+		/** Reads what is stored when the read starts, answering when released. */
+		read: async (): Promise<string[]> => {
+			reads++;
+			const seen = current;
+			await new Promise<void>((release) => pending.push(release));
+			return seen;
+		},
+		releaseAll: async () => {
+			while (pending.length) {
+				pending.shift()!();
+				await new Promise((tick) => setImmediate(tick));
+			}
+		},
+	};
+}
+
+const settle = async <T>(promise: Promise<T>, store: { releaseAll(): Promise<void> }): Promise<T> => {
+	const result = promise;
+	await store.releaseAll();
+	await store.releaseAll();
+	return await result;
+};
+
+describe('CoalescedSecretReader', () => {
+	it('reads again for a request that arrives after the previous read ended: an edit takes effect at once', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const store = controlledStore(['old-secret-0000000000']);
+		expect(await settle(reader.get('t', store.read), store)).toEqual(['old-secret-0000000000']);
+		store.set(['new-secret-0000000000']);
+		expect(await settle(reader.get('t', store.read), store)).toEqual(['new-secret-0000000000']);
+		expect(store.reads).toBe(2);
+	});
+
+	it('never answers a request with a read that started before it arrived', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const store = controlledStore(['old-secret-0000000000']);
+		const early = reader.get('t', store.read);
+		// The credential is saved while that read is in flight; then a request arrives.
+		store.set(['new-secret-0000000000']);
+		const late = reader.get('t', store.read);
+		await store.releaseAll();
+		await store.releaseAll();
+		expect(await early).toEqual(['old-secret-0000000000']);
+		expect(await late).toEqual(['new-secret-0000000000']);
+	});
+
+	it('serves every request that arrived during a read with one next read', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const store = controlledStore(['secret-000000000000000']);
+		const first = reader.get('t', store.read);
+		const waiting = Array.from({ length: 20 }, () => reader.get('t', store.read));
+		await store.releaseAll();
+		await store.releaseAll();
+		await Promise.all([first, ...waiting]);
+		expect(store.reads).toBe(2);
+	});
+
+	it('keeps rotation: both secrets while previousSecret is set, only the new one once it is cleared', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const store = controlledStore(['secret-a-0000000000000', '']);
+		store.set(['secret-b-0000000000000', 'secret-a-0000000000000']);
+		expect(await settle(reader.get('t', store.read), store)).toEqual(['secret-b-0000000000000', 'secret-a-0000000000000']);
+		store.set(['secret-b-0000000000000', '']);
+		expect(await settle(reader.get('t', store.read), store)).toEqual(['secret-b-0000000000000', '']);
+	});
+
+	it('prepares once per distinct credential content and hands out the same prepared value', async () => {
+		const prepare = jest.fn((secrets: readonly string[]) => ({ keys: secrets.map((s) => s.length) }));
+		const reader = new CoalescedSecretReader(prepare);
+		const store = controlledStore(['secret-000000000000000']);
+		const a = await settle(reader.get('t', store.read), store);
+		const b = await settle(reader.get('t', store.read), store);
+		expect(b).toBe(a);
+		store.set(['secret-111111111111111']);
+		const c = await settle(reader.get('t', store.read), store);
+		expect(c).not.toBe(a);
+		expect(prepare).toHaveBeenCalledTimes(2);
+	});
+
+	it('fails every waiter of a failed read, and the next request reads again', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		let fail = true;
+		const read = jest.fn(async () => {
+			if (fail) throw new Error('no credential');
+			return ['secret-000000000000000'];
+		});
+		await expect(reader.get('t', read)).rejects.toThrow('no credential');
+		fail = false;
+		await expect(reader.get('t', read)).resolves.toEqual(['secret-000000000000000']);
+	});
+
+	it('keeps scopes apart and bounded', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets, 2);
+		await reader.get('a', async () => ['a-secret-0000000000000']);
+		await reader.get('b', async () => ['b-secret-0000000000000']);
+		await reader.get('c', async () => ['c-secret-0000000000000']);
+		expect(await reader.get('b', async () => ['b-secret-0000000000000'])).toEqual(['b-secret-0000000000000']);
+		reader.forget('b');
+		expect(await reader.get('b', async () => ['b-secret-1111111111111'])).toEqual(['b-secret-1111111111111']);
+	});
+
+	it('prepares again when a secret is added: a list that grows is not the same list', async () => {
+		const reader = new CoalescedSecretReader((secrets) => [...secrets]);
+		expect(await reader.get('t', async () => ['secret-b-0000000000000'])).toEqual(['secret-b-0000000000000']);
+		expect(await reader.get('t', async () => ['secret-b-0000000000000', 'secret-a-0000000000000'])).toEqual(['secret-b-0000000000000', 'secret-a-0000000000000']);
+	});
+
+	it('a request that arrives while no read is in flight starts its read at once', async () => {
+		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const store = controlledStore(['secret-000000000000000']);
+		await settle(reader.get('t', store.read), store);
+		const again = reader.get('t', store.read);
+		expect(store.reads).toBe(2);
+		await store.releaseAll();
+		await again;
+	});
+
+	it('forget drops what was prepared for the scope: the same secrets are prepared again', async () => {
+		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
+		const reader = new CoalescedSecretReader(prepare);
+		const read = async () => ['secret-000000000000000'];
+		const before = await reader.get('t', read);
+		expect(await reader.get('t', read)).toBe(before);
+		reader.forget('t');
+		expect(await reader.get('t', read)).not.toBe(before);
+		expect(prepare).toHaveBeenCalledTimes(2);
+	});
+
+	it('beyond maxScopes, forgets the scope remembered first, and only that one', async () => {
+		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
+		const reader = new CoalescedSecretReader(prepare, 2);
+		const read = async () => ['secret-000000000000000'];
+		const a = await reader.get('a', read);
+		const b = await reader.get('b', read);
+		expect(await reader.get('a', read)).toBe(a);
+		expect(await reader.get('b', read)).toBe(b);
+		const c = await reader.get('c', read);
+		expect(prepare).toHaveBeenCalledTimes(3);
+		expect(await reader.get('b', read)).toBe(b);
+		expect(await reader.get('c', read)).toBe(c);
+		expect(await reader.get('a', read)).not.toBe(a);
+		expect(prepare).toHaveBeenCalledTimes(4);
+	});
+});
