@@ -94,10 +94,10 @@ async function main() {
 	}
 
 	let group = '';
-	const lines = ['| group | measured | ours | peer | peer value | ratio | goal |', '| --- | --- | ---: | --- | ---: | ---: | --- |'];
+	const lines = ['| group | measured | ours | peer | peer value | ratio | goal | per round |', '| --- | --- | ---: | --- | ---: | ---: | --- | --- |'];
 	for (const row of rows) {
 		const goal = row.goal ? `${row.goal} ${row.met ? '✔' : '✘'}` : '';
-		lines.push(`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} |`);
+		lines.push(`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} | ${row.note ?? ''} |`);
 		group = row.group;
 	}
 	const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
