@@ -6,6 +6,7 @@
  *   BENCH_QUEUE=1       add the queue-mode row (real n8n in queue mode: Postgres, Redis, four n8n
  *                       processes; several minutes on its own, so off by default)
  *   BENCH_MEMORY_DELIVERIES=200  genuine deliveries to ours and to n8n's Webhook node for the memory rows
+ *   BENCH_ENGINE_MODES=default,lazy  n8n 2.x's expression-engine modes to measure side by side (one n8n each)
  *   BENCH_ONLY=a,b      run only these modules (names below)
  *   BENCH_CPU_PROFILE=dir  write a V8 CPU profile of the n8n 2.x process there
  */
@@ -37,7 +38,7 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 	{ name: 'rate-limit', estimateMs: 25_000, run: async () => (await import('./micro.bench')).runRateLimitBench() },
 	{
 		name: 'n8n-2',
-		estimateMs: 300_000,
+		estimateMs: 540_000,
 		run: async () =>
 			(await import('./n8n.bench')).runN8nBench({ version: N8N_2, seconds, rounds, connections: 10, dispatchItems: 2000, memoryDeliveries, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
 	},
