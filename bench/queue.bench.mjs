@@ -5,7 +5,8 @@
 // N distinct signed deliveries, C at a time, to the webhook processor and times the answers;
 // rounds alternate between the two triggers so load from the machine hits both alike. Prints
 // the median of each and the ratio (Redis / in-process).
-//   npm run bench:queue            (BENCH_QUEUE_N, BENCH_QUEUE_CONCURRENCY, BENCH_QUEUE_ROUNDS)
+//   npm run bench:queue            (BENCH_QUEUE_N, BENCH_QUEUE_CONCURRENCY, BENCH_QUEUE_ROUNDS, BENCH_QUEUE_WARMUP)
+//   smoke run: BENCH_QUEUE_N=20 BENCH_QUEUE_ROUNDS=1 BENCH_QUEUE_WARMUP=5 npm run bench:queue
 // Runs under tsx to use the test tools in TypeScript.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { RedisServer, redisServerBinary } from '../tools/redisServer.ts';
 const N = Number(process.env.BENCH_QUEUE_N ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 10);
 const ROUNDS = Number(process.env.BENCH_QUEUE_ROUNDS ?? 3);
+const WARMUP = Number(process.env.BENCH_QUEUE_WARMUP ?? 50);
 const VERSION = process.env.BENCH_QUEUE_N8N_VERSION ?? N8N_2;
 const PKG = 'n8n-nodes-test-run-webhooks';
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -82,8 +84,8 @@ try {
 	const urls = { redis: queue.webhook.webhookUrl(HOOKS.redis), local: queue.webhook.webhookUrl(HOOKS.local) };
 	for (const url of Object.values(urls)) await queue.webhook.waitForWebhook(url);
 	// Warm-up: connections, JIT, the first jobs.
-	await round(urls.redis, 'warm-redis', 50);
-	await round(urls.local, 'warm-local', 50);
+	await round(urls.redis, 'warm-redis', WARMUP);
+	await round(urls.local, 'warm-local', WARMUP);
 	const rates = { redis: [], local: [] };
 	for (let r = 0; r < ROUNDS; r++) {
 		for (const mode of r % 2 ? ['local', 'redis'] : ['redis', 'local']) rates[mode].push(await round(urls[mode], `${mode}-${r}`, N));

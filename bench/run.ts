@@ -6,14 +6,17 @@
  *   BENCH_QUEUE=1       add the queue-mode row (real n8n in queue mode: Postgres, Redis, four n8n
  *                       processes; several minutes on its own, so off by default)
  *   BENCH_MEMORY_DELIVERIES=200  genuine deliveries to ours and to n8n's Webhook node for the memory rows
+ *   BENCH_ENGINE_MODES=default,lazy  n8n 2.x's expression-engine modes to measure side by side (one n8n each)
  *   BENCH_ONLY=a,b      run only these modules (names below)
  *   BENCH_CPU_PROFILE=dir  write a V8 CPU profile of the n8n 2.x process there
+ * The soak rows are read from the last `npm run bench:soak` (bench/soak-results.json), if any.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packPackage } from '../tools/n8nServer';
 import { N8N_1, N8N_2 } from '../tools/n8nVersions';
+import type { SoakSummary } from './soak.bench';
 import { machine, ratioRow, type BenchModule, type BenchResult, type Row } from './support/measure';
 
 const ROOT = resolve(__dirname, '..');
@@ -37,7 +40,7 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 	{ name: 'rate-limit', estimateMs: 25_000, run: async () => (await import('./micro.bench')).runRateLimitBench() },
 	{
 		name: 'n8n-2',
-		estimateMs: 300_000,
+		estimateMs: 540_000,
 		run: async () =>
 			(await import('./n8n.bench')).runN8nBench({ version: N8N_2, seconds, rounds, connections: 10, dispatchItems: 2000, memoryDeliveries, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
 	},
@@ -48,7 +51,34 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 		run: async () => (await import('./n8n.bench')).runN8nBench({ version: N8N_1, seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000, memoryDeliveries: Math.round(memoryDeliveries / 2) }),
 	},
 	{ name: 'queue', enabledBy: 'BENCH_QUEUE', estimateMs: 300_000, run: runQueueBench },
+	{ name: 'soak', estimateMs: 0, run: soakRows },
 ];
+
+/**
+ * The soak takes well over half an hour, so it is its own run (`npm run bench:soak`); its last
+ * result, bench/soak-results.json, is shown here with its date, when there is one.
+ */
+async function soakRows(): Promise<BenchResult> {
+	const file = join(ROOT, 'bench', 'soak-results.json');
+	if (!existsSync(file)) return { rows: [], raw: { note: 'no bench/soak-results.json yet: npm run bench:soak' } };
+	const soak = JSON.parse(readFileSync(file, 'utf8')) as { date: string; n8n: string; engine: string; settings: { DELIVERIES: number }; summaries: SoakSummary[] };
+	const of = (target: string) => soak.summaries.find((s) => s.target === target);
+	const ours = of('ours');
+	if (!ours) return { rows: [], raw: { summaries: soak.summaries } };
+	const group = `Soak (npm run bench:soak of ${soak.date.slice(0, 10)}, n8n ${soak.n8n}, ${soak.engine} engine, ${soak.settings.DELIVERIES} deliveries each)`;
+	const names: Record<string, string> = { webhook: "n8n's Webhook node", currents: "n8n's Currents Trigger", bare: 'bare community trigger' };
+	const rows: Row[] = [];
+	for (const peer of ['webhook', 'bare', 'currents']) {
+		const theirs = of(peer);
+		if (!theirs) continue;
+		// The goal: our growth within 1.5× of the Webhook node's (the ratio is "how many times better").
+		const goal = peer === 'webhook' ? { goal: '≥ 0.67× (growth ≤ 1.5× its)', min: 1 / 1.5 } : {};
+		rows.push(ratioRow({ group, metric: 'n8n settled RSS growth', ours: ours.rssGrowthMb, peer: theirs.rssGrowthMb, peerName: names[peer], unit: 'MB', lowerIsBetter: true, ...goal }));
+		// A slope near zero or below makes a ratio meaningless: both values, no ratio.
+		rows.push({ group, metric: 'settled RSS slope after the first phase, MB per 1000', ours: ours.rssSlopeMbPer1000, peer: theirs.rssSlopeMbPer1000, peerName: names[peer], unit: 'MB', ratio: Number.NaN });
+	}
+	return { rows, raw: { date: soak.date, summaries: soak.summaries } };
+}
 
 /** bench/queue.bench.mjs in its own process (it starts and stops a whole queue-mode n8n); its last line is its JSON result. */
 async function runQueueBench(): Promise<BenchResult> {
@@ -94,10 +124,10 @@ async function main() {
 	}
 
 	let group = '';
-	const lines = ['| group | measured | ours | peer | peer value | ratio | goal |', '| --- | --- | ---: | --- | ---: | ---: | --- |'];
+	const lines = ['| group | measured | ours | peer | peer value | ratio | goal | per round |', '| --- | --- | ---: | --- | ---: | ---: | --- | --- |'];
 	for (const row of rows) {
 		const goal = row.goal ? `${row.goal} ${row.met ? '✔' : '✘'}` : '';
-		lines.push(`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} |`);
+		lines.push(`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} | ${row.note ?? ''} |`);
 		group = row.group;
 	}
 	const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
