@@ -25,7 +25,9 @@ import { readRedisSettings, REDIS_CREDENTIAL, redisPool, RedisRateLimiter } from
 import { timerDelay } from '../../lib/timers';
 import { instanceEgress } from '../shared/instanceEgress';
 import { addNotices, numericOption } from '../shared/numericOption';
-import { defaultTransactionalId, deliveredEarlier, settle } from './onFailure';
+import { defaultTransactionalId } from './defaultTransactionalId';
+import { deliveredEarlier } from './deliveredItems';
+import { settle } from './settle';
 
 const INTEGRATION_CREDENTIAL = 'webhookIntegration';
 
