@@ -1,4 +1,4 @@
-import { presentResult, successJson, type Attempt, type DeliveryOutcome, type DispatchResult } from '../../lib/dispatch';
+import { resultPresenter, successJson, type Attempt, type DeliveryOutcome, type DispatchResult } from '../../lib/dispatch';
 import { Redactor } from '../../lib/redact';
 
 // Mutation-driven tests of lib/dispatch/result.ts: how the answer's body is read, what the item holds.
@@ -12,62 +12,62 @@ function outcome(bodyText: string, headers: Record<string, string>, extra: Parti
 const JSON_TYPE = { 'content-type': 'application/json' };
 const TEXT_TYPE = { 'content-type': 'text/plain' };
 
-describe('presentResult: the response format decides how the body is read', () => {
+describe('resultPresenter: the response format decides how the body is read', () => {
 	it('text: a JSON body with a JSON content type stays a string', () => {
-		expect(presentResult(outcome('{"a":1}', JSON_TYPE), request, 'tx', [], redactor, 'text').body).toBe('{"a":1}');
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'text' })(outcome('{"a":1}', JSON_TYPE), request, 'tx').body).toBe('{"a":1}');
 	});
 
 	it('json: a JSON body is parsed whatever the content type says', () => {
-		expect(presentResult(outcome('{"a":1}', TEXT_TYPE), request, 'tx', [], redactor, 'json').body).toEqual({ a: 1 });
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'json' })(outcome('{"a":1}', TEXT_TYPE), request, 'tx').body).toEqual({ a: 1 });
 	});
 
 	it('json: a body that is not JSON stays a string', () => {
-		expect(presentResult(outcome('not json', JSON_TYPE), request, 'tx', [], redactor, 'json').body).toBe('not json');
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'json' })(outcome('not json', JSON_TYPE), request, 'tx').body).toBe('not json');
 	});
 
 	it('auto: parsed when the content type names json (any case, with parameters)', () => {
-		expect(presentResult(outcome('[1,2]', { 'Content-Type': 'application/problem+JSON; charset=utf-8' }), request, 'tx', [], redactor, 'auto').body).toEqual([1, 2]);
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('[1,2]', { 'Content-Type': 'application/problem+JSON; charset=utf-8' }), request, 'tx').body).toEqual([1, 2]);
 	});
 
 	it('auto: a JSON-looking body with a non-JSON content type stays a string', () => {
-		expect(presentResult(outcome('{"a":1}', TEXT_TYPE), request, 'tx', [], redactor, 'auto').body).toBe('{"a":1}');
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('{"a":1}', TEXT_TYPE), request, 'tx').body).toBe('{"a":1}');
 	});
 
 	it('auto: without a content type the body stays a string', () => {
-		expect(presentResult(outcome('123', {}), request, 'tx', [], redactor, 'auto').body).toBe('123');
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('123', {}), request, 'tx').body).toBe('123');
 	});
 
 	it('auto: "json" must be a word of the content type, not part of one', () => {
-		expect(presentResult(outcome('123', { 'content-type': 'application/jsonish' }), request, 'tx', [], redactor, 'auto').body).toBe('123');
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('123', { 'content-type': 'application/jsonish' }), request, 'tx').body).toBe('123');
 	});
 
 	it('auto: only the content-type header counts, not another header holding a JSON type', () => {
 		const headers = { 'x-original-type': 'application/json', 'content-type': 'text/plain' };
-		expect(presentResult(outcome('{"a":1}', headers), request, 'tx', [], redactor, 'auto').body).toBe('{"a":1}');
+		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('{"a":1}', headers), request, 'tx').body).toBe('{"a":1}');
 	});
 
 	it('an empty body is an empty string in every format', () => {
 		for (const format of ['auto', 'json', 'text'] as const) {
-			expect(presentResult(outcome('', JSON_TYPE), request, 'tx', [], redactor, format).body).toBe('');
+			expect(resultPresenter({ secretHeaderNames: [], redactor, format: format })(outcome('', JSON_TYPE), request, 'tx').body).toBe('');
 		}
 	});
 });
 
-describe('presentResult: masking and the fields of the item', () => {
+describe('resultPresenter: masking and the fields of the item', () => {
 	it('secret header names are matched without regard to case, both ways', () => {
 		const headers = { authorization: 'Basic c2hvcnQ=', 'X-Api-Key': 'not-in-the-redactor' };
-		const result = presentResult(outcome('', {}), { ...request, headers }, 'tx', ['AUTHORIZATION', 'x-api-key'], new Redactor([]), 'auto');
+		const result = resultPresenter({ secretHeaderNames: ['AUTHORIZATION', 'x-api-key'], redactor: new Redactor([]), format: 'auto' })(outcome('', {}), { ...request, headers }, 'tx');
 		expect(result.request.headers).toEqual({ authorization: '***', 'X-Api-Key': '***' });
 	});
 
 	it('a whole text body that ends in the beginning of a secret is kept as it is (only a cut body is trimmed)', () => {
-		const result = presentResult(outcome('ends with tok_9f8e7d6c', TEXT_TYPE), request, 'tx', [], redactor, 'auto');
+		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('ends with tok_9f8e7d6c', TEXT_TYPE), request, 'tx');
 		expect(result.body).toBe('ends with tok_9f8e7d6c');
 		expect(result).not.toHaveProperty('bodyTruncated');
 	});
 
 	it('a cut body that still parses as JSON is given parsed, masked, and marked truncated', () => {
-		const result = presentResult(outcome(`["${SECRET}"]`, JSON_TYPE, { bodyTruncated: true }), request, 'tx', [], redactor, 'auto');
+		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome(`["${SECRET}"]`, JSON_TYPE, { bodyTruncated: true }), request, 'tx');
 		expect(result.body).toEqual(['***']);
 		expect(result.bodyTruncated).toBe(true);
 	});
@@ -77,19 +77,12 @@ describe('presentResult: masking and the fields of the item', () => {
 			{ attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5, error: `connect refused for ${SECRET}` },
 			{ attempt: 2, startedAt: '2026-01-01T00:00:01.000Z', durationMs: 7, statusCode: 200 },
 		];
-		const result = presentResult(outcome('', {}, { attempts }), request, 'tx', [], redactor, 'auto');
+		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('', {}, { attempts }), request, 'tx');
 		expect(result.attempts).toEqual([{ ...attempts[0], error: 'connect refused for ***' }, attempts[1]]);
 	});
 
 	it('the item carries status, success, transactional id, masked URL and answer headers, and no error when there was none', () => {
-		const result = presentResult(
-			outcome('ok', { 'x-echo': SECRET }, { statusCode: 201 }),
-			{ ...request, url: `https://hooks.example.com/x?t=${SECRET}` },
-			'tx-1',
-			[],
-			redactor,
-			'auto',
-		);
+		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('ok', { 'x-echo': SECRET }, { statusCode: 201 }), { ...request, url: `https://hooks.example.com/x?t=${SECRET}` }, 'tx-1');
 		expect(result).toEqual({
 			success: true,
 			statusCode: 201,
