@@ -1,4 +1,4 @@
-import { resultPresenter, successJson, type Attempt, type DeliveryOutcome, type DispatchResult } from '../../lib/dispatch';
+import { resultPresenter, successJson, type Attempt, type DeliveryOutcome, type DispatchResult, type ResponseFormat } from '../../lib/dispatch';
 import { Redactor } from '../../lib/redact';
 
 // Mutation-driven tests of lib/dispatch/result.ts: how the answer's body is read, what the item holds.
@@ -11,44 +11,45 @@ function outcome(bodyText: string, headers: Record<string, string>, extra: Parti
 }
 const JSON_TYPE = { 'content-type': 'application/json' };
 const TEXT_TYPE = { 'content-type': 'text/plain' };
+const presentAs = (format: ResponseFormat) => resultPresenter({ secretHeaderNames: [], redactor, format });
 
 describe('resultPresenter: the response format decides how the body is read', () => {
 	it('text: a JSON body with a JSON content type stays a string', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'text' })(outcome('{"a":1}', JSON_TYPE), request, 'tx').body).toBe('{"a":1}');
+		expect(presentAs('text')(outcome('{"a":1}', JSON_TYPE), request, 'tx').body).toBe('{"a":1}');
 	});
 
 	it('json: a JSON body is parsed whatever the content type says', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'json' })(outcome('{"a":1}', TEXT_TYPE), request, 'tx').body).toEqual({ a: 1 });
+		expect(presentAs('json')(outcome('{"a":1}', TEXT_TYPE), request, 'tx').body).toEqual({ a: 1 });
 	});
 
 	it('json: a body that is not JSON stays a string', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'json' })(outcome('not json', JSON_TYPE), request, 'tx').body).toBe('not json');
+		expect(presentAs('json')(outcome('not json', JSON_TYPE), request, 'tx').body).toBe('not json');
 	});
 
 	it('auto: parsed when the content type names json (any case, with parameters)', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('[1,2]', { 'Content-Type': 'application/problem+JSON; charset=utf-8' }), request, 'tx').body).toEqual([1, 2]);
+		expect(presentAs('auto')(outcome('[1,2]', { 'Content-Type': 'application/problem+JSON; charset=utf-8' }), request, 'tx').body).toEqual([1, 2]);
 	});
 
 	it('auto: a JSON-looking body with a non-JSON content type stays a string', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('{"a":1}', TEXT_TYPE), request, 'tx').body).toBe('{"a":1}');
+		expect(presentAs('auto')(outcome('{"a":1}', TEXT_TYPE), request, 'tx').body).toBe('{"a":1}');
 	});
 
 	it('auto: without a content type the body stays a string', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('123', {}), request, 'tx').body).toBe('123');
+		expect(presentAs('auto')(outcome('123', {}), request, 'tx').body).toBe('123');
 	});
 
 	it('auto: "json" must be a word of the content type, not part of one', () => {
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('123', { 'content-type': 'application/jsonish' }), request, 'tx').body).toBe('123');
+		expect(presentAs('auto')(outcome('123', { 'content-type': 'application/jsonish' }), request, 'tx').body).toBe('123');
 	});
 
 	it('auto: only the content-type header counts, not another header holding a JSON type', () => {
 		const headers = { 'x-original-type': 'application/json', 'content-type': 'text/plain' };
-		expect(resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('{"a":1}', headers), request, 'tx').body).toBe('{"a":1}');
+		expect(presentAs('auto')(outcome('{"a":1}', headers), request, 'tx').body).toBe('{"a":1}');
 	});
 
 	it('an empty body is an empty string in every format', () => {
 		for (const format of ['auto', 'json', 'text'] as const) {
-			expect(resultPresenter({ secretHeaderNames: [], redactor, format: format })(outcome('', JSON_TYPE), request, 'tx').body).toBe('');
+			expect(presentAs(format)(outcome('', JSON_TYPE), request, 'tx').body).toBe('');
 		}
 	});
 });
@@ -56,18 +57,19 @@ describe('resultPresenter: the response format decides how the body is read', ()
 describe('resultPresenter: masking and the fields of the item', () => {
 	it('secret header names are matched without regard to case, both ways', () => {
 		const headers = { authorization: 'Basic c2hvcnQ=', 'X-Api-Key': 'not-in-the-redactor' };
-		const result = resultPresenter({ secretHeaderNames: ['AUTHORIZATION', 'x-api-key'], redactor: new Redactor([]), format: 'auto' })(outcome('', {}), { ...request, headers }, 'tx');
+		const presentWith = resultPresenter({ secretHeaderNames: ['AUTHORIZATION', 'x-api-key'], redactor: new Redactor([]), format: 'auto' });
+		const result = presentWith(outcome('', {}), { ...request, headers }, 'tx');
 		expect(result.request.headers).toEqual({ authorization: '***', 'X-Api-Key': '***' });
 	});
 
 	it('a whole text body that ends in the beginning of a secret is kept as it is (only a cut body is trimmed)', () => {
-		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('ends with tok_9f8e7d6c', TEXT_TYPE), request, 'tx');
+		const result = presentAs('auto')(outcome('ends with tok_9f8e7d6c', TEXT_TYPE), request, 'tx');
 		expect(result.body).toBe('ends with tok_9f8e7d6c');
 		expect(result).not.toHaveProperty('bodyTruncated');
 	});
 
 	it('a cut body that still parses as JSON is given parsed, masked, and marked truncated', () => {
-		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome(`["${SECRET}"]`, JSON_TYPE, { bodyTruncated: true }), request, 'tx');
+		const result = presentAs('auto')(outcome(`["${SECRET}"]`, JSON_TYPE, { bodyTruncated: true }), request, 'tx');
 		expect(result.body).toEqual(['***']);
 		expect(result.bodyTruncated).toBe(true);
 	});
@@ -77,12 +79,12 @@ describe('resultPresenter: masking and the fields of the item', () => {
 			{ attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5, error: `connect refused for ${SECRET}` },
 			{ attempt: 2, startedAt: '2026-01-01T00:00:01.000Z', durationMs: 7, statusCode: 200 },
 		];
-		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('', {}, { attempts }), request, 'tx');
+		const result = presentAs('auto')(outcome('', {}, { attempts }), request, 'tx');
 		expect(result.attempts).toEqual([{ ...attempts[0], error: 'connect refused for ***' }, attempts[1]]);
 	});
 
 	it('the item carries status, success, transactional id, masked URL and answer headers, and no error when there was none', () => {
-		const result = resultPresenter({ secretHeaderNames: [], redactor, format: 'auto' })(outcome('ok', { 'x-echo': SECRET }, { statusCode: 201 }), { ...request, url: `https://hooks.example.com/x?t=${SECRET}` }, 'tx-1');
+		const result = presentAs('auto')(outcome('ok', { 'x-echo': SECRET }, { statusCode: 201 }), { ...request, url: `https://hooks.example.com/x?t=${SECRET}` }, 'tx-1');
 		expect(result).toEqual({
 			success: true,
 			statusCode: 201,
