@@ -67,6 +67,137 @@ export function notSent(kind: FailureKind, message: string): DeliveryOutcome {
 const DELIVERY_WORDING = { unreachable: (detail: string) => `Could not connect: ${detail}`, blocked: (detail: string) => detail };
 
 const STOPPED_MESSAGE = 'Not sent: the execution was stopped';
+const STOPPED_RETRY = 'not retried: the execution was stopped';
+
+export type DeliveryError = NonNullable<DeliveryOutcome['error']>;
+
+/** What one attempt brought back: the receiver's answer, or the transport's failure to get one. */
+export type AttemptResult = { answer: HttpAnswer; failure?: undefined } | { answer?: undefined; failure: TransportError };
+
+/** A failed attempt: its error, whether it may be retried, and the wait the receiver asked for (Retry-After). */
+export interface FailedAttempt {
+	delivered: false;
+	error: DeliveryError;
+	retryable: boolean;
+	waitMs?: number;
+}
+
+/** What an attempt means: delivered, or failed. */
+export type Verdict = { delivered: true } | FailedAttempt;
+
+/**
+ * Judges one attempt. Delivered: a 2xx answer. Retryable: 5xx, 429, timeouts and connection
+ * errors, never an address the outbound policy blocked. `waitMs`: the answer's Retry-After,
+ * read against `nowMs`.
+ */
+export function judgeAttempt(result: AttemptResult, context: { timeoutMs: number; nowMs: number }): Verdict {
+	const { answer, failure } = result;
+	if (failure) {
+		const message = transportFailureMessage(failure, { timeoutMs: context.timeoutMs, ...DELIVERY_WORDING });
+		return { delivered: false, error: { kind: failure.kind, message }, retryable: failure.kind !== 'blocked' };
+	}
+	if (answer.statusCode >= 200 && answer.statusCode < 300) return { delivered: true };
+	const error: DeliveryError = { kind: 'http', message: `The receiver answered ${answer.statusCode}` };
+	const verdict: FailedAttempt = { delivered: false, error, retryable: isRetryableStatus(answer.statusCode) };
+	const retryAfter = retryAfterMs(header(answer.headers, 'retry-after'), context.nowMs);
+	if (retryAfter !== undefined) verdict.waitMs = retryAfter;
+	return verdict;
+}
+
+/** The request's headers for an attempt starting at `startedAtMs`: with a signing secret, signed for that moment (Standard Webhooks). */
+function signedHeaders(request: PreparedRequest, transactionalId: string, signingSecret: string | undefined, startedAtMs: number): Record<string, string> {
+	if (!signingSecret) return request.headers;
+	const timestamp = Math.floor(startedAtMs / 1000);
+	return {
+		...request.headers,
+		'webhook-id': transactionalId,
+		'webhook-timestamp': String(timestamp),
+		'webhook-signature': signStandardWebhook(signingSecret, transactionalId, timestamp, request.body ?? ''),
+	};
+}
+
+/** One HTTP call; a failure to get an answer is a result too, judged like an answer. */
+async function sendAttempt(request: PreparedRequest, headers: Record<string, string>, policy: DeliveryPolicy, egress: EgressPolicy | undefined): Promise<AttemptResult> {
+	const call = { method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, egress };
+	try {
+		return { answer: await (policy.redirects ? sendFollowingRedirects(call, policy.redirects) : sendHttp(call)) };
+	} catch (error) {
+		// sendHttp turns every failure into a TransportError.
+		return { failure: error as TransportError };
+	}
+}
+
+/** The attempt as the result's `attempts` list shows it. */
+function attemptRecord(attempt: number, startedAtMs: number, endedAtMs: number, result: AttemptResult, verdict: Verdict): Attempt {
+	const record: Attempt = { attempt, startedAt: new Date(startedAtMs).toISOString(), durationMs: Math.max(0, endedAtMs - startedAtMs) };
+	if (result.answer) record.statusCode = result.answer.statusCode;
+	else record.error = result.failure.message;
+	if (!verdict.delivered && verdict.waitMs !== undefined) record.retryAfterMs = verdict.waitMs;
+	return record;
+}
+
+/** The outcome of the last attempt: delivered, or failed with `error`. */
+function finalOutcome(result: AttemptResult, attempts: Attempt[], error?: DeliveryError): DeliveryOutcome {
+	const { answer } = result;
+	const outcome: DeliveryOutcome = {
+		success: !error,
+		statusCode: answer?.statusCode ?? null,
+		headers: answer?.headers ?? {},
+		bodyText: answer?.bodyText ?? '',
+		bodyTruncated: answer?.bodyTruncated ?? false,
+		attempts,
+	};
+	if (error) outcome.error = error;
+	return outcome;
+}
+
+const withReason = (error: DeliveryError, reason?: string): DeliveryError => (reason ? { kind: error.kind, message: `${error.message}; ${reason}` } : error);
+
+/** What deciding on a retry needs besides the failed attempt: the next one must start before `windowEnd`. */
+interface RetryContext {
+	request: PreparedRequest;
+	policy: DeliveryPolicy;
+	deps: DeliveryDeps;
+	windowEnd: number;
+}
+
+/** Retry (its wait and its rate-limit slot are over), or stop, with the reason added to the attempt's error. */
+type Decision = { retry: true } | { retry: false; reason?: string };
+
+const stop = (reason?: string): Decision => ({ retry: false, reason });
+
+/** After a failed attempt: waits for the next one, or says why none follows. */
+async function decide(failed: FailedAttempt, attempt: number, { request, policy, deps, windowEnd }: RetryContext): Promise<Decision> {
+	const { clock, limiter, signal } = deps;
+	if (!failed.retryable) return stop();
+	if (!request.carriesTransactionalId) return stop('not retried: the request does not carry its transactional id');
+	if (attempt > policy.maxRetries) return stop(`gave up after ${attempt} attempts`);
+	const delay = failed.waitMs ?? backoffDelay(attempt, deps.random);
+	const windowSeconds = Math.round(policy.retryWindowMs / 1000);
+	if (clock.now() + delay > windowEnd) return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${windowSeconds} s retry window`);
+	if (!(await sleepUnlessStopped(clock, delay, signal))) return stop(STOPPED_RETRY);
+	// The wait for a rate-limit slot counts too: an attempt never starts after the window.
+	let slot: boolean | typeof STOPPED = true;
+	try {
+		if (limiter) slot = await unlessStopped(limiter.acquire(windowEnd, signal), signal);
+	} catch (limitError) {
+		return stop(`not retried: ${(limitError as Error).message}`);
+	}
+	if (slot === STOPPED || signal?.aborted) return stop(STOPPED_RETRY);
+	if (!slot) return stop(`the next rate-limit slot would fall outside the ${windowSeconds} s retry window`);
+	return { retry: true };
+}
+
+/** The first rate-limit slot, or the outcome of a request that may not be sent. Its wait is not part of the retry window. */
+async function acquireFirstSlot({ limiter, signal }: DeliveryDeps): Promise<DeliveryOutcome | undefined> {
+	try {
+		if (limiter && (await unlessStopped(limiter.acquire(undefined, signal), signal)) === STOPPED) return notSent('canceled', STOPPED_MESSAGE);
+	} catch (error) {
+		return notSent('rateLimit', (error as Error).message);
+	}
+	if (signal?.aborted) return notSent('canceled', STOPPED_MESSAGE);
+	return undefined;
+}
 
 /**
  * Sends one request until it succeeds or may not be retried. Retries only when the request
@@ -79,90 +210,20 @@ const STOPPED_MESSAGE = 'Not sent: the execution was stopped';
  * deadline.
  */
 export async function deliver(request: PreparedRequest, transactionalId: string, policy: DeliveryPolicy, deps: DeliveryDeps): Promise<DeliveryOutcome> {
-	const { clock, signal } = deps;
-	const attempts: Attempt[] = [];
+	const { clock } = deps;
 	const egress = policy.blockPrivateNetworks ? privateNetworkGuard(policy.instanceEgress) : policy.instanceEgress;
-	// Time spent queueing for the first slot is not part of the retry window.
-	try {
-		if (deps.limiter && (await unlessStopped(deps.limiter.acquire(undefined, signal), signal)) === STOPPED) return notSent('canceled', STOPPED_MESSAGE);
-	} catch (error) {
-		return notSent('rateLimit', (error as Error).message);
-	}
-	if (signal?.aborted) return notSent('canceled', STOPPED_MESSAGE);
-	const windowEnd = clock.now() + policy.retryWindowMs;
+	const refused = await acquireFirstSlot(deps);
+	if (refused) return refused;
+	const retry: RetryContext = { request, policy, deps, windowEnd: clock.now() + policy.retryWindowMs };
+	const attempts: Attempt[] = [];
 	for (let attempt = 1; ; attempt++) {
 		const startedAt = clock.now();
-		let headers = request.headers;
-		if (policy.signingSecret) {
-			const timestamp = Math.floor(startedAt / 1000);
-			headers = {
-				...headers,
-				'webhook-id': transactionalId,
-				'webhook-timestamp': String(timestamp),
-				'webhook-signature': signStandardWebhook(policy.signingSecret, transactionalId, timestamp, request.body ?? ''),
-			};
-		}
-		let answer: HttpAnswer | undefined;
-		let failure: TransportError | undefined;
-		try {
-			const call = { method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, egress };
-			answer = await (policy.redirects ? sendFollowingRedirects(call, policy.redirects) : sendHttp(call));
-		} catch (error) {
-			// sendHttp turns every failure into a TransportError.
-			failure = error as TransportError;
-		}
-		const record: Attempt = { attempt, startedAt: new Date(startedAt).toISOString(), durationMs: Math.max(0, clock.now() - startedAt) };
-		attempts.push(record);
-
-		if (answer && answer.statusCode >= 200 && answer.statusCode < 300) {
-			record.statusCode = answer.statusCode;
-			return { success: true, statusCode: answer.statusCode, headers: answer.headers, bodyText: answer.bodyText, bodyTruncated: answer.bodyTruncated, attempts };
-		}
-
-		let error: DeliveryOutcome['error'];
-		let retryable: boolean;
-		let wait: number | undefined;
-		if (answer) {
-			record.statusCode = answer.statusCode;
-			error = { kind: 'http', message: `The receiver answered ${answer.statusCode}` };
-			retryable = isRetryableStatus(answer.statusCode);
-			const retryAfter = retryAfterMs(header(answer.headers, 'retry-after'), clock.now());
-			if (retryAfter !== undefined) record.retryAfterMs = retryAfter;
-			wait = retryAfter;
-		} else {
-			const kind = failure!.kind;
-			record.error = failure!.message;
-			error = { kind, message: transportFailureMessage(failure!, { timeoutMs: policy.timeoutMs, ...DELIVERY_WORDING }) };
-			retryable = kind !== 'blocked';
-		}
-		const stop = (reason?: string): DeliveryOutcome => ({
-			success: false,
-			statusCode: answer?.statusCode ?? null,
-			headers: answer?.headers ?? {},
-			bodyText: answer?.bodyText ?? '',
-			bodyTruncated: answer?.bodyTruncated ?? false,
-			attempts,
-			error: reason ? { kind: error!.kind, message: `${error!.message}; ${reason}` } : error,
-		});
-
-		if (!retryable) return stop();
-		if (!request.carriesTransactionalId) return stop('not retried: the request does not carry its transactional id');
-		if (attempt > policy.maxRetries) return stop(`gave up after ${attempt} attempts`);
-		const delay = wait ?? backoffDelay(attempt, deps.random);
-		const windowSeconds = Math.round(policy.retryWindowMs / 1000);
-		if (clock.now() + delay > windowEnd) {
-			return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${windowSeconds} s retry window`);
-		}
-		const stopped = 'not retried: the execution was stopped';
-		if (!(await sleepUnlessStopped(clock, delay, signal))) return stop(stopped);
-		// The wait for a rate-limit slot counts too: an attempt never starts after the window.
-		let slot: boolean | typeof STOPPED = true;
-		try {
-			if (deps.limiter) slot = await unlessStopped(deps.limiter.acquire(windowEnd, signal), signal);
-		} catch (limitError) {
-			return stop(`not retried: ${(limitError as Error).message}`);
-		}
-		if (slot === STOPPED || signal?.aborted) return stop(stopped);
-		if (!slot) return stop(`the next rate-limit slot would fall outside the ${windowSeconds} s retry window`);
+		const result = await sendAttempt(request, signedHeaders(request, transactionalId, policy.signingSecret, startedAt), policy, egress);
+		const endedAt = clock.now();
+		const verdict = judgeAttempt(result, { timeoutMs: policy.timeoutMs, nowMs: endedAt });
+		attempts.push(attemptRecord(attempt, startedAt, endedAt, result, verdict));
+		if (verdict.delivered) return finalOutcome(result, attempts);
+		const decision = await decide(verdict, attempt, retry);
+		if (!decision.retry) return finalOutcome(result, attempts, withReason(verdict.error, decision.reason));
 	}
 }

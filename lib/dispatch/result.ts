@@ -27,35 +27,40 @@ export interface DispatchResult {
 	error?: { kind: FailureKind; message: string };
 }
 
+/** What stays the same for every item of a run: how the node's results are presented. */
+export interface PresentationSettings {
+	/** The integration's secret headers, masked by name wherever they appear in the request. */
+	secretHeaderNames: readonly string[];
+	redactor: Redactor;
+	format: ResponseFormat;
+}
+
+export type ResultPresenter = (outcome: DeliveryOutcome, request: Pick<PreparedRequest, 'method' | 'url' | 'headers'>, transactionalId: string) => DispatchResult;
+
 /**
  * The output item of one delivery, with secrets masked everywhere: secret headers of the request
  * by name, and every form of a secret value in the URL, the answer's headers and body (the body
  * is parsed first, so values the receiver escaped are masked where they decode), and errors.
  */
-export function presentResult(
-	outcome: DeliveryOutcome,
-	request: Pick<PreparedRequest, 'method' | 'url' | 'headers'>,
-	transactionalId: string,
-	secretHeaderNames: readonly string[],
-	redactor: Redactor,
-	format: ResponseFormat,
-): DispatchResult {
+export function resultPresenter({ secretHeaderNames, redactor, format }: PresentationSettings): ResultPresenter {
 	const secretNames = new Set(secretHeaderNames.map((name) => name.toLowerCase()));
-	const requestHeaders = Object.fromEntries(
-		Object.entries(request.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? MASK : redactor.text(value)]),
-	);
-	const result: DispatchResult = {
-		success: outcome.success,
-		statusCode: outcome.statusCode,
-		headers: redactor.value(outcome.headers) as Record<string, string>,
-		body: presentBody(outcome, format, redactor),
-		transactionalId,
-		attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redactor.text(attempt.error) } : attempt)),
-		request: { method: request.method, url: redactor.text(request.url), headers: requestHeaders },
+	return (outcome, request, transactionalId) => {
+		const requestHeaders = Object.fromEntries(
+			Object.entries(request.headers).map(([name, value]) => [name, secretNames.has(name.toLowerCase()) ? MASK : redactor.text(value)]),
+		);
+		const result: DispatchResult = {
+			success: outcome.success,
+			statusCode: outcome.statusCode,
+			headers: redactor.value(outcome.headers) as Record<string, string>,
+			body: presentBody(outcome, format, redactor),
+			transactionalId,
+			attempts: outcome.attempts.map((attempt) => (attempt.error ? { ...attempt, error: redactor.text(attempt.error) } : attempt)),
+			request: { method: request.method, url: redactor.text(request.url), headers: requestHeaders },
+		};
+		if (outcome.bodyTruncated) result.bodyTruncated = true;
+		if (outcome.error) result.error = { kind: outcome.error.kind, message: redactor.text(outcome.error.message) };
+		return result;
 	};
-	if (outcome.bodyTruncated) result.bodyTruncated = true;
-	if (outcome.error) result.error = { kind: outcome.error.kind, message: redactor.text(outcome.error.message) };
-	return result;
 }
 
 /**

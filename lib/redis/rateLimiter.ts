@@ -99,28 +99,43 @@ export const STALE_RELEASE_MS = 20;
 /** While Redis is unreachable, ask again this often. */
 const RETRY_EVERY_MS = 500;
 
+export interface RedisRateLimiterOptions {
+	client: Redis;
+	/** The connection the client was made for: named in the error when Redis cannot be reached. */
+	settings: RedisSettings;
+	/** What the limit is shared by: the integration credential's id. */
+	limiterKey: string;
+	ratePerSecond: number;
+	clock: Clock;
+	/** While Redis is unreachable, how long to keep asking before giving up (Dispatch: its retry window). */
+	unavailableWaitMs: number;
+}
+
 /**
  * The Webhook Dispatch rate limit shared through Redis by every n8n process: at most
  * `ratePerSecond` starts in any one-second window across main, workers and webhook processors.
  * Two steps: a reservation paces callers 1/rate apart (first come, first served), then, after
  * the wait, the release log admits the request only if the window really has room: a process
  * that woke late (a busy event loop) cannot bunch its request with the next ones.
- * While Redis is unreachable it keeps asking, for at most `unavailableWaitMs` (the retry
- * window) and never past `notAfter`; then it throws a RedisUnavailableError naming the cause.
+ * While Redis is unreachable it keeps asking, for at most `unavailableWaitMs` and never past
+ * `notAfter`; then it throws a RedisUnavailableError naming the cause.
  * A stop (`signal`) ends every wait at once; a slot already reserved is then left unused.
  */
 export class RedisRateLimiter implements Limiter {
+	private readonly client: Redis;
+	private readonly settings: RedisSettings;
 	private readonly key: string;
+	private readonly ratePerSecond: number;
+	private readonly clock: Clock;
+	private readonly unavailableWaitMs: number;
 
-	constructor(
-		private readonly client: Redis,
-		private readonly settings: RedisSettings,
-		limiterKey: string,
-		private readonly ratePerSecond: number,
-		private readonly clock: Clock,
-		private readonly unavailableWaitMs: number,
-	) {
-		this.key = rateKey(limiterKey, ratePerSecond);
+	constructor(options: RedisRateLimiterOptions) {
+		this.client = options.client;
+		this.settings = options.settings;
+		this.ratePerSecond = options.ratePerSecond;
+		this.clock = options.clock;
+		this.unavailableWaitMs = options.unavailableWaitMs;
+		this.key = rateKey(options.limiterKey, options.ratePerSecond);
 	}
 
 	async acquire(notAfter = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<boolean> {

@@ -2,9 +2,10 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { NUMERIC_FIELDS, readNumericField } from '../../lib/numericFields';
-import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, redisPool } from '../../lib/redis';
+import { RedisDeliveryMemory } from '../../lib/redis';
 import { CoalescedSecretReader, InProcessDeliveryMemory, receiveDelivery, type DeliveryMemory } from '../../lib/trigger';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
+import { redisOrInProcess, type Leased } from '../shared/redisOrInProcess';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
 import { signedWebhookParameters } from './signedWebhook';
 
@@ -55,12 +56,12 @@ async function rawBodyOf(request: RawRequest): Promise<Buffer | undefined> {
 }
 
 /** The Redis credential's shared memory when one is attached, else this process's. */
-async function sharedMemory(fn: IWebhookFunctions): Promise<{ memory: DeliveryMemory; release: () => void } | { error: string }> {
-	if (!fn.getNode().credentials?.[REDIS_CREDENTIAL]) return { memory: deliveryMemory, release: () => {} };
+async function sharedMemory(fn: IWebhookFunctions): Promise<Leased<DeliveryMemory> | { error: string }> {
 	try {
-		const settings = readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL));
-		const { client, release } = redisPool.acquire(settings);
-		return { memory: new RedisDeliveryMemory(client, settings), release };
+		return await redisOrInProcess<DeliveryMemory>(fn, {
+			redis: (client, settings) => new RedisDeliveryMemory(client, settings),
+			inProcess: () => deliveryMemory,
+		});
 	} catch (error) {
 		return { error: (error as Error).message };
 	}
@@ -123,7 +124,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 			includeRawPayload: options.includeRawPayload ?? true,
 			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
 			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,
-			memory: shared.memory,
+			memory: shared.value,
 			secretMismatchHint: automatic ? DERIVED_SECRET_MISMATCH : undefined,
 		},
 	).finally(shared.release);

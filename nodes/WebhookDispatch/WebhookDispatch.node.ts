@@ -12,7 +12,7 @@ import {
 import { dispatchProperties } from './description';
 import { readIntegration } from '../../lib/dispatch';
 import { executeDispatch } from './execute';
-import { RETRY_SAFE_VERSION } from './onFailure';
+import { RETRY_SAFE_VERSION } from './retrySafeVersion';
 import { queueModeNotice } from '../shared/queueModeNotice';
 
 export class WebhookDispatch implements INodeType {

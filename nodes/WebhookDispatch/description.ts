@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { NUMERIC_FIELDS, rangeOptions } from '../../lib/numericFields';
-import { onFailureProperty } from './onFailure';
+import { onFailureProperty } from './onFailureProperty';
 
 const nameValue = (displayName: string, name: string, valueDescription: string): INodeProperties => ({
 	displayName,

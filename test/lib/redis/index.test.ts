@@ -212,11 +212,11 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 			const slowClock = { now: () => Date.now() + (offset += 25), sleep: async (ms: number) => void (offset += ms) };
 			const client = pool.acquire(settings).client;
 			const limiterKey = `stale-${Date.now()}`;
-			const limiter = new RedisRateLimiter(client, settings, limiterKey, 20, slowClock, 10_000);
+			const limiter = new RedisRateLimiter({ client, settings, limiterKey, ratePerSecond: 20, clock: slowClock, unavailableWaitMs: 10_000 });
 			expect(await limiter.acquire()).toBe(true);
 			// Four releases were granted, three taken back: one stays in the log.
 			expect(await client.zcard(`${rateKey(limiterKey, 20)}:released`)).toBe(1);
-			const onTime = new RedisRateLimiter(client, settings, `on-time-${Date.now()}`, 20, new FakeClock(), 10_000);
+			const onTime = new RedisRateLimiter({ client, settings, limiterKey: `on-time-${Date.now()}`, ratePerSecond: 20, clock: new FakeClock(), unavailableWaitMs: 10_000 });
 			expect(await onTime.acquire()).toBe(true);
 		});
 
@@ -232,7 +232,7 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 
 		it('RedisRateLimiter waits the reserved time on the given clock', async () => {
 			const clock = new FakeClock();
-			const limiter = new RedisRateLimiter(pool.acquire(settings).client, settings, `limiter-${Date.now()}`, 2, clock, 10_000);
+			const limiter = new RedisRateLimiter({ client: pool.acquire(settings).client, settings, limiterKey: `limiter-${Date.now()}`, ratePerSecond: 2, clock, unavailableWaitMs: 10_000 });
 			expect(await limiter.acquire()).toBe(true);
 			expect(await limiter.acquire()).toBe(true);
 			expect(clock.sleeps).toHaveLength(1);
@@ -284,7 +284,7 @@ describeWithRedis('Redis unavailable or refusing us', () => {
 			await client.ping();
 			await server.stop();
 			const clock = new FakeClock();
-			const limiter = new RedisRateLimiter(client, settings, 'cred-down', 5, clock, 3000);
+			const limiter = new RedisRateLimiter({ client, settings, limiterKey: 'cred-down', ratePerSecond: 5, clock, unavailableWaitMs: 3000 });
 			const outcome = await deliver(request, 'tx-1', { maxRetries: 3, retryWindowMs: 3000, timeoutMs: 1000, blockPrivateNetworks: false }, { clock, limiter });
 			expect(outcome.success).toBe(false);
 			expect(outcome.attempts).toHaveLength(0);
@@ -315,7 +315,7 @@ describeWithRedis('Redis unavailable or refusing us', () => {
 			expect(error!.message).not.toContain('the-right-password-123');
 
 			const clock = new FakeClock();
-			const limiter = new RedisRateLimiter(pool.acquire(wrong).client, wrong, 'cred', 5, clock, 1000);
+			const limiter = new RedisRateLimiter({ client: pool.acquire(wrong).client, settings: wrong, limiterKey: 'cred', ratePerSecond: 5, clock, unavailableWaitMs: 1000 });
 			const outcome = await deliver(request, 'tx-2', { maxRetries: 0, retryWindowMs: 1000, timeoutMs: 1000, blockPrivateNetworks: false }, { clock, limiter });
 			expect(outcome.error?.kind).toBe('rateLimit');
 			expect(JSON.stringify(outcome)).not.toContain('wrong-password-456');
