@@ -73,30 +73,32 @@ export function triggerCredentialSecrets(values: readonly string[]): NamedSecret
 }
 
 export function sameSecrets(a: readonly string[], b: readonly string[]): boolean {
-	return a.length === b.length && a.every((secret, i) => secret === b[i]);
+	if (a.length !== b.length) return false;
+	// A loop, not every(): this runs on every request.
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 /**
  * The trigger credential's secrets prepared once per distinct values and form, not once per
- * request: keyed by the current secret (a string's hash is computed once and kept with it),
- * then compared whole. Bounded: beyond `maxEntries` per form the oldest entry is dropped.
+ * request: keyed by the current secret (a string keeps its hash once computed), then compared
+ * whole. Bounded: beyond `maxEntries` the oldest entry is dropped.
  */
 export class PreparedSecretsCache {
-	private readonly byForm = new Map<SecretForm, Map<string, { values: readonly string[]; prepared: PreparedSecrets | SecretRefusal }>>();
+	private readonly entries = new Map<string, { values: readonly string[]; byForm: Partial<Record<SecretForm, PreparedSecrets | SecretRefusal>> }>();
 
 	constructor(private readonly maxEntries = 256) {}
 
 	get(values: readonly string[], form: SecretForm): PreparedSecrets | SecretRefusal {
-		let entries = this.byForm.get(form);
-		if (!entries) this.byForm.set(form, (entries = new Map()));
 		const current = values[0] ?? '';
-		const cached = entries.get(current);
-		if (cached && sameSecrets(cached.values, values)) return cached.prepared;
-		const prepared = prepareSecrets(triggerCredentialSecrets(values), form);
-		entries.delete(current);
-		if (entries.size >= this.maxEntries) entries.delete(entries.keys().next().value!);
-		entries.set(current, { values: [...values], prepared });
-		return prepared;
+		let entry = this.entries.get(current);
+		if (!entry || !sameSecrets(entry.values, values)) {
+			this.entries.delete(current);
+			if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+			entry = { values: [...values], byForm: {} };
+			this.entries.set(current, entry);
+		}
+		return (entry.byForm[form] ??= prepareSecrets(triggerCredentialSecrets(values), form));
 	}
 }
 
