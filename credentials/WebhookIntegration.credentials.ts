@@ -55,7 +55,7 @@ export class WebhookIntegration implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			placeholder: 'whsec_…',
-			description: 'When set, requests carry Standard Webhooks signature headers (webhook-id is the transactional ID)',
+			description: 'When set, requests carry Standard Webhooks signature headers (webhook-id is the transactional ID). A whsec_ secret whose base64 key holds at least 16 bytes.',
 		},
 		{
 			displayName: 'Timeout (Seconds)',

@@ -1,6 +1,7 @@
 import { NUMERIC_FIELDS, readNumericField } from '../numericFields';
 import { credentialOf, MIN_SECRET_LENGTH } from '../redact';
 import type { Value } from '../template/values';
+import { hasStandardWebhooksPrefix, prepareSecrets, STANDARD_WEBHOOKS_SECRET_PREFIX, standardWebhooksKeyText } from '../verify';
 
 export interface Integration {
 	rootUrl: string;
@@ -46,11 +47,16 @@ function checkSecretHeaders(secretHeaders: Record<string, string>): Record<strin
 	return secretHeaders;
 }
 
-const SIGNING_SECRET_PREFIX = 'whsec_';
+/** A secret receivers can verify with: `whsec_` and a base64 key of at least MIN_SECRET_BYTES (an empty key signs for anyone). */
+function checkSigningSecret(signingSecret: string): void {
+	if (!hasStandardWebhooksPrefix(signingSecret)) throw new Error(`Signing Secret must be a Standard Webhooks secret starting with ${STANDARD_WEBHOOKS_SECRET_PREFIX}`);
+	const prepared = prepareSecrets([{ field: 'Signing Secret', value: signingSecret }], 'signingKey');
+	if ('problem' in prepared) throw new Error(`${prepared.field} ${prepared.problem}`);
+}
 
 /** Every value of the integration that must never appear in an output, an error or a log. */
 export function integrationSecrets(integration: Integration): string[] {
-	const signingKey = integration.signingSecret.slice(SIGNING_SECRET_PREFIX.length);
+	const signingKey = standardWebhooksKeyText(integration.signingSecret);
 	return [...Object.values(integration.secretHeaders), integration.signingSecret, signingKey].filter(Boolean);
 }
 
@@ -66,7 +72,7 @@ export function readIntegration(raw: Record<string, Value>): Integration {
 	}
 	if (!valid) throw new Error(`Root URL "${rootUrl}" is not a valid http(s) URL`);
 	const signingSecret = String(raw.signingSecret ?? '').trim();
-	if (signingSecret && !signingSecret.startsWith(SIGNING_SECRET_PREFIX)) throw new Error('Signing Secret must be a Standard Webhooks secret starting with whsec_');
+	if (signingSecret) checkSigningSecret(signingSecret);
 	const rate = readNumericField(NUMERIC_FIELDS.rateLimitPerSecond, raw.rateLimitPerSecond);
 	const timeout = readNumericField(NUMERIC_FIELDS.integrationTimeoutSeconds, raw.timeoutSeconds);
 	return {

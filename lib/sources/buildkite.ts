@@ -4,7 +4,7 @@ import type { RunEvent } from '../currents/contract';
 import { header, type Headers } from '../http/headers';
 import { isoTime, nullableId, nullableText } from '../normalize/fields';
 import { durationBetween, UNCOUNTED, type Normalized, type RunStatus } from '../normalize/item';
-import { checkFreshness, matchesAny, matchesAnyExpected, mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify';
+import { checkFreshness, credentialSecrets, matchesAny, matchesAnyExpected, mismatch, refuse, type Verification, type VerificationInput } from '../verify';
 import { defineSource, type Ignored } from './types';
 
 export const BUILDKITE_SIGNATURE_HEADER = 'X-Buildkite-Signature';
@@ -38,7 +38,7 @@ const sent = (headers: Headers, name: string) => Object.entries(headers).some(([
  * passed over for the token), since only it proves the body and the send time.
  */
 export function verifyBuildkite(input: VerificationInput): Verification {
-	const secrets = textSecrets(input.secrets);
+	const secrets = credentialSecrets(input.secrets, 'text');
 	if ('ok' in secrets) return secrets;
 	if (sent(input.headers, BUILDKITE_SIGNATURE_HEADER)) {
 		const value = header(input.headers, BUILDKITE_SIGNATURE_HEADER);
@@ -48,7 +48,7 @@ export function verifyBuildkite(input: VerificationInput): Verification {
 		const fresh = checkFreshness(Number(parsed.timestamp) * 1000, input, `the timestamp in header ${BUILDKITE_SIGNATURE_HEADER}`);
 		if (!fresh.ok) return fresh;
 		// Signed as sent: the timestamp's text, a dot, the raw body.
-		const expected = secrets.usable.map((secret) => createHmac('sha256', secret).update(`${parsed.timestamp}.`).update(input.rawBody).digest('hex'));
+		const expected = secrets.texts.map((secret) => createHmac('sha256', secret).update(`${parsed.timestamp}.`).update(input.rawBody).digest('hex'));
 		if (!matchesAny(parsed.signature, expected)) return mismatch(`signature in header ${BUILDKITE_SIGNATURE_HEADER} does not match the body`);
 		return { ok: true };
 	}
@@ -56,7 +56,7 @@ export function verifyBuildkite(input: VerificationInput): Verification {
 	if (token === undefined) {
 		return refuse(sent(input.headers, BUILDKITE_TOKEN_HEADER) ? `header ${BUILDKITE_TOKEN_HEADER} is repeated` : `missing header ${BUILDKITE_SIGNATURE_HEADER} or ${BUILDKITE_TOKEN_HEADER}`);
 	}
-	if (!matchesAnyExpected(token, secrets.expected)) return mismatch(`wrong token in header ${BUILDKITE_TOKEN_HEADER}`);
+	if (!matchesAnyExpected(token, secrets.expectedTexts)) return mismatch(`wrong token in header ${BUILDKITE_TOKEN_HEADER}`);
 	return { ok: true };
 }
 

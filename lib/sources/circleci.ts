@@ -3,7 +3,7 @@ import type { RunEvent } from '../currents/contract';
 import { header } from '../http/headers';
 import { isoTime, nullableId, nullableText } from '../normalize/fields';
 import { durationBetween, UNCOUNTED, type Normalized, type RunStatus } from '../normalize/item';
-import { hmacSha256, matchesAny, mismatch, refuse, textSecrets, type Verification, type VerificationInput } from '../verify';
+import { credentialSecrets, hmacSha256, matchesAny, mismatch, refuse, type Verification, type VerificationInput } from '../verify';
 import { defineSource, type Ignored } from './types';
 
 export const CIRCLECI_SIGNATURE_HEADER = 'circleci-signature';
@@ -23,13 +23,13 @@ export function circleciV1Signatures(value: string): string[] {
 
 /** `circleci-signature`: any `v1` entry equal to the hex HMAC-SHA256 of the raw body. */
 export function verifyCircleci(input: VerificationInput): Verification {
-	const secrets = textSecrets(input.secrets);
+	const secrets = credentialSecrets(input.secrets, 'text');
 	if ('ok' in secrets) return secrets;
 	const signature = header(input.headers, CIRCLECI_SIGNATURE_HEADER);
 	if (signature === undefined) return refuse(`missing header ${CIRCLECI_SIGNATURE_HEADER}`);
 	const presented = circleciV1Signatures(signature);
 	if (presented.length === 0) return refuse(`header ${CIRCLECI_SIGNATURE_HEADER} has no v1=<hex> signature`);
-	const expected = secrets.usable.map((secret) => hmacSha256(secret, input.rawBody, 'hex'));
+	const expected = secrets.texts.map((secret) => hmacSha256(secret, input.rawBody, 'hex'));
 	let valid = false;
 	for (const entry of presented) valid = matchesAny(entry, expected) || valid;
 	if (!valid) return mismatch(`no signature in header ${CIRCLECI_SIGNATURE_HEADER} matches the body`);

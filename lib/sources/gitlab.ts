@@ -3,15 +3,20 @@ import type { RunEvent } from '../currents/contract';
 import { header, type Headers } from '../http/headers';
 import { nullableId, nullableText } from '../normalize/fields';
 import { isoFromText, UNCOUNTED, type Normalized, type NormalizedRun, type RunStatus } from '../normalize/item';
-import { matchesAny, refuse, standardWebhooksKey, textKeyBytes, usableSecrets, verifyStandardWebhook, type Refusal, type Verification, type VerificationInput } from '../verify';
+import {
+	checkStandardWebhookSignature,
+	credentialSecrets,
+	matchesAnyExpected,
+	refuse,
+	STANDARD_WEBHOOKS_SECRET_PREFIX,
+	type Verification,
+	type VerificationInput,
+} from '../verify';
 import { screenByEventHeader } from './eventHeader';
 import { defineSource, type Ignored } from './types';
 
 export const GITLAB_TOKEN_HEADER = 'X-Gitlab-Token';
 const SIGNATURE_HEADER = 'webhook-signature';
-
-/** GitLab's signing tokens (Standard Webhooks keys) start with this; its plain secret tokens are free text. */
-const SIGNING_TOKEN_PREFIX = 'whsec_';
 
 /**
  * Failure reasons of a job that mean a timeout: the legacy values older GitLab versions still
@@ -29,29 +34,6 @@ export const GITLAB_TIMEOUT_REASONS: ReadonlySet<string> = new Set([
 	'no_updates_canceling',
 ]);
 
-/** The credential's secrets told apart by their form, once per list (the trigger keeps its list while it is unchanged). */
-interface GitlabSecrets {
-	signingTokens: string[];
-	plainTokens: string[];
-}
-const secretsByList = new WeakMap<readonly string[], GitlabSecrets | Refusal>();
-
-function gitlabSecrets(secrets: readonly string[]): GitlabSecrets | Refusal {
-	let entry = secretsByList.get(secrets);
-	if (!entry) {
-		// A signing token's key material is its decoded key; a plain token's is its text.
-		const usable = usableSecrets(secrets, (secret) => (secret.startsWith(SIGNING_TOKEN_PREFIX) ? standardWebhooksKey(secret).length : textKeyBytes(secret)));
-		entry = Array.isArray(usable)
-			? {
-					signingTokens: usable.filter((secret) => secret.startsWith(SIGNING_TOKEN_PREFIX)),
-					plainTokens: usable.filter((secret) => !secret.startsWith(SIGNING_TOKEN_PREFIX)),
-				}
-			: usable;
-		secretsByList.set(secrets, entry);
-	}
-	return entry;
-}
-
 /** Present under any spelling, even repeated or empty: a signature that comes must be checked, never skipped. */
 const carries = (headers: Headers, name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
 
@@ -63,18 +45,20 @@ const carries = (headers: Headers, name: string) => Object.keys(headers).some((k
  * `X-Gitlab-Token`; a signature it has no key for neither helps nor hurts.
  */
 export function verifyGitlab(input: VerificationInput): Verification {
-	const secrets = gitlabSecrets(input.secrets);
+	const secrets = credentialSecrets(input.secrets, 'signingKeyOrText');
 	if ('ok' in secrets) return secrets;
-	if (secrets.signingTokens.length > 0) {
+	if (secrets.signingKeys.length > 0) {
 		if (carries(input.headers, SIGNATURE_HEADER)) {
-			const verified = verifyStandardWebhook({ ...input, secrets: secrets.signingTokens });
+			const verified = checkStandardWebhookSignature(input, secrets.signingKeys);
 			return verified.ok ? { ok: true, deliveryId: `gitlab:${verified.deliveryId}` } : verified;
 		}
-		if (secrets.plainTokens.length === 0) return refuse(`missing header ${SIGNATURE_HEADER} (the credential holds a ${SIGNING_TOKEN_PREFIX} signing token: GitLab signs only when the webhook has that Signing token)`);
+		if (secrets.texts.length === 0) {
+			return refuse(`missing header ${SIGNATURE_HEADER} (the credential holds a ${STANDARD_WEBHOOKS_SECRET_PREFIX} signing token: GitLab signs only when the webhook has that Signing token)`);
+		}
 	}
 	const token = header(input.headers, GITLAB_TOKEN_HEADER);
 	if (token === undefined) return refuse(`missing header ${GITLAB_TOKEN_HEADER}`);
-	if (!matchesAny(token, secrets.plainTokens)) return { ...refuse(`wrong token in header ${GITLAB_TOKEN_HEADER}`), secretMismatch: true };
+	if (!matchesAnyExpected(token, secrets.expectedTexts)) return { ...refuse(`wrong token in header ${GITLAB_TOKEN_HEADER}`), secretMismatch: true };
 	return { ok: true };
 }
 

@@ -3,7 +3,7 @@ import { header, type Headers } from '../http/headers';
 import type { RunEventItem } from '../normalize';
 import { parsePayload, sourceDefinition, type Source, type SourceDefinition, type SourceParameters } from '../sources';
 import { sha256Hex } from '../verify/crypto';
-import { checkFreshness, refuse, type Refusal, type Verification } from '../verify/verifiers';
+import { checkFreshness, refuse, type Refusal, type Verification } from '../verify/verification';
 import type { DeliveryMemory } from './deduplication';
 
 export interface ReceiveOptions {

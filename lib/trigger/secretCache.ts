@@ -1,3 +1,5 @@
+import { sameSecrets } from '../verify/secrets';
+
 /**
  * The secrets a trigger verifies with, read from n8n once for many requests instead of once per
  * request, without ever deciding on a stale credential.
@@ -81,7 +83,3 @@ interface Slot<T> {
 }
 
 const noop = () => undefined;
-
-function sameSecrets(a: readonly string[], b: readonly string[]): boolean {
-	return a.length === b.length && a.every((secret, i) => secret === b[i]);
-}

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { header } from '../http/headers';
-import { checkFreshness, mismatch, parseEpoch, refuse, textSecrets, type Verification, type VerificationInput } from './verifiers';
+import { credentialSecrets } from './secrets';
+import { checkFreshness, mismatch, parseEpoch, refuse, type Verification, type VerificationInput } from './verification';
 
 export const HMAC_ALGORITHMS = ['sha256', 'sha512', 'sha1'] as const;
 export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
@@ -49,7 +50,7 @@ function decodeSignature(text: string, scheme: HmacScheme): Buffer | undefined {
 
 /** A delivery signed with an HMAC of the configured algorithm and encoding over the configured content. */
 export function verifyHmacSignature(input: VerificationInput, scheme: HmacScheme): Verification {
-	const secrets = textSecrets(input.secrets);
+	const secrets = credentialSecrets(input.secrets, 'text');
 	if ('ok' in secrets) return secrets;
 	const value = header(input.headers, scheme.signatureHeader);
 	if (value === undefined) return refuse(`missing header ${scheme.signatureHeader}`);
@@ -78,7 +79,7 @@ export function verifyHmacSignature(input: VerificationInput, scheme: HmacScheme
 		return refuse(`header ${scheme.signatureHeader} holds no signature of the form ${form}`);
 	}
 	const signedPrefix = signedParts.map((part) => `${part}.`).join('');
-	const expected = secrets.usable.map((secret) => createHmac(scheme.algorithm, secret).update(signedPrefix).update(input.rawBody).digest());
+	const expected = secrets.texts.map((secret) => createHmac(scheme.algorithm, secret).update(signedPrefix).update(input.rawBody).digest());
 	// Every presented signature against every secret, so the time taken says nothing about which matched.
 	let valid = false;
 	for (const bytes of presented) for (const digest of expected) valid = timingSafeEqual(bytes, digest) || valid;

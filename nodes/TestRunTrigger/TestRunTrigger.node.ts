@@ -8,7 +8,7 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { MIN_SECRET_BYTES, standardWebhooksKey } from '../../lib/verify';
+import { secretCredentialProblem } from '../../lib/verify';
 import { searchProjects } from '../shared/listSearch';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { queueModeNotice } from '../shared/queueModeNotice';
@@ -71,19 +71,8 @@ export class TestRunTrigger implements INodeType {
 		listSearch: { searchProjects },
 		credentialTest: {
 			async testRunWebhookSecretTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const data = credential.data ?? {};
-				for (const field of ['secret', 'previousSecret'] as const) {
-					const value = typeof data[field] === 'string' ? (data[field] as string) : '';
-					if (field === 'secret' && value === '') return { status: 'Error', message: 'The secret is empty' };
-					if (value !== value.trim()) return { status: 'Error', message: `The ${field} has spaces around it` };
-					if (value.startsWith('whsec_') && standardWebhooksKey(value).length < MIN_SECRET_BYTES) {
-						return { status: 'Error', message: `The ${field} looks like a Standard Webhooks secret but its base64 part is too short or invalid` };
-					}
-					if (value !== '' && Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) {
-						return { status: 'Error', message: `The ${field} is shorter than ${MIN_SECRET_BYTES} bytes: the trigger refuses every request until it is longer` };
-					}
-				}
-				return { status: 'OK', message: 'The secret is usable' };
+				const problem = secretCredentialProblem(credential.data ?? {});
+				return problem === undefined ? { status: 'OK', message: 'The secret is usable' } : { status: 'Error', message: problem };
 			},
 		},
 	};

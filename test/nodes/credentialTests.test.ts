@@ -15,13 +15,13 @@ describe('credential tests', () => {
 
 	it.each([
 		[{ secret: 'sixteen-bytes-ok' }, 'OK', 'The secret is usable'],
-		[{ secret: 'abc' }, 'Error', 'The secret is shorter than 16 bytes: the trigger refuses every request until it is longer'],
-		[{ secret: 'sixteen-bytes-ok', previousSecret: 'fifteen-bytes!!' }, 'Error', 'The previousSecret is shorter than 16 bytes: the trigger refuses every request until it is longer'],
+		[{ secret: 'abc' }, 'Error', 'The secret holds less than 16 bytes of key material: the trigger refuses every request until it is set to a longer secret'],
+		[{ secret: 'sixteen-bytes-ok', previousSecret: 'fifteen-bytes!!' }, 'Error', 'The previousSecret holds less than 16 bytes of key material: the trigger refuses every request until it is set to a longer secret'],
 		[{ secret: newStandardSecret(), previousSecret: newStandardSecret() }, 'OK', 'The secret is usable'],
-		[{ secret: '' }, 'Error', 'The secret is empty'],
+		[{ secret: '' }, 'Error', 'The secret is empty: the trigger refuses every request until it is set to a longer secret'],
 		[{ secret: ' abc' }, 'Error', 'The secret has spaces around it'],
-		[{ secret: 'whsec_Zm9v' }, 'Error', 'The secret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
-		[{ secret: 'sixteen-bytes-ok', previousSecret: 'whsec_' }, 'Error', 'The previousSecret looks like a Standard Webhooks secret but its base64 part is too short or invalid'],
+		[{ secret: 'whsec_Zm9v' }, 'Error', 'The secret holds less than 16 bytes of key material: the trigger refuses every request until it is set to a longer secret'],
+		[{ secret: 'sixteen-bytes-ok', previousSecret: 'whsec_' }, 'Error', 'The previousSecret holds less than 16 bytes of key material (nothing follows whsec_): the trigger refuses every request until it is set to a longer secret'],
 	])('Test Run Webhook Secret %j → %s', async (data, status, message) => {
 		await expect(secretTest.call(context, credential(data))).resolves.toEqual({ status, message });
 	});
