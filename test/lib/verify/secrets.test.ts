@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MIN_SECRET_BYTES, prepareSecrets, PreparedSecretsCache, type PreparedSecrets, type SecretRefusal } from '../../lib/verify';
+import { MIN_SECRET_BYTES, prepareSecrets, PreparedSecretsCache, type PreparedSecrets, type SecretRefusal } from '../../../lib/verify';
 
 const key32 = Buffer.alloc(32, 0xfb); // base64 "+/v7…": both characters the URL-safe alphabet replaces
 const whsec = (key: Buffer) => `whsec_${key.toString('base64')}`;
