@@ -20,6 +20,18 @@ describe('retryAfterMs', () => {
 		expect(retryAfterMs('Wed, 31 Dec 2025 23:59:00 GMT', NOW)).toBe(0);
 	});
 
+	it.each(['-5', '1.5', '1e3', '+5', '2026-01-01T00:00:07Z', '01 Jan 2026 00:00:07 GMT'])(
+		'%s is neither delta seconds nor an HTTP date: unreadable, never a wait of zero',
+		(value) => {
+			expect(retryAfterMs(value, NOW)).toBeUndefined();
+		},
+	);
+
+	it('the other two HTTP date forms (RFC 850 and asctime) are read too', () => {
+		expect(retryAfterMs('Thursday, 01-Jan-26 00:00:07 GMT', NOW)).toBe(7000);
+		expect(retryAfterMs('Thu Jan  1 00:00:07 2026', NOW)).toBe(7000);
+	});
+
 	it('absent or unreadable: undefined', () => {
 		expect(retryAfterMs(undefined, NOW)).toBeUndefined();
 		expect(retryAfterMs('soon', NOW)).toBeUndefined();
