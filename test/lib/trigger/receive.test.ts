@@ -10,12 +10,12 @@ import { receiveOptions } from '../../support/receiveOptions';
 import { forgedHeaders, senderHeaders } from '../../support/signing';
 import { SIGNED_WEBHOOK_SETTINGS } from '../../support/signedWebhook';
 import fc from 'fast-check';
-import { performance } from 'node:perf_hooks';
 import { TestRunTrigger } from '../../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { node, NodeTypeRegistry } from '../../support/engine';
 import { TriggerHarness } from '../../support/webhook';
 import { z } from 'zod';
 import { runPayload } from '../../support/recipeRuns';
+import { propertyRuns } from '../../support/propertyRuns';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', name), 'utf8');
@@ -421,9 +421,6 @@ describe('after the proof: body, event filter, deduplication, item', () => {
 });
 
 describe('receiveDelivery through the trigger node: properties', () => {
-	/** No single request may take longer than this, whatever it carries (a generous bound on a loaded machine). */
-	const BOUND_MS = 2000;
-
 	const degenerateText = fc.constantFrom('', ' ', '\t', '\r\n', 'Bearer ', 'sha256=', 'v1,', 'whsec_', '%00', '%0d%0a', '%2e%2e%2f', '\u0000', 'é', '\uFFFF', 'x'.repeat(100_000));
 	const text = fc.oneof(degenerateText, fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.webUrl());
 	const secret = fc.oneof(
@@ -459,12 +456,11 @@ describe('receiveDelivery through the trigger node: properties', () => {
 		fc.json({ maxDepth: 3 }).map((json) => `{"event":"batch.completed","timestamp":"2026-11-24T12:00:00","app":{},"summary":${json}}`),
 	);
 
-	function expectAnswer(outcome: ReceiveOutcome, elapsedMs: number): void {
+	function expectAnswer(outcome: ReceiveOutcome): void {
 		expect([200, 400, 401]).toContain(outcome.status);
 		if (outcome.status === 200) expect(outcome.body.received).toBe(true);
 		else expect(typeof outcome.body.error).toBe('string');
 		if (outcome.item) expect(outcome.status).toBe(200);
-		expect(elapsedMs).toBeLessThan(BOUND_MS);
 	}
 
 	describe('trigger requests: properties', () => {
@@ -484,26 +480,24 @@ describe('receiveDelivery through the trigger node: properties', () => {
 			nowMs,
 		});
 
-		it('any headers, body and secrets: only 200, 400 or 401 comes out, never an exception, in bounded time', async () => {
+		it('any headers, body and secrets: only 200, 400 or 401 comes out, never an exception', async () => {
 			await fc.assert(
 				fc.asyncProperty(fc.constantFrom(...REGISTERED_SOURCES), headers, body, fc.array(secret, { maxLength: 3 }), async (source, requestHeaders, requestBody, secrets) => {
-					const start = performance.now();
 					const outcome = await receiveDelivery({ headers: requestHeaders, rawBody: Buffer.from(requestBody) }, optionsFor(source, secrets));
-					expectAnswer(outcome, performance.now() - start);
+					expectAnswer(outcome);
 				}),
-				{ numRuns: 600 },
+				{ numRuns: propertyRuns(600) },
 			);
 		});
 
 		it('correctly signed requests with any body and secret get past the proof: the body alone decides, still only 200, 400 or 401', async () => {
 			await fc.assert(
 				fc.asyncProperty(fc.constantFrom(...REGISTERED_SOURCES), body, secret, fc.string({ maxLength: 40 }), async (source, requestBody, key, id) => {
-					const start = performance.now();
 					const signed = forgedHeaders(source, requestBody, key, nowMs, id);
 					const outcome = await receiveDelivery({ headers: signed, rawBody: Buffer.from(requestBody) }, optionsFor(source, [key, '']));
-					expectAnswer(outcome, performance.now() - start);
+					expectAnswer(outcome);
 				}),
-				{ numRuns: 600 },
+				{ numRuns: propertyRuns(600) },
 			);
 		});
 
@@ -522,12 +516,10 @@ describe('receiveDelivery through the trigger node: properties', () => {
 			await fc.assert(
 				fc.asyncProperty(fc.constantFrom(...REGISTERED_SOURCES), headers, body, async (source, requestHeaders, requestBody) => {
 					const flat = Object.fromEntries(Object.entries(requestHeaders).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-					const start = performance.now();
 					const answer = await harnesses[source].deliver(flat, requestBody);
 					expect([200, 400, 401]).toContain(answer.status);
-					expect(performance.now() - start).toBeLessThan(BOUND_MS);
 				}),
-				{ numRuns: 150 },
+				{ numRuns: propertyRuns(150) },
 			);
 		});
 	});
@@ -672,7 +664,7 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 							expect(named).not.toEqual(['body']);
 						}
 					}),
-					{ numRuns: 200 },
+					{ numRuns: propertyRuns(200) },
 				);
 			},
 		);
