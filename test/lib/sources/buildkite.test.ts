@@ -1,16 +1,15 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseBuildkiteSignature } from '../../../lib/sources/buildkite';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 
 /** The example request's timestamp (E.6), received two seconds later. */
 const SENT = 1799401460;
 const NOW = (SENT + 2) * 1000;
 const TOKEN = 'buildkite-webhook-token-1';
-const FIXTURE = readFileSync(join(__dirname, '..', '..', 'fixtures', 'buildkite-build-finished.json'), 'utf8');
+const FIXTURE = fixtureText('buildkite-build-finished.json');
 const example = () => JSON.parse(FIXTURE);
 
 /** Buildkite's recipe, written here: hex HMAC-SHA256(key = the token's UTF-8 bytes, message = "<timestamp>.<raw body>"). */

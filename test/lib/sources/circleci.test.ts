@@ -1,14 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { circleciV1Signatures } from '../../../lib/sources/circleci';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 44, 13);
 const SECRET = 'circleci-signing-secret-1';
-const FIXTURE = readFileSync(join(__dirname, '..', '..', 'fixtures', 'circleci-workflow-completed.json'), 'utf8');
+const FIXTURE = fixtureText('circleci-workflow-completed.json');
 /** The example request of the fact sheet (D.6), sent one second after its happened_at. */
 const example = () => JSON.parse(FIXTURE);
 

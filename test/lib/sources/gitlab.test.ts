@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 
 /** The time of ci-platforms.md C.6's example (`webhook-timestamp: 1799401500`). */
@@ -13,7 +12,7 @@ const SIGNING_TOKEN = `whsec_${Buffer.alloc(32, 0x2a).toString('base64')}`;
 const SECRET_TOKEN = 'gitlab-plain-secret-token';
 const IDEMPOTENCY_KEY = 'f5e5f430-f57b-4e6e-9fac-d9128cd7232f';
 const EVENT_UUID = '8e2d1c44-90a1-4f0e-8b7e-1c2d3e4f5a6b';
-const example = readFileSync(join(__dirname, '..', '..', 'fixtures', 'gitlab-pipeline.json'), 'utf8');
+const example = fixtureText('gitlab-pipeline.json');
 
 type Headers = Record<string, string | string[] | undefined>;
 
