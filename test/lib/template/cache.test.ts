@@ -1,4 +1,4 @@
-import { compileTemplate } from '../../lib/template';
+import { compileTemplate } from '../../../lib/template';
 
 describe('compileTemplate cache', () => {
 	it('returns the same compiled template for the same source', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { renderTemplate, TemplateError } from '../../lib/template';
+import { renderTemplate, TemplateError } from '../../../lib/template';
 
 const data = { a: 'text', n: 3, yes: true, nothing: null, list: [1, 2, 3], obj: { x: 'y', inner: [{ z: 1 }] } };
 

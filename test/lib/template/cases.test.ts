@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { renderTemplate, TemplateError } from '../../lib/template';
+import { renderTemplate, TemplateError } from '../../../lib/template';
 
 const data = {
 	name: 'ada lovelace',

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CACHE_SOURCE_CHARS, compileTemplate, templateCacheSize } from '../../lib/template';
+import { CACHE_SOURCE_CHARS, compileTemplate, templateCacheSize } from '../../../lib/template';
 
 // The heap is measured after a full collection: expose V8's gc() to this test file.
 setFlagsFromString('--expose-gc');
