@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
 import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
+import { anyLetterCase } from '../../support/arbitraries';
 
 /** The time of ci-platforms.md C.6's example (`webhook-timestamp: 1799401500`). */
 const SECONDS = 1799401500;
@@ -469,10 +470,9 @@ describe('GitLab: properties of the signature header and the header names', () =
 	});
 
 	it('header names are matched in any case', async () => {
-		const casing = (name: string) => fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 		await fc.assert(
 			fc.asyncProperty(
-				fc.tuple(casing('x-gitlab-event'), casing('idempotency-key'), casing('x-gitlab-token'), casing('webhook-signature'), casing('webhook-id'), casing('webhook-timestamp')),
+				fc.tuple(anyLetterCase('x-gitlab-event'), anyLetterCase('idempotency-key'), anyLetterCase('x-gitlab-token'), anyLetterCase('webhook-signature'), anyLetterCase('webhook-id'), anyLetterCase('webhook-timestamp')),
 				async ([event, idKey, token, signature, id, timestamp]) => {
 					const genuine = signed(example);
 					const tokenHeaders = { [event]: 'Pipeline Hook', [idKey]: IDEMPOTENCY_KEY, [token]: SECRET_TOKEN };
