@@ -1,7 +1,5 @@
 import { NUMERIC_FIELDS, readNumericField, type NumericField } from '../../lib/numericFields';
 import { RateLimiter } from '../../lib/dispatch/rateLimiter';
-import { Deadline } from '../../lib/http/deadline';
-import { MAX_TIMER_MS, timerDelay } from '../../lib/timers';
 import { FakeClock } from '../support/fakeClock';
 
 const fields = Object.entries(NUMERIC_FIELDS) as Array<[string, NumericField]>;
@@ -54,32 +52,5 @@ describe('no structure sized from user input', () => {
 		await expect(limiter.acquire()).resolves.toBe(true);
 		// main allocated an array of ceil(rate) numbers: a RangeError here, an out-of-memory abort at 1e9.
 		expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 1024 * 1024);
-	});
-});
-
-describe('timerDelay: long means long, never now', () => {
-	it.each([
-		[0, 0],
-		[-5, 0],
-		[NaN, 0],
-		[1500, 1500],
-		[MAX_TIMER_MS, MAX_TIMER_MS],
-		[MAX_TIMER_MS + 1, MAX_TIMER_MS],
-		[3e6 * 1000, MAX_TIMER_MS],
-		[Infinity, MAX_TIMER_MS],
-	])('%j ms → %j ms', (ms, delay) => {
-		expect(timerDelay(ms)).toBe(delay);
-	});
-});
-
-describe('Deadline past what a timer holds', () => {
-	it.each([MAX_TIMER_MS + 1, 3e9, 1e15])('a deadline of %j ms has not passed once other timers ran (main: it passed after 1 ms)', async (ms) => {
-		const deadline = new Deadline(ms);
-		try {
-			await new Promise((resolve) => setTimeout(resolve, 10));
-			expect(deadline.aborted).toBe(false);
-		} finally {
-			deadline.clear();
-		}
 	});
 });

@@ -9,6 +9,7 @@ import { startReceiver } from '../../tools/httpServer';
 import { itemsInto, node, NodeTypeRegistry, outputOf, runWorkflow } from '../support/engine';
 import { senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
+import { fixtureText } from '../support/fixtures';
 
 /** The example items in examples/items (shown in the README) have the shape the nodes really output. */
 const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger(), testRunWebhooks: new TestRunWebhooks(), webhookDispatch: new WebhookDispatch() });
@@ -29,7 +30,7 @@ describe('example items', () => {
 			credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
 		});
 		const harness = new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret: 'maestro-project-token-example', previousSecret: '' } });
-		const body = readFileSync(join(__dirname, '..', 'fixtures', 'maestro-upload.json'), 'utf8');
+		const body = fixtureText('maestro-upload.json');
 		await harness.deliver(senderHeaders('maestro', body, 'maestro-project-token-example', Date.now()), body);
 		const item = harness.lastItem()!;
 		expect(shapeOf(example('test-run-trigger.json'))).toEqual(shapeOf(item));

@@ -1,30 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
-import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
-import { node, NodeTypeRegistry } from '../support/engine';
+import { fixtureText } from '../support/fixtures';
 import { gitlabSenderHeaders, newStandardSecret } from '../support/signing';
-import { TriggerHarness } from '../support/webhook';
+import { secretTriggerHarness } from '../support/triggerHarness';
 
 /**
  * The gitlab source through the Test Run Trigger node in n8n-core's engine: GitLab's signing
  * token (Standard Webhooks headers, signed by the `standardwebhooks` package) and its plain
  * secret token. test/nodes/testRunTrigger.test.ts runs the checks every source shares.
  */
-const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
-const example = readFileSync(join(__dirname, '..', 'fixtures', 'gitlab-pipeline.json'), 'utf8');
+const example = fixtureText('gitlab-pipeline.json');
 const SECRET_TOKEN = 'gitlab-plain-secret-token';
-let webhookCounter = 0;
 
-function harnessFor(secret: string, previousSecret = '', extra: IDataObject = {}) {
-	webhookCounter++;
-	const trigger = node('testRunTrigger', { source: 'gitlab', ...extra } as never, {
-		name: 'Test Run Trigger',
-		webhookId: `gitlab-hook-${webhookCounter}`,
-		credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
-	});
-	return new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret, previousSecret } });
-}
+const harnessFor = (secret: string, previousSecret = '', extra: IDataObject = {}) => secretTriggerHarness({ source: 'gitlab', ...extra }, { secret, previousSecret });
 
 const withStatus = (status: string) => example.replace('"status": "failed", "detailed_status"', `"status": "${status}", "detailed_status"`);
 

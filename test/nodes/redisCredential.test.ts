@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { redisPool } from '../../lib/redis';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
@@ -9,9 +7,10 @@ import { itemsInto, node, NodeTypeRegistry, outputOf, runWorkflow } from '../sup
 import { describeWithRedis, startRedis } from '../support/redis';
 import { newStandardSecret, senderHeaders } from '../support/signing';
 import { TriggerHarness } from '../support/webhook';
+import { fixtureText } from '../support/fixtures';
 
 const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger(), webhookDispatch: new WebhookDispatch() });
-const BODY = readFileSync(join(__dirname, '..', 'fixtures', 'currents-run-finish.json'), 'utf8');
+const BODY = fixtureText('currents-run-finish.json');
 const REDIS_PASSWORD = 'redis-password-never-shown';
 
 describe('the optional Redis credential in the node descriptions', () => {

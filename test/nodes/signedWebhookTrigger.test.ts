@@ -2,14 +2,11 @@ import { createHmac } from 'node:crypto';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { SIGNED_WEBHOOK_PARAMETERS, SIGNED_WEBHOOK_RUN_FIELDS } from '../../lib/sources/signedWebhook';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
-import { node, NodeTypeRegistry } from '../support/engine';
 import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
-import { TriggerHarness } from '../support/webhook';
+import { secretTriggerHarness } from '../support/triggerHarness';
 
-const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
 const description = new TestRunTrigger().description;
 const SECRET = 'a-sender-signing-secret';
-let counter = 0;
 
 /** A sender that signs `<id>.<ms timestamp>.<body>` with HMAC-SHA512, base64, after `v1=`. */
 const SHA512_SETTINGS = {
@@ -37,14 +34,7 @@ function sha512Headers(body: string, id: string, atMs = Date.now(), secret = SEC
 	return { 'content-type': 'application/json', 'X-Hub-Sig': `v1=${signature}`, 'X-Sent-At': stamp, 'X-Event-Id': id };
 }
 
-function harnessWith(settings: IDataObject) {
-	const trigger = node('testRunTrigger', { source: 'signedWebhook', ...settings } as never, {
-		name: 'Test Run Trigger',
-		webhookId: `signed-${++counter}`,
-		credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
-	});
-	return new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret: SECRET, previousSecret: '' } });
-}
+const harnessWith = (settings: IDataObject) => secretTriggerHarness({ source: 'signedWebhook', ...settings }, { secret: SECRET });
 
 describe('Test Run Trigger, source signedWebhook, in n8n-core', () => {
 	const body = JSON.stringify({ event: { kind: 'completed', outcome: 'red', link: 'https://ci.example.com/r/12', runs: [{ number: 12 }] } });

@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import type { Source } from '../../lib/sources';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
-import { buildWorkflow, node, NodeTypeRegistry } from '../support/engine';
+import { buildWorkflow, node } from '../support/engine';
+import { fixtureText } from '../support/fixtures';
 import { githubWorkflowRunBody } from '../support/github';
 import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/signing';
-import { TriggerHarness } from '../support/webhook';
 import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
+import { secretTriggerHarness, TRIGGER_NODE_TYPES as nodeTypes } from '../support/triggerHarness';
+import type { TriggerHarness } from '../support/webhook';
 
-const nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() });
-const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
-let webhookCounter = 0;
 /** Secrets of at least 16 bytes: shorter ones are refused (see the secret tests). */
 const SECRET = 'currents-shared-secret';
 const TOKEN = 'maestro-project-token';
@@ -28,9 +26,9 @@ interface SourceCase {
 	brokenReason: RegExp;
 }
 
-const currentsBody = () => fixture('currents-run-finish.json');
-const autosanaBody = (nowMs: number) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date(nowMs).toISOString());
-const circleciBody = (nowMs: number) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', new Date(nowMs).toISOString());
+const currentsBody = () => fixtureText('currents-run-finish.json');
+const autosanaBody = (nowMs: number) => fixtureText('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', new Date(nowMs).toISOString());
+const circleciBody = (nowMs: number) => fixtureText('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', new Date(nowMs).toISOString());
 
 const SOURCES: SourceCase[] = [
 	{
@@ -45,7 +43,7 @@ const SOURCES: SourceCase[] = [
 	{
 		source: 'maestro',
 		secret: () => 'maestro-project-token',
-		body: () => fixture('maestro-upload.json'),
+		body: () => fixtureText('maestro-upload.json'),
 		signsBody: false,
 		brokenSchema: JSON.stringify({ id: 'mupload_1', flows: 'none' }),
 		brokenReason: /flows: Expected array, received string/,
@@ -65,7 +63,7 @@ const SOURCES: SourceCase[] = [
 	{
 		source: 'cypressCloud',
 		secret: () => 'cypress-cloud-secret',
-		body: () => fixture('cypress-run-completed.json').replace('"timedOut"', '"failed"'),
+		body: () => fixtureText('cypress-run-completed.json').replace('"timedOut"', '"failed"'),
 		signsBody: true,
 		shiftTime: (body, headers, secret, atMs) => ({ body, headers: senderHeaders('cypressCloud', body, secret, atMs, headers['x-cypress-event-id']) }),
 		brokenSchema: JSON.stringify({ runNumber: 1, status: 7 }),
@@ -94,7 +92,7 @@ const SOURCES: SourceCase[] = [
 	{
 		source: 'buildkite',
 		secret: () => 'buildkite-webhook-token',
-		body: () => fixture('buildkite-build-finished.json'),
+		body: () => fixtureText('buildkite-build-finished.json'),
 		signsBody: true,
 		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('buildkite', body, secret, atMs) }),
 		brokenSchema: JSON.stringify({ event: 'build.finished', pipeline: null }),
@@ -114,7 +112,7 @@ const SOURCES: SourceCase[] = [
 		source: 'gitlab',
 		secret: () => 'gitlab-secret-token',
 		// A job that failed by its script: RUN_FINISH failed (the fixture's timeout is RUN_TIMEOUT).
-		body: () => fixture('gitlab-pipeline.json').replace('job_execution_timeout', 'script_failure'),
+		body: () => fixtureText('gitlab-pipeline.json').replace('job_execution_timeout', 'script_failure'),
 		signsBody: false,
 		brokenSchema: JSON.stringify({ object_kind: 'pipeline', object_attributes: { status: 7 } }),
 		brokenReason: /object_attributes\.status: Expected string, received number/,
@@ -122,7 +120,7 @@ const SOURCES: SourceCase[] = [
 	{
 		source: 'signedWebhook',
 		secret: () => 'signed-webhook-secret',
-		body: () => fixture('signed-webhook-run.json'),
+		body: () => fixtureText('signed-webhook-run.json'),
 		signsBody: true,
 		shiftTime: (body, _headers, secret, atMs) => ({ body, headers: senderHeaders('signedWebhook', body, secret, atMs) }),
 		brokenSchema: '["test_run.finished"]',
@@ -130,16 +128,8 @@ const SOURCES: SourceCase[] = [
 	},
 ];
 
-function harnessFor(source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') {
-	webhookCounter++;
-	const settings = source === 'signedWebhook' ? SIGNED_WEBHOOK_SETTINGS : {};
-	const trigger = node('testRunTrigger', { source, registration: 'manual', ...settings, ...extra } as never, {
-		name: 'Test Run Trigger',
-		webhookId: `hook-${webhookCounter}`,
-		credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' } },
-	});
-	return new TriggerHarness(nodeTypes, trigger, { testRunWebhookSecret: { secret, previousSecret } });
-}
+const harnessFor = (source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') =>
+	secretTriggerHarness({ source, registration: 'manual', ...(source === 'signedWebhook' ? SIGNED_WEBHOOK_SETTINGS : {}), ...extra }, { secret, previousSecret });
 
 /** Changes the first digit of the body: still valid JSON, one byte different. */
 function changeOneByte(body: string): string {
@@ -287,14 +277,14 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 describe('Test Run Trigger: options and edge cases', () => {
 	it('leaves raw out when includeRawPayload is off', async () => {
 		const harness = harnessFor('maestro', TOKEN, { options: { includeRawPayload: false } });
-		const body = fixture('maestro-upload.json');
+		const body = fixtureText('maestro-upload.json');
 		await harness.deliver(senderHeaders('maestro', body, TOKEN, Date.now()), body);
 		expect(harness.lastItem()).not.toHaveProperty('raw');
 	});
 
 	it.each(SOURCES.map((c) => c.source))('%s: an empty secret refuses a request signed with that empty secret, naming the credential field', async (source) => {
 		const harness = harnessFor(source, '');
-		const body = source === 'autosana' ? autosanaBody(Date.now()) : source === 'maestro' ? fixture('maestro-upload.json') : currentsBody();
+		const body = source === 'autosana' ? autosanaBody(Date.now()) : source === 'maestro' ? fixtureText('maestro-upload.json') : currentsBody();
 		// What an attacker sends who guesses the secret is empty: every proof made with ''.
 		const forged = source === 'maestro' ? { authorization: 'Bearer x' } : forgedHeaders(source, body, '');
 		const answer = await harness.deliver(forged, body);
@@ -326,7 +316,7 @@ describe('Test Run Trigger: options and edge cases', () => {
 
 	it('runs each group of a multi-group Currents run once', async () => {
 		const harness = harnessFor('currents', SECRET);
-		const groups = JSON.parse(fixture('currents-multigroup.json')) as object[];
+		const groups = JSON.parse(fixtureText('currents-multigroup.json')) as object[];
 		for (const group of groups) {
 			const body = JSON.stringify(group);
 			expect((await harness.deliver(senderHeaders('currents', body, SECRET, Date.now()), body)).status).toBe(200);
@@ -336,7 +326,7 @@ describe('Test Run Trigger: options and edge cases', () => {
 
 	it('deduplicates per webhook mode: a delivery to the Test URL does not make the production one a duplicate', async () => {
 		const harness = harnessFor('maestro', TOKEN);
-		const body = fixture('maestro-upload.json');
+		const body = fixtureText('maestro-upload.json');
 		const headers = senderHeaders('maestro', body, TOKEN, Date.now());
 		expect(await harness.deliver(headers, body, { test: true })).toEqual({ status: 200, body: { received: true } });
 		expect(await harness.deliver(headers, body)).toEqual({ status: 200, body: { received: true } });
@@ -384,5 +374,173 @@ describe('Test Run Trigger in the editor', () => {
 		expect(panel.executionsHelp.inactive).toMatch(/Test URL[\s\S]*Production URL/);
 		expect(panel.executionsHelp.active).toMatch(/Production URL/);
 		expect(panel.activationHint).toMatch(/register the Production URL on the platform/);
+	});
+});
+
+describe('Test Run Trigger: option values outside their range', () => {
+	it('a tolerance past the maximum is a day: a delivery two days old is still refused (main accepted it)', async () => {
+		const harness = harnessFor('currents', SECRET, { options: { timestampToleranceSeconds: 1e12 } });
+		const twoDaysAgo = Date.now() - 2 * 86_400_000;
+		const answer = await harness.deliver(senderHeaders('currents', currentsBody(), SECRET, twoDaysAgo), currentsBody());
+		expect(answer.status).toBe(401);
+		expect(harness.executions).toHaveLength(0);
+		const recent = await harness.deliver(senderHeaders('currents', currentsBody(), SECRET, Date.now() - 3_600_000), currentsBody());
+		expect(recent.status).toBe(200);
+	});
+
+	it.each([
+		[{ timestampToleranceSeconds: 'soon' }, 'Timestamp Tolerance (timestampToleranceSeconds) must be a number from 1 to 86400, got "soon"'],
+		[{ deduplicationWindowSeconds: 'ten minutes' }, 'Deduplication Window (deduplicationWindowSeconds) must be a number from 0 to 2592000, got "ten minutes"'],
+	])('%j is no number: 500 naming the field, no execution', async (options, message) => {
+		const harness = harnessFor('currents', SECRET, { options });
+		const answer = await harness.deliver(senderHeaders('currents', currentsBody(), SECRET, Date.now()), currentsBody());
+		expect(answer).toEqual({ status: 500, body: { error: `The trigger is misconfigured: ${message}` } });
+		expect(harness.executions).toHaveLength(0);
+	});
+});
+
+const OLD = 'currents-secret-old-0001';
+const NEW = 'currents-secret-new-0002';
+/** A distinct delivery each time (Currents deliveries are deduplicated by their bytes). */
+let n = 0;
+const deliverCurrents = async (h: TriggerHarness, secret: string) => {
+	const unique = currentsBody().replace('"RUN_FINISH"', `"RUN_FINISH"${' '.repeat(++n)}`);
+	return (await h.deliver(senderHeaders('currents', unique, secret, Date.now()), unique)).status;
+};
+
+describe('Test Run Trigger: the credential is read fresh for every request, shared only between concurrent ones', () => {
+	it('an edited secret takes effect for the next request: the old one is refused at once', async () => {
+		const h = harnessFor('currents', OLD);
+		expect(await deliverCurrents(h, OLD)).toBe(200);
+		h.credentials = { testRunWebhookSecret: { secret: NEW, previousSecret: '' } };
+		expect(await deliverCurrents(h, OLD)).toBe(401);
+		expect(await deliverCurrents(h, NEW)).toBe(200);
+	});
+
+	it('rotation: old and new both pass while previousSecret holds the old one; clearing it ends the old one', async () => {
+		const h = harnessFor('currents', OLD);
+		h.credentials = { testRunWebhookSecret: { secret: NEW, previousSecret: OLD } };
+		expect(await deliverCurrents(h, OLD)).toBe(200);
+		expect(await deliverCurrents(h, NEW)).toBe(200);
+		h.credentials = { testRunWebhookSecret: { secret: NEW, previousSecret: '' } };
+		expect(await deliverCurrents(h, OLD)).toBe(401);
+		expect(await deliverCurrents(h, NEW)).toBe(200);
+	});
+
+	it('concurrent deliveries are all judged by the credential as it is when they arrive', async () => {
+		const h = harnessFor('currents', OLD);
+		const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => deliverCurrents(h, i % 2 ? OLD : 'not-the-secret-000000')));
+		expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+		expect(statuses.filter((s) => s === 401)).toHaveLength(6);
+		expect(h.executions).toHaveLength(6);
+	});
+
+	it('keeps nothing secret in workflow static data', async () => {
+		const h = harnessFor('currents', OLD, {}, NEW);
+		await deliverCurrents(h, OLD);
+		await deliverCurrents(h, 'not-the-secret-000000');
+		const stored = JSON.stringify(h.staticData);
+		expect(stored).not.toContain(OLD);
+		expect(stored).not.toContain(NEW);
+	});
+});
+
+describe('Test Run Trigger 1.1', () => {
+	it('is the default version and behaves as 1', () => {
+		const { description } = new TestRunTrigger();
+		expect(description.version).toEqual([1, 1.1]);
+		expect(description.defaultVersion).toBe(1.1);
+	});
+
+	it('reads the raw bytes itself when n8n did not (a content type n8n leaves unparsed from version 1.1 on)', async () => {
+		const h = harnessFor('currents', OLD);
+		const answer = await h.deliver({ 'x-webhook-secret': OLD, 'x-timestamp': String(Date.now()), 'content-type': 'application/vnd.currents+json' }, currentsBody(), { unreadBody: true });
+		expect(answer.status).toBe(200);
+		expect(h.executions).toHaveLength(1);
+	});
+});
+
+const hmacHex = (secret: string, message: string) => createHmac('sha256', secret).update(message, 'utf8').digest('hex');
+
+interface CiCase {
+	source: Source;
+	secret: string;
+	/** A genuine delivery of the platform's run event, sent now. */
+	runEvent: () => string;
+	/** The platform's ping or test event, sent now. */
+	ping: () => string;
+	/** An event the trigger does not map, sent now. */
+	otherEvent: () => string;
+	/** Headers signed with `secret` by the vendor's recipe, written here. */
+	sign: (body: string, secret: string, eventType: string) => Record<string, string>;
+	ignored: { ping: string; otherEvent: string };
+	item: Record<string, unknown>;
+}
+
+const circleciAt = (nowMs: number) => fixtureText('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', new Date(nowMs).toISOString());
+
+const CI_CASES: CiCase[] = [
+	{
+		source: 'circleci',
+		secret: 'circleci-signing-secret',
+		runEvent: () => circleciAt(Date.now()),
+		ping: () => JSON.stringify({ type: 'ping', id: 'ping-1', happened_at: new Date().toISOString(), webhook: { id: 'w', name: 'qa' } }),
+		otherEvent: () => circleciAt(Date.now()).replace('"workflow-completed"', '"job-completed"'),
+		sign: (body, secret, eventType) => ({ 'circleci-event-type': eventType, 'circleci-signature': `v1=${hmacHex(secret, body)}` }),
+		ignored: { ping: 'CircleCI event type "ping" is not a run event', otherEvent: 'CircleCI event type "job-completed" is not a run event' },
+		item: {
+			event: 'RUN_FINISH',
+			source: 'circleci',
+			deliveryId: 'circleci:5d1f0b3e-7a8c-3e91-b2f4-0c6d8e9a1b2c',
+			run: { id: 'fda08377-fe7e-46b1-8992-3a7aaecac9c3', status: 'failed', app: { name: 'storefront', platform: null }, totals: { tests: null, failed: null }, failures: [] },
+		},
+	},
+	{
+		source: 'buildkite',
+		secret: 'buildkite-webhook-token',
+		runEvent: () => fixtureText('buildkite-build-finished.json'),
+		ping: () => JSON.stringify({ event: 'ping', service: { id: 's', provider: 'webhook' }, sender: { name: 'Dana' } }),
+		otherEvent: () => fixtureText('buildkite-build-finished.json').replace('"build.finished"', '"build.scheduled"'),
+		sign: (body, secret, eventType) => {
+			const seconds = Math.floor(Date.now() / 1000);
+			return { 'x-buildkite-event': eventType, 'x-buildkite-signature': `timestamp=${seconds},signature=${hmacHex(secret, `${seconds}.${body}`)}` };
+		},
+		ignored: { ping: 'Buildkite event "ping" is not a run event', otherEvent: 'Buildkite event "build.scheduled" is not a run event' },
+		item: {
+			event: 'RUN_FINISH',
+			source: 'buildkite',
+			deliveryId: expect.stringMatching(/^buildkite:[0-9a-f]{32}$/),
+			run: { id: 'f62a1b4d-10f9-4790-bc1c-e2c3a0c80983', name: 'Storefront E2E #1290', status: 'failed', app: { name: 'Storefront E2E', platform: null }, totals: { tests: null }, failures: [] },
+		},
+	},
+];
+
+describe('Test Run Trigger in the engine, Buildkite token mode', () => {
+	it('the token starts a run; a wrong token is 401; the same body again is a duplicate', async () => {
+		const harness = harnessFor('buildkite', 'buildkite-webhook-token');
+		const body = fixtureText('buildkite-build-finished.json');
+		expect((await harness.deliver({ 'x-buildkite-token': 'buildkite-webhook-token-2' }, body)).status).toBe(401);
+		expect(await harness.deliver({ 'x-buildkite-token': 'buildkite-webhook-token' }, body)).toEqual({ status: 200, body: { received: true } });
+		expect(await harness.deliver({ 'x-buildkite-token': 'buildkite-webhook-token' }, body)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		expect(harness.executions).toHaveLength(1);
+	});
+});
+
+describe.each(CI_CASES)('Test Run Trigger in the engine, source $source', (c) => {
+	it('a genuine run event starts one execution with the normalized item', async () => {
+		const harness = harnessFor(c.source, c.secret);
+		const body = c.runEvent();
+		expect(await harness.deliver(c.sign(body, c.secret, 'run'), body)).toEqual({ status: 200, body: { received: true } });
+		expect(harness.executions).toHaveLength(1);
+		expect(harness.lastItem()).toMatchObject({ ...c.item, raw: JSON.parse(body) });
+	});
+
+	it.each([['ping'], ['otherEvent']] as const)('a genuine %s is answered 200 ignored and starts nothing; a forged one 401', async (kind) => {
+		const harness = harnessFor(c.source, c.secret);
+		const body = c[kind]();
+		expect(await harness.deliver(c.sign(body, c.secret, kind), body)).toEqual({ status: 200, body: { received: true, ignored: c.ignored[kind] } });
+		const forged = await harness.deliver(c.sign(body, `${c.secret}-forged`, kind), body);
+		expect(forged.status).toBe(401);
+		expect(harness.executions).toHaveLength(0);
 	});
 });

@@ -5,20 +5,18 @@
  * sources being added in parallel (GitLab, CircleCI, Buildkite, signedWebhook) are built from
  * the SPEC's item shape.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { normalizePayload, type Source } from '../../lib/sources';
 import { githubWorkflowRunBody } from '../support/github';
 import { deliverItem } from '../support/recipes';
 import { runPayload, uncountedRun } from '../support/recipeRuns';
 import { pagerDuty, TARGETS } from '../support/targets';
+import { fixtureJson } from '../support/fixtures';
 
 // The rendered bodies are arbitrary JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 type Item = ReturnType<typeof uncountedRun> | (Record<string, unknown> & { run: Json });
 
-const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8')) as unknown;
 
 function itemOf(source: Source, payload: unknown): Item {
 	const normalized = normalizePayload(source, payload);
@@ -27,10 +25,10 @@ function itemOf(source: Source, payload: unknown): Item {
 }
 
 const ITEMS: Array<[string, Item]> = [
-	['currents (counts, no failure list)', itemOf('currents', fixture('currents-run-finish.json'))],
-	['maestro (counts and failures)', itemOf('maestro', fixture('maestro-upload.json'))],
-	['autosana (counts and failures)', itemOf('autosana', fixture('autosana-batch.json'))],
-	['cypressCloud (counts, timed out)', itemOf('cypressCloud', fixture('cypress-run-completed.json'))],
+	['currents (counts, no failure list)', itemOf('currents', fixtureJson('currents-run-finish.json'))],
+	['maestro (counts and failures)', itemOf('maestro', fixtureJson('maestro-upload.json'))],
+	['autosana (counts and failures)', itemOf('autosana', fixtureJson('autosana-batch.json'))],
+	['cypressCloud (counts, timed out)', itemOf('cypressCloud', fixtureJson('cypress-run-completed.json'))],
 	['githubActions (no counts, no failure list)', itemOf('githubActions', JSON.parse(githubWorkflowRunBody('failure')))],
 	['githubActions timed out', itemOf('githubActions', JSON.parse(githubWorkflowRunBody('timed_out')))],
 	['standardWebhooks (a forwarded item)', itemOf('standardWebhooks', runPayload({ status: 'failed', failures: 3 }))],

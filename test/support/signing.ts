@@ -65,7 +65,7 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 			};
 		}
 		case 'githubActions':
-			// GitHub's recipe (test/lib/githubActions.test.ts checks it against @octokit/webhooks-methods).
+			// GitHub's recipe (test/lib/sources/githubActions.test.ts checks it against @octokit/webhooks-methods).
 			return { 'x-github-event': 'workflow_run', 'x-github-delivery': messageId, 'x-hub-signature-256': `sha256=${hmac(secret, body).digest('hex')}` };
 		case 'circleci':
 			// CircleCI's recipe: "v1=" + hex HMAC-SHA256(secret, raw body); its send time is the body's happened_at.

@@ -1,4 +1,5 @@
 import { Deadline } from '../../../lib/http/deadline';
+import { MAX_TIMER_MS } from '../../../lib/timers';
 
 describe('Deadline', () => {
 	beforeEach(() => jest.useFakeTimers());
@@ -44,5 +45,17 @@ describe('Deadline', () => {
 		jest.advanceTimersByTime(100);
 		expect(deadline.aborted).toBe(false);
 		expect(listener).not.toHaveBeenCalled();
+	});
+});
+
+describe('Deadline past what a timer holds', () => {
+	it.each([MAX_TIMER_MS + 1, 3e9, 1e15])('a deadline of %j ms has not passed once other timers ran (main: it passed after 1 ms)', async (ms) => {
+		const deadline = new Deadline(ms);
+		try {
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			expect(deadline.aborted).toBe(false);
+		} finally {
+			deadline.clear();
+		}
 	});
 });

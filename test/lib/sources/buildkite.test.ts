@@ -1,16 +1,16 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseBuildkiteSignature } from '../../../lib/sources/buildkite';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
+import { anyLetterCase } from '../../support/arbitraries';
 
 /** The example request's timestamp (E.6), received two seconds later. */
 const SENT = 1799401460;
 const NOW = (SENT + 2) * 1000;
 const TOKEN = 'buildkite-webhook-token-1';
-const FIXTURE = readFileSync(join(__dirname, '..', '..', 'fixtures', 'buildkite-build-finished.json'), 'utf8');
+const FIXTURE = fixtureText('buildkite-build-finished.json');
 const example = () => JSON.parse(FIXTURE);
 
 /** Buildkite's recipe, written here: hex HMAC-SHA256(key = the token's UTF-8 bytes, message = "<timestamp>.<raw body>"). */
@@ -275,11 +275,10 @@ describe('parseBuildkiteSignature (properties)', () => {
 	const digest = fc.stringMatching(/^[0-9a-fA-F]{64}$/);
 	const seconds = fc.integer({ min: 0, max: 999_999_999_999 }).map(String);
 	const spaces = fc.stringMatching(/^[ \t]{0,3}$/);
-	const anyCase = (text: string) => fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }).map((upper) => [...text].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 
 	it('reads both parts in either order, whatever the spaces around them and the keys\' case', () => {
 		fc.assert(
-			fc.property(seconds, digest, fc.boolean(), spaces, spaces, anyCase('timestamp'), anyCase('signature'), (timestamp, signature, swap, before, after, tKey, sKey) => {
+			fc.property(seconds, digest, fc.boolean(), spaces, spaces, anyLetterCase('timestamp'), anyLetterCase('signature'), (timestamp, signature, swap, before, after, tKey, sKey) => {
 				const parts = [`${before}${tKey}=${timestamp}${after}`, `${before}${sKey}=${signature}${after}`];
 				const value = (swap ? parts.reverse() : parts).join(',');
 				expect(parseBuildkiteSignature(value)).toEqual({ timestamp, signature: signature.toLowerCase() });
@@ -305,7 +304,7 @@ describe('parseBuildkiteSignature (properties)', () => {
 
 	it('a delivery signed by the recipe is accepted whatever the spacing and case of the header; any other digest is refused', async () => {
 		await fc.assert(
-			fc.asyncProperty(spaces, anyCase('timestamp'), anyCase('signature'), fc.boolean(), fc.option(digest), async (space, tKey, sKey, upperHex, other) => {
+			fc.asyncProperty(spaces, anyLetterCase('timestamp'), anyLetterCase('signature'), fc.boolean(), fc.option(digest), async (space, tKey, sKey, upperHex, other) => {
 				const right = hex(TOKEN, SENT, FIXTURE);
 				const signature = other ?? (upperHex ? right.toUpperCase() : right);
 				const value = `${space}${tKey}=${SENT}${space},${space}${sKey}=${signature}${space}`;

@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { circleciV1Signatures } from '../../../lib/sources/circleci';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
+import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
+import { anyLetterCase } from '../../support/arbitraries';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 44, 13);
 const SECRET = 'circleci-signing-secret-1';
-const FIXTURE = readFileSync(join(__dirname, '..', '..', 'fixtures', 'circleci-workflow-completed.json'), 'utf8');
+const FIXTURE = fixtureText('circleci-workflow-completed.json');
 /** The example request of the fact sheet (D.6), sent one second after its happened_at. */
 const example = () => JSON.parse(FIXTURE);
 
@@ -273,7 +273,6 @@ describe('circleciV1Signatures (properties)', () => {
 		fc.string({ maxLength: 20 }).filter((entry) => !entry.includes(',') && !/^\s*v1=/i.test(entry)),
 	);
 	const spaces = fc.stringMatching(/^[ \t]{0,3}$/);
-	const anyCase = (text: string) => fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }).map((upper) => [...text].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 
 	it('finds every v1 entry of a list, whatever the order, spaces and case, and nothing else', () => {
 		fc.assert(
@@ -296,7 +295,7 @@ describe('circleciV1Signatures (properties)', () => {
 		const body = FIXTURE;
 		const good = v1(SECRET, body).slice(3);
 		await fc.assert(
-			fc.asyncProperty(fc.array(otherEntry, { maxLength: 4 }), fc.nat(4), spaces, anyCase('v1'), fc.boolean(), async (others, at, space, version, upperHex) => {
+			fc.asyncProperty(fc.array(otherEntry, { maxLength: 4 }), fc.nat(4), spaces, anyLetterCase('v1'), fc.boolean(), async (others, at, space, version, upperHex) => {
 				const list = [...others];
 				list.splice(Math.min(at, list.length), 0, `${space}${version}=${upperHex ? good.toUpperCase() : good}${space}`);
 				const outcome = await send(body, {}, headersFor(body, list.join(',')));

@@ -4,8 +4,8 @@ import { normalizePayload, SOURCE_DEFINITIONS, SOURCE_GROUPS, SOURCES, sourceDef
 import type { INodeProperties } from 'n8n-workflow';
 import { TestRunTrigger } from '../../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { sourcesTable } from '../../../scripts/sources-table';
+import { fixtureJson } from '../../support/fixtures';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', name), 'utf8'));
 
 function normalized(source: Parameters<typeof normalizePayload>[0], payload: unknown) {
 	const result = normalizePayload(source, payload);
@@ -15,7 +15,7 @@ function normalized(source: Parameters<typeof normalizePayload>[0], payload: unk
 
 describe('normalization', () => {
 	it('Currents RUN_FINISH with failures', () => {
-		expect(normalized('currents', fixture('currents-run-finish.json'))).toEqual({
+		expect(normalized('currents', fixtureJson('currents-run-finish.json'))).toEqual({
 			event: 'RUN_FINISH',
 			run: {
 				id: 'f3a2b1c0d9e8f7a6',
@@ -35,7 +35,7 @@ describe('normalization', () => {
 	});
 
 	it('Currents multi-group run: one item per group, named by group, each with its own status', () => {
-		const [chromium, firefox] = (fixture('currents-multigroup.json') as unknown[]).map((group) => normalized('currents', group));
+		const [chromium, firefox] = (fixtureJson('currents-multigroup.json') as unknown[]).map((group) => normalized('currents', group));
 		expect([chromium.run.name, chromium.run.status, chromium.run.id]).toEqual(['build-77 (chromium)', 'passed', 'aa11bb22cc33dd44']);
 		expect([firefox.run.name, firefox.run.status, firefox.run.totals.failed]).toEqual(['build-77 (firefox)', 'failed', 2]);
 		expect(firefox.run.git).toEqual({ sha: 'abc123', branch: 'main', author: null, message: null, remote: null });
@@ -46,12 +46,12 @@ describe('normalization', () => {
 		['RUN_TIMEOUT', 'timedOut'],
 		['RUN_CANCELED', 'canceled'],
 	])('Currents %s maps to status %s', (event, status) => {
-		const payload = { ...(fixture('currents-run-finish.json') as object), event };
+		const payload = { ...(fixtureJson('currents-run-finish.json') as object), event };
 		expect(normalized('currents', payload).run.status).toBe(status);
 	});
 
 	it('Maestro upload with a FAILURE, an ERROR and a CANCELED flow', () => {
-		expect(normalized('maestro', fixture('maestro-upload.json'))).toEqual({
+		expect(normalized('maestro', fixtureJson('maestro-upload.json'))).toEqual({
 			event: 'RUN_FINISH',
 			run: {
 				id: 'mupload_123456',
@@ -74,7 +74,7 @@ describe('normalization', () => {
 	});
 
 	it('Maestro upload with every flow passing, and one still running', () => {
-		const upload = fixture('maestro-upload.json') as { flows: Array<{ status: string }> };
+		const upload = fixtureJson('maestro-upload.json') as { flows: Array<{ status: string }> };
 		const passing = { ...upload, flows: upload.flows.map((flow) => ({ ...flow, status: 'SUCCESS' })) };
 		expect(normalized('maestro', passing).run.status).toBe('passed');
 		const running = { ...upload, flows: upload.flows.map((flow, i) => ({ ...flow, status: i === 0 ? 'RUNNING' : 'SUCCESS' })) };
@@ -82,7 +82,7 @@ describe('normalization', () => {
 	});
 
 	it('Autosana batch with a failed group', () => {
-		expect(normalized('autosana', fixture('autosana-batch.json'))).toEqual({
+		expect(normalized('autosana', fixtureJson('autosana-batch.json'))).toEqual({
 			event: 'RUN_FINISH',
 			run: {
 				id: null,
@@ -104,7 +104,7 @@ describe('normalization', () => {
 	describe('Autosana failed groups are never dropped', () => {
 		type Group = { name: string | null; status: string; url: string | null; runs: Array<{ name: string | null; status: string; url: string | null }> };
 		const batch = (groups: Group[], failedGroups = groups.filter((g) => g.status.toLowerCase() === 'failed').length) => ({
-			...(fixture('autosana-batch.json') as Record<string, unknown>),
+			...(fixtureJson('autosana-batch.json') as Record<string, unknown>),
 			summary: { total_groups: groups.length, passed_groups: groups.length - failedGroups, failed_groups: failedGroups },
 			run_groups: groups,
 		});
@@ -145,12 +145,12 @@ describe('normalization', () => {
 	});
 
 	it('Autosana without git metadata gives git null', () => {
-		const { git: _git, ...withoutGit } = fixture('autosana-batch.json') as Record<string, unknown>;
+		const { git: _git, ...withoutGit } = fixtureJson('autosana-batch.json') as Record<string, unknown>;
 		expect(normalized('autosana', withoutGit).run.git).toBeNull();
 	});
 
 	it('Standard Webhooks: an already normalized item passes through', () => {
-		const item = normalized('maestro', fixture('maestro-upload.json'));
+		const item = normalized('maestro', fixtureJson('maestro-upload.json'));
 		expect(normalized('standardWebhooks', item)).toEqual(item);
 	});
 

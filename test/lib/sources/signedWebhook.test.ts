@@ -1,17 +1,15 @@
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { RUN_EVENTS } from '../../../lib/currents';
-import { parseDotPath, readDotPath } from '../../../lib/normalize/dotPath';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
 import { presentedSignatures } from '../../../lib/verify';
+import { fixtureText } from '../../support/fixtures';
+import { receiveOptions } from '../../support/receiveOptions';
 import { SIGNED_WEBHOOK_SETTINGS } from '../../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const SECONDS = String(NOW / 1000);
 const SECRET = 'signed-webhook-secret-1';
-const BODY = readFileSync(join(__dirname, '..', '..', 'fixtures', 'signed-webhook-run.json'), 'utf8');
+const BODY = fixtureText('signed-webhook-run.json');
 
 type Settings = Record<string, unknown>;
 type Algorithm = 'sha256' | 'sha512' | 'sha1';
@@ -36,22 +34,8 @@ function headersFor(body = BODY, { secret = SECRET, timestamp = SECONDS, id = 'd
 	return { 'x-signature': signature, 'x-signature-timestamp': timestamp, 'x-delivery-id': id };
 }
 
-function optionsWith(settings: Settings, extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
-	return {
-		source: 'signedWebhook',
-		events: [...RUN_EVENTS],
-		secrets: [SECRET, ''],
-		secretHeaderName: 'x-webhook-secret',
-		sourceParameters: settings,
-		timestampToleranceSeconds: 300,
-		deduplicationWindowSeconds: 600,
-		includeRawPayload: true,
-		memoryScope: 'wf:node:webhook',
-		memory: new InProcessDeliveryMemory(),
-		nowMs: NOW,
-		...extra,
-	};
-}
+const optionsWith = (settings: Settings, extra: Partial<ReceiveOptions> = {}): ReceiveOptions =>
+	receiveOptions('signedWebhook', [SECRET, ''], NOW, { sourceParameters: settings, includeRawPayload: true, ...extra });
 
 const receive = async (headers: Record<string, string | string[]>, body = BODY, settings: Settings = SIGNED_WEBHOOK_SETTINGS, extra: Partial<ReceiveOptions> = {}) =>
 	await receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsWith(settings, extra));
@@ -366,45 +350,5 @@ describe('signedWebhook: events and the item', () => {
 		const outcome = await deliver(run({ result: 'passed', started_at: '2026-11-24T10:00:00Z', ...fields }));
 		expect(outcome.status).toBe(200);
 		expect(outcome.item?.run).toMatchObject(expected);
-	});
-});
-
-describe('dot paths', () => {
-	it('parses segments and refuses empty ones or too many', () => {
-		expect(parseDotPath(' data.run.id ')).toEqual(['data', 'run', 'id']);
-		expect(parseDotPath('')).toEqual({ error: 'is empty' });
-		expect(parseDotPath('a..b')).toMatchObject({ error: expect.stringMatching(/empty segment/) });
-		expect(parseDotPath('.')).toMatchObject({ error: expect.stringMatching(/empty segment/) });
-		expect(parseDotPath(new Array(33).fill('a').join('.'))).toEqual({ error: 'has more than 32 segments' });
-		expect(parseDotPath(new Array(32).fill('a').join('.'))).toHaveLength(32);
-	});
-
-	const body = JSON.parse('{"a":{"b":[{"c":1},{"c":"two"}]},"__proto__":{"polluted":"yes"},"n":5,"s":"text"}') as unknown;
-	it.each([
-		[['a', 'b', '1', 'c'], 'two'],
-		[['a', 'b', '0'], { c: 1 }],
-		[['a', 'b', '2', 'c'], undefined],
-		[['a', 'b', '-1'], undefined],
-		[['a', 'b', '01'], undefined],
-		[['a', 'b', 'length'], undefined],
-		[['__proto__', 'polluted'], 'yes'],
-		[['a', '__proto__'], undefined],
-		[['a', 'constructor'], undefined],
-		[['toString'], undefined],
-		[['n', 'toFixed'], undefined],
-		[['s', 'length'], undefined],
-		[['s', '0'], undefined],
-		[['missing', 'deeper'], undefined],
-	])('%j reads only own fields and array indexes: %j', (path, expected) => {
-		expect(readDotPath(body, path)).toEqual(expected);
-	});
-
-	it('never modifies Object.prototype and never throws on any JSON', () => {
-		fc.assert(
-			fc.property(fc.jsonValue(), fc.array(fc.constantFrom('a', '0', '__proto__', 'constructor', 'prototype', 'length', 'x'), { maxLength: 6 }), (value, path) => {
-				readDotPath(value, path);
-				expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-			}),
-		);
 	});
 });

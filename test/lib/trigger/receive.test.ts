@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveHookSecret, RUN_EVENTS } from '../../../lib/currents';
 import { type Source, SOURCES as REGISTERED_SOURCES, parsePayload, sourceDefinition } from '../../../lib/sources';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions, type ReceiveOutcome } from '../../../lib/trigger';
 import { MIN_SECRET_BYTES } from '../../../lib/verify';
+import { fixtureJson, fixtureText } from '../../support/fixtures';
 import { githubWorkflowRunBody } from '../../support/github';
 import { receiveOptions } from '../../support/receiveOptions';
 import { forgedHeaders, senderHeaders } from '../../support/signing';
@@ -18,9 +18,8 @@ import { runPayload } from '../../support/recipeRuns';
 import { propertyRuns } from '../../support/propertyRuns';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
-const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', 'fixtures', name), 'utf8');
-const autosanaBody = (timestamp: string) => fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
-const circleciBody = (timestamp: string) => fixture('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', timestamp);
+const autosanaBody = (timestamp: string) => fixtureText('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
+const circleciBody = (timestamp: string) => fixtureText('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', timestamp);
 const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'circleci', 'buildkite', 'standardWebhooks', 'signedWebhook'];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
@@ -35,16 +34,16 @@ const GOOD: Record<Source, string> = {
 	signedWebhook: 'signed-webhook-secret-1',
 };
 const BODY: Record<Source, () => string> = {
-	currents: () => fixture('currents-run-finish.json'),
-	cypressCloud: () => fixture('cypress-run-completed.json'),
+	currents: () => fixtureText('currents-run-finish.json'),
+	cypressCloud: () => fixtureText('cypress-run-completed.json'),
 	githubActions: githubWorkflowRunBody,
-	maestro: () => fixture('maestro-upload.json'),
+	maestro: () => fixtureText('maestro-upload.json'),
 	autosana: () => autosanaBody(new Date(NOW).toISOString()),
-	gitlab: () => fixture('gitlab-pipeline.json'),
+	gitlab: () => fixtureText('gitlab-pipeline.json'),
 	circleci: () => circleciBody(new Date(NOW).toISOString()),
-	buildkite: () => fixture('buildkite-build-finished.json'),
-	standardWebhooks: () => fixture('currents-run-finish.json'),
-	signedWebhook: () => fixture('signed-webhook-run.json'),
+	buildkite: () => fixtureText('buildkite-build-finished.json'),
+	standardWebhooks: () => fixtureText('currents-run-finish.json'),
+	signedWebhook: () => fixtureText('signed-webhook-run.json'),
 };
 
 function optionsFor(source: Source, secrets: string[], extra: Partial<ReceiveOptions> = {}): ReceiveOptions {
@@ -445,13 +444,13 @@ describe('receiveDelivery through the trigger node: properties', () => {
 			nested(100_000, '[', ']'),
 			nested(20_000, '{"a":', '}').replace(/}$/, '1}'),
 			`{"event":"RUN_FINISH","runUrl":"${'%41'.repeat(50_000)}"}`,
-			fixture('currents-run-finish.json'),
-			fixture('maestro-upload.json'),
-			fixture('autosana-batch.json'),
-			fixture('signed-webhook-run.json'),
-			fixture('signed-webhook-run.json').replace('1795520700', '1e20').replace('"failed"', '{"deep":[[[]]]}'),
-			fixture('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', 'yesterday'),
-			fixture('currents-run-finish.json').replace('"RUN_FINISH"', '"RUN_\\r\\nFINISH"'),
+			fixtureText('currents-run-finish.json'),
+			fixtureText('maestro-upload.json'),
+			fixtureText('autosana-batch.json'),
+			fixtureText('signed-webhook-run.json'),
+			fixtureText('signed-webhook-run.json').replace('1795520700', '1e20').replace('"failed"', '{"deep":[[[]]]}'),
+			fixtureText('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', 'yesterday'),
+			fixtureText('currents-run-finish.json').replace('"RUN_FINISH"', '"RUN_\\r\\nFINISH"'),
 		),
 		fc.json({ maxDepth: 3 }).map((json) => `{"event":"batch.completed","timestamp":"2026-11-24T12:00:00","app":{},"summary":${json}}`),
 	);
@@ -548,21 +547,21 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 	};
 
 	type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-	const fixture = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', name), 'utf8')) as Json;
+	const json = (name: string) => fixtureJson(name) as Json;
 
 	/** A genuine body of each source (Standard Webhooks: both shapes it takes). */
 	const BASES: Array<[Source, Json]> = [
-		['currents', fixture('currents-run-finish.json')],
-		['maestro', fixture('maestro-upload.json')],
-		['autosana', { ...(fixture('autosana-batch.json') as object), timestamp: new Date(NOW).toISOString() }],
-		['cypressCloud', fixture('cypress-run-completed.json')],
+		['currents', json('currents-run-finish.json')],
+		['maestro', json('maestro-upload.json')],
+		['autosana', { ...(json('autosana-batch.json') as object), timestamp: new Date(NOW).toISOString() }],
+		['cypressCloud', json('cypress-run-completed.json')],
 		['githubActions', JSON.parse(githubWorkflowRunBody('failure')) as Json],
 		['standardWebhooks', runPayload({ status: 'failed', failures: 3 }) as unknown as Json],
-		['standardWebhooks', fixture('currents-run-finish.json')],
-		['gitlab', fixture('gitlab-pipeline.json')],
-		['circleci', { ...(fixture('circleci-workflow-completed.json') as object), happened_at: new Date(NOW).toISOString() }],
-		['buildkite', fixture('buildkite-build-finished.json')],
-		['signedWebhook', fixture('signed-webhook-run.json')],
+		['standardWebhooks', json('currents-run-finish.json')],
+		['gitlab', json('gitlab-pipeline.json')],
+		['circleci', { ...(json('circleci-workflow-completed.json') as object), happened_at: new Date(NOW).toISOString() }],
+		['buildkite', json('buildkite-build-finished.json')],
+		['signedWebhook', json('signed-webhook-run.json')],
 	];
 
 	it('covers every source', () => {

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CACHE_SOURCE_CHARS, compileTemplate, templateCacheSize } from '../../lib/template';
+import { CACHE_SOURCE_CHARS, compileTemplate, templateCacheSize } from '../../../lib/template';
 
 // The heap is measured after a full collection: expose V8's gc() to this test file.
 setFlagsFromString('--expose-gc');
@@ -14,6 +14,27 @@ const heapAfterGc = () => {
 
 /** A distinct template of about `chars` characters: text, a loop and outputs, like a body built per item. */
 const largeTemplate = (n: number, chars: number) => `{"n": ${n}, "rows": [@{ for r in rows }"\${ r.name }",@{ end for }"${'x'.repeat(chars)}"]}`;
+
+describe('compileTemplate cache', () => {
+	it('returns the same compiled template for the same source', () => {
+		expect(compileTemplate('cache ${ a }')).toBe(compileTemplate('cache ${ a }'));
+	});
+
+	it('keeps a template in use while hundreds of others come and go', () => {
+		const kept = compileTemplate('kept ${ a }');
+		for (let i = 0; i < 2000; i++) {
+			compileTemplate(`other ${i} \${ a }`);
+			// In use all along: never compiled again.
+			expect(compileTemplate('kept ${ a }')).toBe(kept);
+		}
+	});
+
+	it('drops a template no longer used, so the cache stays bounded', () => {
+		const first = compileTemplate('dropped ${ a }');
+		for (let i = 0; i < 256; i++) compileTemplate(`filler ${i} \${ a }`);
+		expect(compileTemplate('dropped ${ a }')).not.toBe(first);
+	});
+});
 
 describe('compiled-template cache: bounded by size, not only by count', () => {
 	it('300 distinct 400 kB templates, once the work is done, leave less than 20 MB on the heap (main kept the last 128 or more: about 70 MB)', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from '../../lib/template/decimal';
+import { decimalAdd, decimalDivide, decimalMultiply, decimalSubtract } from '../../../lib/template/decimal';
 
 /**
  * Decimals made from scaled integers, `units × 10^-places`: such a number prints as exactly that
