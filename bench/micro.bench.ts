@@ -69,8 +69,24 @@ export async function runVerifyBench(): Promise<BenchResult> {
 	const group = 'Signature verification (Standard Webhooks, 550-byte body)';
 	return {
 		rows: [
-			ratioRow({ group, metric: 'verify + parse, ops/s', ours: result.ours.median, peer: result.standardwebhooks.median, peerName: '`standardwebhooks` npm', unit: '/s', goal: '≥ 1.0×', min: 1 }),
-			ratioRow({ group, metric: 'verify + parse, ops/s', ours: result.ours.median, peer: result['node:crypto'].median, peerName: 'bare node:crypto', unit: '/s' }),
+			ratioRow({
+				group,
+				metric: 'verify + parse, ops/s',
+				ours: result.ours.median,
+				peer: result.standardwebhooks.median,
+				peerName: '`standardwebhooks` npm',
+				unit: '/s',
+				goal: '≥ 1.0×',
+				min: 1,
+			}),
+			ratioRow({
+				group,
+				metric: 'verify + parse, ops/s',
+				ours: result.ours.median,
+				peer: result['node:crypto'].median,
+				peerName: 'bare node:crypto',
+				unit: '/s',
+			}),
 		],
 		raw: result,
 	};
@@ -147,7 +163,11 @@ export async function runDispatchEngineBench(): Promise<BenchResult> {
 		const items = Array.from({ length: ITEMS }, (_, i) => ({ run: 'bench', i }));
 		const t = template(receiver.url);
 		const ours = async () => {
-			const outcomes = await mapWithConcurrency(items, CONCURRENCY, async (item, i) => await deliver(prepareRequest(t, item, `tx-${i}`), `tx-${i}`, policy, { clock }));
+			const outcomes = await mapWithConcurrency(
+				items,
+				CONCURRENCY,
+				async (item, i) => await deliver(prepareRequest(t, item, `tx-${i}`), `tx-${i}`, policy, { clock }),
+			);
 			if (outcomes.some((o) => !o.success)) throw new Error('a delivery failed');
 		};
 		const pool = new Pool(receiver.url, { connections: CONCURRENCY });
@@ -157,7 +177,12 @@ export async function runDispatchEngineBench(): Promise<BenchResult> {
 			const worker = async () => {
 				while (next < ITEMS) {
 					const i = next++;
-					const answer = await pool.request({ method: 'POST', path: '/items', headers: { 'content-type': 'application/json', 'idempotency-key': `tx-${i}` }, body: JSON.stringify(items[i]) });
+					const answer = await pool.request({
+						method: 'POST',
+						path: '/items',
+						headers: { 'content-type': 'application/json', 'idempotency-key': `tx-${i}` },
+						body: JSON.stringify(items[i]),
+					});
 					await answer.body.text();
 					if (answer.statusCode !== 200) throw new Error(`status ${answer.statusCode}`);
 				}
@@ -170,7 +195,15 @@ export async function runDispatchEngineBench(): Promise<BenchResult> {
 		await ours();
 		await plain();
 		for (let round = 0; round < DISPATCH_ROUNDS; round++) {
-			for (const [name, fn] of round % 2 ? ([['undici', plain], ['ours', ours]] as const) : ([['ours', ours], ['undici', plain]] as const)) {
+			for (const [name, fn] of round % 2
+				? ([
+						['undici', plain],
+						['ours', ours],
+					] as const)
+				: ([
+						['ours', ours],
+						['undici', plain],
+					] as const)) {
 				const cpu0 = process.cpuUsage();
 				const t0 = performance.now();
 				await fn();
@@ -233,8 +266,16 @@ export async function runRateLimitBench(): Promise<BenchResult> {
 			raw[`${rate}/s`] = { achieved, most, arrivals: times.length, spanMs: times[times.length - 1] - times[0] };
 			const group = 'Rate limit (Webhook Integration rateLimitPerSecond), receiver in its own process';
 			rows.push(
-				{ ...ratioRow({ group, metric: `${rate}/s: achieved rate (${count} requests)`, ours: achieved, peer: rate, peerName: 'the limit', unit: '/s' }), goal: 'within ±2 %', met: Math.abs(achieved / rate - 1) <= 0.02 },
-				{ ...ratioRow({ group, metric: `${rate}/s: most requests in any 1 s window`, ours: most, peer: rate, peerName: 'the limit', unit: '' }), goal: '≤ the limit', met: most <= rate },
+				{
+					...ratioRow({ group, metric: `${rate}/s: achieved rate (${count} requests)`, ours: achieved, peer: rate, peerName: 'the limit', unit: '/s' }),
+					goal: 'within ±2 %',
+					met: Math.abs(achieved / rate - 1) <= 0.02,
+				},
+				{
+					...ratioRow({ group, metric: `${rate}/s: most requests in any 1 s window`, ours: most, peer: rate, peerName: 'the limit', unit: '' }),
+					goal: '≤ the limit',
+					met: most <= rate,
+				},
 			);
 		}
 		return { rows, raw };

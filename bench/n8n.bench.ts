@@ -36,7 +36,14 @@ const ID = {
 const link = (to: string) => [{ node: to, type: 'main', index: 0 }];
 
 function dispatchWorkflows() {
-	const splitOut = { id: 'split', name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0], parameters: { fieldToSplitOut: 'body.items', options: {} } };
+	const splitOut = {
+		id: 'split',
+		name: 'Split Out',
+		type: 'n8n-nodes-base.splitOut',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: { fieldToSplitOut: 'body.items', options: {} },
+	};
 	const lastNode = { responseMode: 'lastNode', options: { responseData: 'noData' } };
 	return [
 		workflow(
@@ -148,7 +155,15 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 										id: 'benchCredReceiver',
 										name: 'Receiver (bench)',
 										type: 'webhookIntegration',
-										data: { rootUrl: receiver.url, headers: '{}', secretHeaders: '{}', rateLimitPerSecond: 0, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false },
+										data: {
+											rootUrl: receiver.url,
+											headers: '{}',
+											secretHeaders: '{}',
+											rateLimitPerSecond: 0,
+											signingSecret: '',
+											timeoutSeconds: 10,
+											blockPrivateNetworks: false,
+										},
 									},
 								],
 								workflows: dispatchWorkflows(),
@@ -186,7 +201,16 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 				60_000,
 				200,
 			).catch(() => undefined);
-			return { mode: instance.mode, target, kind, round, load, executed, seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(instance.pid) - cpu0 };
+			return {
+				mode: instance.mode,
+				target,
+				kind,
+				round,
+				load,
+				executed,
+				seconds: (performance.now() - t0) / 1000,
+				cpuSeconds: cpuSeconds(instance.pid) - cpu0,
+			};
 		};
 
 		const phases: Phase[] = [];
@@ -207,14 +231,21 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 		// Memory: the same number of deliveries to each, so growth is compared like for like.
 		if (!quick) {
 			for (const instance of instances) {
-				for (const target of (['webhook', 'ours', 'bare'] as const).filter((t) => instance.targets.includes(t))) phases.push(await phase(instance, target, 'memory', 0, options.memoryDeliveries));
+				for (const target of (['webhook', 'ours', 'bare'] as const).filter((t) => instance.targets.includes(t)))
+					phases.push(await phase(instance, target, 'memory', 0, options.memoryDeliveries));
 			}
 		}
 
 		const dispatch = quick ? { rows: [], raw: {} } : await dispatchPhases(instances[0].n8n.baseUrl, receiver, options.dispatchItems, rounds);
 		const group = `n8n ${version}`;
 		const rows = [
-			...instances.flatMap((instance) => triggerRows(`${group}, ${ENGINE_MODES[instance.mode].label}`, instance.mode, phases.filter((p) => p.mode === instance.mode))),
+			...instances.flatMap((instance) =>
+				triggerRows(
+					`${group}, ${ENGINE_MODES[instance.mode].label}`,
+					instance.mode,
+					phases.filter((p) => p.mode === instance.mode),
+				),
+			),
 			...dispatch.rows.map((row) => ({ ...row, group: `Webhook Dispatch in ${group}, ${ENGINE_MODES[instances[0].mode].label}` })),
 		];
 		return {
@@ -223,7 +254,21 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 				version,
 				node: install.nodeBin,
 				modes,
-				phases: phases.map((p) => ({ ...p, load: { ...p.load, latenciesMs: undefined, p50: percentile([...p.load.latenciesMs].sort((a, b) => a - b), 50), p99: percentile([...p.load.latenciesMs].sort((a, b) => a - b), 99) } })),
+				phases: phases.map((p) => ({
+					...p,
+					load: {
+						...p.load,
+						latenciesMs: undefined,
+						p50: percentile(
+							[...p.load.latenciesMs].sort((a, b) => a - b),
+							50,
+						),
+						p99: percentile(
+							[...p.load.latenciesMs].sort((a, b) => a - b),
+							99,
+						),
+					},
+				})),
 				dispatch: dispatch.raw,
 			},
 		};
@@ -246,7 +291,12 @@ const GOALS: Record<EngineMode, Partial<Record<'bare' | 'webhook' | 'currents' |
  * contenders ran back to back), every round's ratio is printed, and a goal for every round is
  * met only when the lowest round meets it.
  */
-function roundsRow(row: Omit<Row, 'ratio' | 'met' | 'ours' | 'peer'>, ours: number[], peer: number[], options: { lowerIsBetter?: boolean; goal?: { min: number; everyRound?: boolean } } = {}): Row {
+function roundsRow(
+	row: Omit<Row, 'ratio' | 'met' | 'ours' | 'peer'>,
+	ours: number[],
+	peer: number[],
+	options: { lowerIsBetter?: boolean; goal?: { min: number; everyRound?: boolean } } = {},
+): Row {
 	const rounds = ours.map((value, i) => (options.lowerIsBetter ? peer[i] / value : value / peer[i]));
 	const ratio = median(rounds);
 	const goal = options.goal;
@@ -265,7 +315,11 @@ function triggerRows(group: string, mode: EngineMode, phases: Phase[]): Row[] {
 	const of = (target: Target, kind: Phase['kind']) => phases.filter((p) => p.target === target && p.kind === kind).sort((a, b) => a.round - b.round);
 	const executedRates = (ps: Phase[]) => ps.map((p) => p.executed / p.seconds);
 	const answeredRates = (ps: Phase[], status: number) => ps.map((p) => (p.load.statuses[status] ?? 0) / p.load.seconds);
-	const latency = (ps: Phase[], p: number) => percentile(ps.flatMap((x) => x.load.latenciesMs).sort((a, b) => a - b), p);
+	const latency = (ps: Phase[], p: number) =>
+		percentile(
+			ps.flatMap((x) => x.load.latenciesMs).sort((a, b) => a - b),
+			p,
+		);
 	const cpuPerExecution = (ps: Phase[]) => ps.map((p) => (p.cpuSeconds * 1000) / Math.max(1, p.executed));
 	// Over one fixed-count phase each: peak RSS above the RSS the phase started at, per 1000 sent.
 	const rssGrowthPer1000 = (ps: Phase[]) => median(ps.map((p) => Math.max(0, p.load.peakRssMb - p.load.rssAtStartMb) / (p.load.sent / 1000)));
@@ -276,24 +330,72 @@ function triggerRows(group: string, mode: EngineMode, phases: Phase[]): Row[] {
 	const present = (ps: Phase[]) => ours.length > 0 && ps.length === ours.length;
 	for (const peer of ['bare', 'webhook', 'currents'] as const) {
 		const peerPhases = of(peer, 'genuine');
-		if (present(peerPhases)) rows.push(roundsRow({ group, metric: 'genuine deliveries executed/s', peerName: TARGET_NAMES[peer], unit: '/s' }, oursRates, executedRates(peerPhases), { goal: goals[peer] }));
+		if (present(peerPhases))
+			rows.push(
+				roundsRow({ group, metric: 'genuine deliveries executed/s', peerName: TARGET_NAMES[peer], unit: '/s' }, oursRates, executedRates(peerPhases), {
+					goal: goals[peer],
+				}),
+			);
 	}
 	const forged = of('ours', 'forged');
 	if (present(forged)) {
-		rows.push(roundsRow({ group, metric: 'forged rejected (401)/s', peerName: 'our genuine executed/s', unit: '/s' }, answeredRates(forged, 401), oursRates, { goal: goals.forged }));
+		rows.push(
+			roundsRow({ group, metric: 'forged rejected (401)/s', peerName: 'our genuine executed/s', unit: '/s' }, answeredRates(forged, 401), oursRates, {
+				goal: goals.forged,
+			}),
+		);
 		const currentsForged = of('currents', 'forged');
-		if (currentsForged.length === forged.length) rows.push(roundsRow({ group, metric: 'forged rejected (401)/s', peerName: TARGET_NAMES.currents, unit: '/s' }, answeredRates(forged, 401), answeredRates(currentsForged, 401)));
-		rows.push(roundsRow({ group, metric: 'replays answered (200 duplicate)/s', peerName: 'our genuine executed/s', unit: '/s' }, answeredRates(of('ours', 'replay'), 200), oursRates));
+		if (currentsForged.length === forged.length)
+			rows.push(
+				roundsRow(
+					{ group, metric: 'forged rejected (401)/s', peerName: TARGET_NAMES.currents, unit: '/s' },
+					answeredRates(forged, 401),
+					answeredRates(currentsForged, 401),
+				),
+			);
+		rows.push(
+			roundsRow(
+				{ group, metric: 'replays answered (200 duplicate)/s', peerName: 'our genuine executed/s', unit: '/s' },
+				answeredRates(of('ours', 'replay'), 200),
+				oursRates,
+			),
+		);
 	}
 	const webhook = of('webhook', 'genuine');
 	if (present(webhook)) {
-		rows.push(ratioRow({ group, metric: 'p50 latency, genuine', ours: latency(ours, 50), peer: latency(webhook, 50), peerName: TARGET_NAMES.webhook, unit: 'ms', lowerIsBetter: true }));
-		rows.push(ratioRow({ group, metric: 'p99 latency, genuine', ours: latency(ours, 99), peer: latency(webhook, 99), peerName: TARGET_NAMES.webhook, unit: 'ms', lowerIsBetter: true }));
+		rows.push(
+			ratioRow({
+				group,
+				metric: 'p50 latency, genuine',
+				ours: latency(ours, 50),
+				peer: latency(webhook, 50),
+				peerName: TARGET_NAMES.webhook,
+				unit: 'ms',
+				lowerIsBetter: true,
+			}),
+		);
+		rows.push(
+			ratioRow({
+				group,
+				metric: 'p99 latency, genuine',
+				ours: latency(ours, 99),
+				peer: latency(webhook, 99),
+				peerName: TARGET_NAMES.webhook,
+				unit: 'ms',
+				lowerIsBetter: true,
+			}),
+		);
 	}
 	for (const peer of ['bare', 'webhook', 'currents'] as const) {
 		const peerPhases = of(peer, 'genuine');
 		const goal = peer === 'currents' ? goals.cpuVsCurrents : undefined;
-		if (present(peerPhases)) rows.push(roundsRow({ group, metric: 'n8n CPU per execution', peerName: TARGET_NAMES[peer], unit: 'ms' }, cpuPerExecution(ours), cpuPerExecution(peerPhases), { lowerIsBetter: true, goal }));
+		if (present(peerPhases))
+			rows.push(
+				roundsRow({ group, metric: 'n8n CPU per execution', peerName: TARGET_NAMES[peer], unit: 'ms' }, cpuPerExecution(ours), cpuPerExecution(peerPhases), {
+					lowerIsBetter: true,
+					goal,
+				}),
+			);
 	}
 	const oursMemory = of('ours', 'memory');
 	for (const peer of ['webhook', 'bare'] as const) {
@@ -301,8 +403,24 @@ function triggerRows(group: string, mode: EngineMode, phases: Phase[]): Row[] {
 		if (!oursMemory.length || !peerMemory.length) continue;
 		const memoryGroup = `Memory in ${group}`;
 		rows.push(
-			ratioRow({ group: memoryGroup, metric: `n8n peak RSS growth per 1000 deliveries (${oursMemory[0].load.sent} sent to each)`, ours: rssGrowthPer1000(oursMemory), peer: rssGrowthPer1000(peerMemory), peerName: TARGET_NAMES[peer], unit: 'MB', lowerIsBetter: true }),
-			ratioRow({ group: memoryGroup, metric: 'n8n peak RSS in those phases', ours: peakRss(oursMemory), peer: peakRss(peerMemory), peerName: TARGET_NAMES[peer], unit: 'MB', lowerIsBetter: true }),
+			ratioRow({
+				group: memoryGroup,
+				metric: `n8n peak RSS growth per 1000 deliveries (${oursMemory[0].load.sent} sent to each)`,
+				ours: rssGrowthPer1000(oursMemory),
+				peer: rssGrowthPer1000(peerMemory),
+				peerName: TARGET_NAMES[peer],
+				unit: 'MB',
+				lowerIsBetter: true,
+			}),
+			ratioRow({
+				group: memoryGroup,
+				metric: 'n8n peak RSS in those phases',
+				ours: peakRss(oursMemory),
+				peer: peakRss(peerMemory),
+				peerName: TARGET_NAMES[peer],
+				unit: 'MB',
+				lowerIsBetter: true,
+			}),
 		);
 	}
 	return rows;
@@ -348,7 +466,15 @@ async function dispatchPhases(
 		// A duplicate: the receiver got an item again after it had answered it 200 once.
 		const refused = (i: number, n: number) => (runId.startsWith('fault-') && i === 5 ? Math.min(2, n) : 0);
 		const duplicates = [...perItem.entries()].reduce((sum, [i, n]) => sum + Math.max(0, n - refused(i, n) - 1), 0);
-		return { status: response.status, text: text.slice(0, 200), ms, itemsPerSecond: (count / ms) * 1000, requests: requests.length, duplicates, distinct: perItem.size };
+		return {
+			status: response.status,
+			text: text.slice(0, 200),
+			ms,
+			itemsPerSecond: (count / ms) * 1000,
+			requests: requests.length,
+			duplicates,
+			distinct: perItem.size,
+		};
 	};
 	const samples: Record<string, Array<Awaited<ReturnType<typeof run>>>> = { dispatch: [], http: [] };
 	for (let round = 0; round < rounds; round++) {
@@ -356,13 +482,33 @@ async function dispatchPhases(
 			samples[target].push(await run(target, `${target}-${round}-${randomUUID().slice(0, 8)}`, items));
 		}
 	}
-	const fault = { dispatch: await run('dispatch', `fault-d-${randomUUID().slice(0, 8)}`, 10), http: await run('http', `fault-h-${randomUUID().slice(0, 8)}`, 10) };
+	const fault = {
+		dispatch: await run('dispatch', `fault-d-${randomUUID().slice(0, 8)}`, 10),
+		http: await run('http', `fault-h-${randomUUID().slice(0, 8)}`, 10),
+	};
 	receiver.requests.length = 0;
 	const rate = (target: string) => median(samples[target].map((s) => s.itemsPerSecond));
 	return {
 		rows: [
-			ratioRow({ group: '', metric: `${items} items delivered/s`, ours: rate('dispatch'), peer: rate('http'), peerName: "n8n's HTTP Request node", unit: '/s', goal: '≥ 5×', min: 5 }),
-			ratioRow({ group: '', metric: 'one fault (10 items, item 5 gets 503 twice): requests', ours: fault.dispatch.requests, peer: fault.http.requests, peerName: "HTTP Request, Retry On Fail (3 tries)", unit: '', lowerIsBetter: true }),
+			ratioRow({
+				group: '',
+				metric: `${items} items delivered/s`,
+				ours: rate('dispatch'),
+				peer: rate('http'),
+				peerName: "n8n's HTTP Request node",
+				unit: '/s',
+				goal: '≥ 5×',
+				min: 5,
+			}),
+			ratioRow({
+				group: '',
+				metric: 'one fault (10 items, item 5 gets 503 twice): requests',
+				ours: fault.dispatch.requests,
+				peer: fault.http.requests,
+				peerName: 'HTTP Request, Retry On Fail (3 tries)',
+				unit: '',
+				lowerIsBetter: true,
+			}),
 			{
 				group: '',
 				metric: 'one fault: duplicate deliveries',

@@ -39,11 +39,23 @@ const trigger = (webhookId, withRedis) => ({
 	parameters: { source: 'standardWebhooks', options: { includeRawPayload: false } },
 	credentials: { testRunWebhookSecret: { id: 'benchCredSecret1', name: 'Secret' }, ...(withRedis ? { redis: { id: 'benchCredRedis01', name: 'Redis' } } : {}) },
 });
-const workflow = (id, name, node) => ({ id, name, active: false, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' }, nodes: [node], connections: {} });
+const workflow = (id, name, node) => ({
+	id,
+	name,
+	active: false,
+	settings: { executionOrder: 'v1', saveDataSuccessExecution: 'none' },
+	nodes: [node],
+	connections: {},
+});
 
 function signed(id) {
 	const now = new Date();
-	return { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(SECRET).sign(id, now, BODY) };
+	return {
+		'content-type': 'application/json',
+		'webhook-id': id,
+		'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+		'webhook-signature': new Webhook(SECRET).sign(id, now, BODY),
+	};
 }
 
 /** N distinct deliveries, CONCURRENCY at a time; accepted per second, and any answer that was not {received: true}. */
@@ -77,9 +89,17 @@ try {
 	await queue.start(
 		[
 			{ id: 'benchCredSecret1', name: 'Secret', type: 'testRunWebhookSecret', data: { secret: SECRET, previousSecret: '' } },
-			{ id: 'benchCredRedis01', name: 'Redis', type: 'redis', data: { host: '127.0.0.1', port: nodesRedis.port, password: REDIS_PASSWORD, user: '', database: 0, ssl: false } },
+			{
+				id: 'benchCredRedis01',
+				name: 'Redis',
+				type: 'redis',
+				data: { host: '127.0.0.1', port: nodesRedis.port, password: REDIS_PASSWORD, user: '', database: 0, ssl: false },
+			},
 		],
-		[workflow('benchQueueRedis1', 'Bench: Redis dedup', trigger(HOOKS.redis, true)), workflow('benchQueueLocal1', 'Bench: in-process dedup', trigger(HOOKS.local, false))],
+		[
+			workflow('benchQueueRedis1', 'Bench: Redis dedup', trigger(HOOKS.redis, true)),
+			workflow('benchQueueLocal1', 'Bench: in-process dedup', trigger(HOOKS.local, false)),
+		],
 	);
 	const urls = { redis: queue.webhook.webhookUrl(HOOKS.redis), local: queue.webhook.webhookUrl(HOOKS.local) };
 	for (const url of Object.values(urls)) await queue.webhook.waitForWebhook(url);

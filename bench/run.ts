@@ -42,13 +42,29 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 		name: 'n8n-2',
 		estimateMs: 540_000,
 		run: async () =>
-			(await import('./n8n.bench')).runN8nBench({ version: N8N_2, seconds, rounds, connections: 10, dispatchItems: 2000, memoryDeliveries, cpuProfileDir: process.env.BENCH_CPU_PROFILE }),
+			(await import('./n8n.bench')).runN8nBench({
+				version: N8N_2,
+				seconds,
+				rounds,
+				connections: 10,
+				dispatchItems: 2000,
+				memoryDeliveries,
+				cpuProfileDir: process.env.BENCH_CPU_PROFILE,
+			}),
 	},
 	{
 		name: 'n8n-1',
 		enabledBy: 'BENCH_N8N1',
 		estimateMs: 200_000,
-		run: async () => (await import('./n8n.bench')).runN8nBench({ version: N8N_1, seconds: Math.max(4, seconds - 2), rounds: 2, connections: 10, dispatchItems: 2000, memoryDeliveries: Math.round(memoryDeliveries / 2) }),
+		run: async () =>
+			(await import('./n8n.bench')).runN8nBench({
+				version: N8N_1,
+				seconds: Math.max(4, seconds - 2),
+				rounds: 2,
+				connections: 10,
+				dispatchItems: 2000,
+				memoryDeliveries: Math.round(memoryDeliveries / 2),
+			}),
 	},
 	{ name: 'queue', enabledBy: 'BENCH_QUEUE', estimateMs: 300_000, run: runQueueBench },
 	{ name: 'soak', estimateMs: 0, run: soakRows },
@@ -61,7 +77,13 @@ const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> =
 async function soakRows(): Promise<BenchResult> {
 	const file = join(ROOT, 'bench', 'soak-results.json');
 	if (!existsSync(file)) return { rows: [], raw: { note: 'no bench/soak-results.json yet: npm run bench:soak' } };
-	const soak = JSON.parse(readFileSync(file, 'utf8')) as { date: string; n8n: string; engine: string; settings: { DELIVERIES: number }; summaries: SoakSummary[] };
+	const soak = JSON.parse(readFileSync(file, 'utf8')) as {
+		date: string;
+		n8n: string;
+		engine: string;
+		settings: { DELIVERIES: number };
+		summaries: SoakSummary[];
+	};
 	const of = (target: string) => soak.summaries.find((s) => s.target === target);
 	const ours = of('ours');
 	if (!ours) return { rows: [], raw: { summaries: soak.summaries } };
@@ -73,19 +95,55 @@ async function soakRows(): Promise<BenchResult> {
 		if (!theirs) continue;
 		// The goal: our growth within 1.5× of the Webhook node's (the ratio is "how many times better").
 		const goal = peer === 'webhook' ? { goal: '≥ 0.67× (growth ≤ 1.5× its)', min: 1 / 1.5 } : {};
-		rows.push(ratioRow({ group, metric: 'n8n settled RSS growth', ours: ours.rssGrowthMb, peer: theirs.rssGrowthMb, peerName: names[peer], unit: 'MB', lowerIsBetter: true, ...goal }));
+		rows.push(
+			ratioRow({
+				group,
+				metric: 'n8n settled RSS growth',
+				ours: ours.rssGrowthMb,
+				peer: theirs.rssGrowthMb,
+				peerName: names[peer],
+				unit: 'MB',
+				lowerIsBetter: true,
+				...goal,
+			}),
+		);
 		// A slope near zero or below makes a ratio meaningless: both values, no ratio.
-		rows.push({ group, metric: 'settled RSS slope after the first phase, MB per 1000', ours: ours.rssSlopeMbPer1000, peer: theirs.rssSlopeMbPer1000, peerName: names[peer], unit: 'MB', ratio: Number.NaN });
+		rows.push({
+			group,
+			metric: 'settled RSS slope after the first phase, MB per 1000',
+			ours: ours.rssSlopeMbPer1000,
+			peer: theirs.rssSlopeMbPer1000,
+			peerName: names[peer],
+			unit: 'MB',
+			ratio: Number.NaN,
+		});
 	}
 	return { rows, raw: { date: soak.date, summaries: soak.summaries } };
 }
 
 /** bench/queue.bench.mjs in its own process (it starts and stops a whole queue-mode n8n); its last line is its JSON result. */
 async function runQueueBench(): Promise<BenchResult> {
-	const output = execFileSync('npx', ['tsx', join(ROOT, 'bench', 'queue.bench.mjs')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 });
+	const output = execFileSync('npx', ['tsx', join(ROOT, 'bench', 'queue.bench.mjs')], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		maxBuffer: 16 * 1024 * 1024,
+	});
 	const raw = JSON.parse(output.trim().split('\n').at(-1)!) as { n8n: string; redisPerSecond: number; inProcessPerSecond: number };
 	const group = `Queue mode (n8n ${raw.n8n})`;
-	return { rows: [ratioRow({ group, metric: 'accepted deliveries/s via the webhook processor', ours: raw.redisPerSecond, peer: raw.inProcessPerSecond, peerName: 'in-process deduplication', unit: '/s' })], raw };
+	return {
+		rows: [
+			ratioRow({
+				group,
+				metric: 'accepted deliveries/s via the webhook processor',
+				ours: raw.redisPerSecond,
+				peer: raw.inProcessPerSecond,
+				peerName: 'in-process deduplication',
+				unit: '/s',
+			}),
+		],
+		raw,
+	};
 }
 
 const fmt = (n: number, unit: string) => {
@@ -127,12 +185,16 @@ async function main() {
 	const lines = ['| group | measured | ours | peer | peer value | ratio | goal | per round |', '| --- | --- | ---: | --- | ---: | ---: | --- | --- |'];
 	for (const row of rows) {
 		const goal = row.goal ? `${row.goal} ${row.met ? '✔' : '✘'}` : '';
-		lines.push(`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} | ${row.note ?? ''} |`);
+		lines.push(
+			`| ${row.group === group ? '' : row.group} | ${row.metric} | ${fmt(row.ours, row.unit)} | ${row.peerName} | ${fmt(row.peer, row.unit)} | ${Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '–'} | ${goal} | ${row.note ?? ''} |`,
+		);
 		group = row.group;
 	}
 	const uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
 	const header = `npm run bench — ${new Date().toISOString()}, ${machine().cpus} cores, node ${process.version}; load: ${uptime.split('load average:')[1]?.trim()}; ${((Date.now() - START) / 1000).toFixed(0)} s`;
-	console.log(`${header}\n\n${lines.join('\n')}${skipped.length ? `\n\nskipped: ${skipped.join(', ')}` : ''}${failed.length ? `\n\nFAILED: ${failed.join('; ')}` : ''}`);
+	console.log(
+		`${header}\n\n${lines.join('\n')}${skipped.length ? `\n\nskipped: ${skipped.join(', ')}` : ''}${failed.length ? `\n\nFAILED: ${failed.join('; ')}` : ''}`,
+	);
 	writeFileSync(
 		join(ROOT, 'bench', 'results.json'),
 		`${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine(), uptime }, durationSeconds: (Date.now() - START) / 1000, settings: { seconds, rounds }, skipped, failed, table: lines, modules: results }, null, '\t')}\n`,

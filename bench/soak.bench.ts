@@ -95,13 +95,22 @@ async function deliver(contender: Contender, count: number): Promise<void> {
 	const { instance, target } = contender;
 	const before = await instance.executions(target);
 	const tag = `soak-${target}-${randomUUID().slice(0, 8)}`;
-	const load = await closedLoop(instance.url[target], CONNECTIONS, 3600, (i) => ({ headers: headersFor(target, 'genuine'), body: genuineBody(tag, i) }), instance.pid, count);
+	const load = await closedLoop(
+		instance.url[target],
+		CONNECTIONS,
+		3600,
+		(i) => ({ headers: headersFor(target, 'genuine'), body: genuineBody(tag, i) }),
+		instance.pid,
+		count,
+	);
 	contender.delivered += load.sent;
 	contender.peakRssMb = Math.max(contender.peakRssMb, load.peakRssMb);
 	for (const [status, n] of Object.entries(load.statuses)) contender.statuses[Number(status)] = (contender.statuses[Number(status)] ?? 0) + n;
 	const expected = load.statuses[200] ?? 0;
 	let executed = 0;
-	await until(`${expected} executions of ${target}`, async () => (executed = (await instance.executions(target)) - before) >= expected, 120_000, 500).catch(() => undefined);
+	await until(`${expected} executions of ${target}`, async () => (executed = (await instance.executions(target)) - before) >= expected, 120_000, 500).catch(
+		() => undefined,
+	);
 	contender.notExecuted += Math.max(0, expected - executed);
 }
 
@@ -159,12 +168,21 @@ async function main() {
 	try {
 		for (const target of targets) {
 			process.stderr.write(`▶ starting n8n for ${TARGET_NAMES[target]}…\n`);
-			const instance = await startBenchN8n({ install, tarball, mode: engine, targets: [target], settings: { N8N_METRICS: 'true', N8N_METRICS_INCLUDE_DEFAULT_METRICS: 'true' } });
+			const instance = await startBenchN8n({
+				install,
+				tarball,
+				mode: engine,
+				targets: [target],
+				settings: { N8N_METRICS: 'true', N8N_METRICS_INCLUDE_DEFAULT_METRICS: 'true' },
+			});
 			contenders.push({ target, instance, delivered: 0, samples: [], settled: [], peakRssMb: 0, statuses: {}, notExecuted: 0 });
 		}
 		const settling = new Map<Contender, Promise<unknown>>();
 		const settleLater = (contender: Contender) =>
-			settling.set(contender, new Promise((done) => setTimeout(done, QUIET_S * 1000)).then(async () => contender.settled.push(await sample(contender))));
+			settling.set(
+				contender,
+				new Promise((done) => setTimeout(done, QUIET_S * 1000)).then(async () => contender.settled.push(await sample(contender))),
+			);
 		// The baseline: a few deliveries to each (code paths loaded, caches warm), then QUIET_S of
 		// quiet for each alike (n8n's RSS right after start-up is still falling).
 		for (const contender of contenders) {

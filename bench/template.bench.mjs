@@ -12,7 +12,11 @@ const { renderTemplate, compileTemplate } = require('../dist/lib/template/index.
 const { Liquid } = require('liquidjs');
 const Handlebars = require('handlebars');
 
-const failures = Array.from({ length: 100 }, (_, i) => ({ name: `Test ${i}`, reason: i % 3 ? `Timeout after ${i} s` : null, url: `https://example.com/t/${i}` }));
+const failures = Array.from({ length: 100 }, (_, i) => ({
+	name: `Test ${i}`,
+	reason: i % 3 ? `Timeout after ${i} s` : null,
+	url: `https://example.com/t/${i}`,
+}));
 const data = {
 	run: { name: 'nightly', status: 'failed', totals: { tests: 420, passed: 320, failed: 100 }, failures, app: { name: 'Shop', platform: 'android' } },
 	event: 'RUN_FINISH',
@@ -23,7 +27,8 @@ const cases = [
 		name: 'small object',
 		ours: 'Run ${ run.name } on ${ run.app.name } (${ run.app.platform }): ${ run.status }, ${ run.totals.failed } of ${ run.totals.tests } failed.',
 		liquid: 'Run {{ run.name }} on {{ run.app.name }} ({{ run.app.platform }}): {{ run.status }}, {{ run.totals.failed }} of {{ run.totals.tests }} failed.',
-		handlebars: 'Run {{ run.name }} on {{ run.app.name }} ({{ run.app.platform }}): {{ run.status }}, {{ run.totals.failed }} of {{ run.totals.tests }} failed.',
+		handlebars:
+			'Run {{ run.name }} on {{ run.app.name }} ({{ run.app.platform }}): {{ run.status }}, {{ run.totals.failed }} of {{ run.totals.tests }} failed.',
 	},
 	{
 		name: 'loop over 100 failures',
@@ -34,8 +39,10 @@ const cases = [
 	{
 		name: 'nested conditionals',
 		ours: '@{ if run.status = "failed" }@{ if run.totals.failed > 50 }MANY@{ else if run.totals.failed > 10 }SOME@{ else }FEW@{ end if } failures@{ else }@{ if run.status = "passed" }all good@{ else }other@{ end if }@{ end if } in ${ run.name }',
-		liquid: '{% if run.status == "failed" %}{% if run.totals.failed > 50 %}MANY{% elsif run.totals.failed > 10 %}SOME{% else %}FEW{% endif %} failures{% else %}{% if run.status == "passed" %}all good{% else %}other{% endif %}{% endif %} in {{ run.name }}',
-		handlebars: '{{#if failed}}{{#if many}}MANY{{else if some}}SOME{{else}}FEW{{/if}} failures{{else}}{{#if passed}}all good{{else}}other{{/if}}{{/if}} in {{ run.name }}',
+		liquid:
+			'{% if run.status == "failed" %}{% if run.totals.failed > 50 %}MANY{% elsif run.totals.failed > 10 %}SOME{% else %}FEW{% endif %} failures{% else %}{% if run.status == "passed" %}all good{% else %}other{% endif %}{% endif %} in {{ run.name }}',
+		handlebars:
+			'{{#if failed}}{{#if many}}MANY{{else if some}}SOME{{else}}FEW{{/if}} failures{{else}}{{#if passed}}all good{{else}}other{{/if}}{{/if}} in {{ run.name }}',
 	},
 ];
 
@@ -94,7 +101,10 @@ export function measureTemplates() {
 		const expected = renderTemplate(c.ours, data);
 		const fromLiquid = liquid.renderSync(liquidTemplate, data);
 		const fromHandlebars = hb(handlebarsData);
-		for (const [who, text] of [['liquidjs', fromLiquid], ['handlebars', fromHandlebars]]) {
+		for (const [who, text] of [
+			['liquidjs', fromLiquid],
+			['handlebars', fromHandlebars],
+		]) {
 			if (text !== expected) throw new Error(`${c.name}: ${who} renders differently:\n${text}\n---\n${expected}`);
 		}
 		const contenders = [
@@ -129,9 +139,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	const spread = (r, digits) => `${r.median.toFixed(digits)}× (${r.min.toFixed(digits)}–${r.max.toFixed(digits)})`;
 	const [load] = loadavg();
 	console.log(`node ${process.version}, ${ROUNDS} alternating rounds of ${SLICE_CPU_MS} ms CPU each, load average ${load.toFixed(2)}`);
-	console.log('| template | ours (renders/CPU-s) | liquidjs | handlebars, precompiled | ours ÷ liquidjs (per-round spread) | ours ÷ handlebars (per-round spread) |');
+	console.log(
+		'| template | ours (renders/CPU-s) | liquidjs | handlebars, precompiled | ours ÷ liquidjs (per-round spread) | ours ÷ handlebars (per-round spread) |',
+	);
 	console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 	for (const r of rows) {
-		console.log(`| ${r.case} | ${fmt(r.ours)} | ${fmt(r.liquidOps)} | ${fmt(r.handlebarsOps)} | ${spread(r.liquidRatio, 1)} | ${spread(r.handlebarsRatio, 2)} |`);
+		console.log(
+			`| ${r.case} | ${fmt(r.ours)} | ${fmt(r.liquidOps)} | ${fmt(r.handlebarsOps)} | ${spread(r.liquidRatio, 1)} | ${spread(r.handlebarsRatio, 2)} |`,
+		);
 	}
 }

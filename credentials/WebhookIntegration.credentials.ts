@@ -38,7 +38,8 @@ export class WebhookIntegration implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			placeholder: '{"Authorization": "Bearer …"}',
-			description: 'Headers whose values are secrets, as a JSON object of name → value. Their values never appear in outputs, errors or logs. Each value needs at least 8 characters (after a scheme word such as "Bearer").',
+			description:
+				'Headers whose values are secrets, as a JSON object of name → value. Their values never appear in outputs, errors or logs. Each value needs at least 8 characters (after a scheme word such as "Bearer").',
 		},
 		{
 			displayName: 'Rate Limit (Requests per Second)',
@@ -55,7 +56,8 @@ export class WebhookIntegration implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			placeholder: 'whsec_…',
-			description: 'When set, requests carry Standard Webhooks signature headers (webhook-id is the transactional ID). A whsec_ secret whose base64 key holds at least 16 bytes.',
+			description:
+				'When set, requests carry Standard Webhooks signature headers (webhook-id is the transactional ID). A whsec_ secret whose base64 key holds at least 16 bytes.',
 		},
 		{
 			displayName: 'Timeout (Seconds)',

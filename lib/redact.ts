@@ -52,7 +52,7 @@ function decodedView(source: View, starts: RegExp, decode: Decoder): View {
 	const to = new Uint32Array(text.length);
 	let length = 0;
 	starts.lastIndex = 0;
-	for (let at = 0; at < text.length; ) {
+	for (let at = 0; at < text.length;) {
 		const special = starts.exec(text);
 		const runEnd = special ? special.index : text.length;
 		for (; at < runEnd; at++) {

@@ -54,7 +54,15 @@ async function main() {
 				id: 'demoCredChat00001',
 				name: 'Team chat (demo: local receiver)',
 				type: 'webhookIntegration',
-				data: { rootUrl: chat.url, headers: '{}', secretHeaders: '{"Authorization": "Bearer demo-chat-token"}', rateLimitPerSecond: 5, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false },
+				data: {
+					rootUrl: chat.url,
+					headers: '{}',
+					secretHeaders: '{"Authorization": "Bearer demo-chat-token"}',
+					rateLimitPerSecond: 5,
+					signingSecret: '',
+					timeoutSeconds: 10,
+					blockPrivateNetworks: false,
+				},
 			},
 		],
 		workflows.filter((workflow) => !workflow.id.startsWith('demoListWebhooks')),
@@ -73,7 +81,9 @@ async function main() {
 	await n8n.waitForWebhook(maestroUrl);
 	// n8n registers the remote hook just after it opens the route: give it a moment.
 	await until('the trigger to register its Currents webhook', () => currents.hooks.size > 0);
-	console.log(`   The Currents stand-in now holds ${currents.hooks.size} webhook(s), registered by the trigger: ${[...currents.hooks.values()].map((h) => h.url).join(', ')}`);
+	console.log(
+		`   The Currents stand-in now holds ${currents.hooks.size} webhook(s), registered by the trigger: ${[...currents.hooks.values()].map((h) => h.url).join(', ')}`,
+	);
 	for (const { name, active } of await n8n.rest<Array<{ name: string; active: boolean }>>('GET', '/workflows')) {
 		console.log(`   ${active ? 'published' : 'imported '}  ${name}`);
 	}
@@ -85,7 +95,11 @@ async function main() {
 
 	say('Maestro Cloud posts an upload result with a failed and an errored flow…');
 	const upload = readFileSync(join(ROOT, 'test', 'fixtures', 'maestro-upload.json'), 'utf8');
-	const maestro = await fetch(maestroUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${MAESTRO_TOKEN}` }, body: upload });
+	const maestro = await fetch(maestroUrl, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${MAESTRO_TOKEN}` },
+		body: upload,
+	});
 	console.log(`   n8n answered ${maestro.status} ${await maestro.text()}`);
 	const forged = await fetch(maestroUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer forged' }, body: upload });
 	console.log(`   …and a forged copy got ${forged.status} ${await forged.text()}`);
@@ -97,7 +111,9 @@ async function main() {
 	let runs = 1;
 	process.stdin.on('data', () => {
 		runs++;
-		void currents.emit('proj_web', { ...run, buildId: `demo-build-${runs}`, failures: runs }).then(([again]) => console.log(`   n8n answered ${again?.statusCode} ${again?.bodyText}`));
+		void currents
+			.emit('proj_web', { ...run, buildId: `demo-build-${runs}`, failures: runs })
+			.then(([again]) => console.log(`   n8n answered ${again?.statusCode} ${again?.bodyText}`));
 	});
 
 	const stop = cleanups.stopOnSignals(() => say('Stopping n8n, the receiver and the Currents stand-in…'));

@@ -69,7 +69,10 @@ async function main() {
 
 	say('Copying icons and codex files into dist/, then building in watch mode (tsc -w)…');
 	execFileSync(join(ROOT, 'node_modules', '.bin', 'gulp'), ['build:icons'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-	const tsc = spawn(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--watch', '--preserveWatchOutput', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+	const tsc = spawn(join(ROOT, 'node_modules', '.bin', 'tsc'), ['--watch', '--preserveWatchOutput', '-p', 'tsconfig.build.json'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	cleanups.add(() => stopChild(tsc, 5000));
 	cleanups.add(() => n8n.stop());
 	let pending = '';
@@ -81,7 +84,12 @@ async function main() {
 			const finished = BUILD_FINISHED.exec(line);
 			if (!finished) continue;
 			if (finished[1] === '0') serveBuild();
-			else say(n8n.pid === undefined ? 'The build has errors: n8n starts after the first build without errors.' : 'The build has errors: n8n keeps serving the last build without errors.');
+			else
+				say(
+					n8n.pid === undefined
+						? 'The build has errors: n8n starts after the first build without errors.'
+						: 'The build has errors: n8n keeps serving the last build without errors.',
+				);
 		}
 	});
 	tsc.once('exit', (code) => {

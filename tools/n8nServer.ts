@@ -17,7 +17,11 @@ export interface N8nInstall {
 
 /** Installs (once, cached outside the repository) n8n and the Node it needs. */
 export function installN8n(version: string): N8nInstall {
-	const output = execFileSync('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), version], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60 * 60_000 });
+	const output = execFileSync('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), version], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		timeout: 60 * 60_000,
+	});
 	const [n8nDir, nodePackage] = output.trim().split('\n').pop()!.split(' ');
 	return { version, n8nDir, nodeBin: join(nodePackage, 'bin', 'node'), major: Number(version.split('.')[0]) };
 }
@@ -92,7 +96,11 @@ function linkPackageInto({ packageDir, userFolder }: LinkedPackage): void {
  * (runs executions) and `webhook` (a webhook processor), with the log line that says it is ready.
  */
 export type N8nRole = 'start' | 'worker' | 'webhook';
-const READY: Record<N8nRole, string> = { start: 'Editor is now accessible', worker: 'n8n worker is now ready', webhook: 'Webhook listener waiting for requests' };
+const READY: Record<N8nRole, string> = {
+	start: 'Editor is now accessible',
+	worker: 'n8n worker is now ready',
+	webhook: 'Webhook listener waiting for requests',
+};
 
 export const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'E2e-Passw0rd!' };
 
@@ -187,7 +195,10 @@ export class N8nServer {
 		if (!this.port) this.port = await freePort();
 		if (!this.brokerPort) this.brokerPort = await freePort();
 		const logFile = createWriteStream(join(this.userFolder, 'n8n.log'), { flags: 'a' });
-		const child = spawn(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), this.role, ...this.roleArgs], { env: this.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.install.nodeBin, [join(this.install.n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'), this.role, ...this.roleArgs], {
+			env: this.env(),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		this.child = child;
 		await new Promise<void>((ready, fail) => {
 			const timer = setTimeout(() => fail(new Error(`n8n ${this.install.version} did not start within 180 s:\n${this.log.slice(-3000)}`)), 180_000);
@@ -231,14 +242,24 @@ export class N8nServer {
 		if (this.cookie) return;
 		const answers: string[] = [];
 		const post = async (path: string, body: object) => {
-			const response = await fetch(`${this.baseUrl}/rest/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const response = await fetch(`${this.baseUrl}/rest/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 			answers.push(`${path}: ${response.status} ${(await response.text()).slice(0, 200)}`);
 			return response;
 		};
 		const loggedIn = async () => {
 			await post('owner/setup', OWNER);
 			const response = await post('login', { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password });
-			return response.ok && response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+			return (
+				response.ok &&
+				response.headers
+					.getSetCookie()
+					.map((c) => c.split(';')[0])
+					.join('; ')
+			);
 		};
 		this.cookie = await until('the owner to log in', loggedIn, 60_000, 1000).catch((error: Error) => {
 			throw new Error(`${error.message}; n8n answered:\n${answers.slice(-6).join('\n')}`);

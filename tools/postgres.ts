@@ -40,7 +40,8 @@ export class Postgres {
 		this.run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
 		const settings = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
 		this.run('pg_ctl', ['-D', data, '-l', join(this.dir, 'postgres.log'), '-w', '-o', settings, 'start']);
-		const sql = (statement: string) => this.run('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-qv', 'ON_ERROR_STOP=1', '-c', statement]);
+		const sql = (statement: string) =>
+			this.run('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-qv', 'ON_ERROR_STOP=1', '-c', statement]);
 		sql("CREATE USER n8n PASSWORD 'n8n'");
 		sql('CREATE DATABASE n8n OWNER n8n');
 	}

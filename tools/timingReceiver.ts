@@ -21,7 +21,9 @@ export class TimingReceiver {
 	async start(): Promise<void> {
 		const script = join(__dirname, 'arrivalRecorder.mjs');
 		const niced = process.getuid?.() === 0;
-		const child = niced ? spawn('nice', ['-n', '-10', process.execPath, script], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const child = niced
+			? spawn('nice', ['-n', '-10', process.execPath, script], { stdio: ['ignore', 'pipe', 'inherit'] })
+			: spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
 		this.child = child;
 		const port = await new Promise<string>((resolve, reject) => {
 			child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));

@@ -89,19 +89,35 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 			ID.currents.workflow,
 			"Bench: n8n's Currents Trigger",
 			[
-				triggerNode(ID.currents, 'Currents Trigger', 'n8n-nodes-base.currentsTrigger', 1, { projectId: { __rl: true, mode: 'id', value: 'proj_bench' }, events: ['RUN_FINISH'] }, {
-					currentsApi: { id: 'benchCredCurrApi', name: 'Currents API (bench)' },
-				}),
+				triggerNode(
+					ID.currents,
+					'Currents Trigger',
+					'n8n-nodes-base.currentsTrigger',
+					1,
+					{ projectId: { __rl: true, mode: 'id', value: 'proj_bench' }, events: ['RUN_FINISH'] },
+					{
+						currentsApi: { id: 'benchCredCurrApi', name: 'Currents API (bench)' },
+					},
+				),
 			],
 			{},
 			{ 'node:Currents Trigger': { webhookSecret: CURRENTS_SECRET, hookId: 'bench-0' } },
 		),
 		ours: workflow(ID.ours.workflow, 'Bench: Test Run Trigger', [
-			triggerNode(ID.ours, 'Test Run Trigger', `${PKG}.testRunTrigger`, 1.1, { source: 'currents', registration: 'manual' }, {
-				testRunWebhookSecret: { id: 'benchCredSecret01', name: 'Bench secret' },
-			}),
+			triggerNode(
+				ID.ours,
+				'Test Run Trigger',
+				`${PKG}.testRunTrigger`,
+				1.1,
+				{ source: 'currents', registration: 'manual' },
+				{
+					testRunWebhookSecret: { id: 'benchCredSecret01', name: 'Bench secret' },
+				},
+			),
 		]),
-		bare: workflow(ID.bare.workflow, 'Bench: bare community trigger', [triggerNode(ID.bare, 'Bench Bare Trigger', 'n8n-nodes-bench-bare-trigger.benchBareTrigger', 1.1, {})]),
+		bare: workflow(ID.bare.workflow, 'Bench: bare community trigger', [
+			triggerNode(ID.bare, 'Bench Bare Trigger', 'n8n-nodes-bench-bare-trigger.benchBareTrigger', 1.1, {}),
+		]),
 	};
 	return targets.map((target) => all[target]);
 }
@@ -114,7 +130,8 @@ const TRIGGER_CREDENTIALS: ImportedCredential[] = [
 export type RequestKind = 'genuine' | 'forged' | 'replay';
 
 /** A distinct valid Currents RUN_FINISH per `i` (a replay: always the same one). */
-export const genuineBody = (tag: string, i: number) => JSON.stringify({ ...FIXTURE, buildId: `${tag}-${i}`, runUrl: `https://app.currents.dev/run/${tag}-${i}` });
+export const genuineBody = (tag: string, i: number) =>
+	JSON.stringify({ ...FIXTURE, buildId: `${tag}-${i}`, runUrl: `https://app.currents.dev/run/${tag}-${i}` });
 
 /** The headers of a request to `target`: the Webhook node checks nothing; the bare trigger gets ours (same bytes, ignored). */
 export function headersFor(target: Target, kind: RequestKind): Record<string, string> {
@@ -162,7 +179,8 @@ export async function startBenchN8n(options: StartBenchN8nOptions): Promise<Benc
 		...settings,
 		NODE_OPTIONS: [`--require=${preload}`, settings.NODE_OPTIONS ?? ''].join(' ').trim(),
 	});
-	if (targets.includes('bare')) cpSync(BARE_PACKAGE_DIR, join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare-trigger'), { recursive: true });
+	if (targets.includes('bare'))
+		cpSync(BARE_PACKAGE_DIR, join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare-trigger'), { recursive: true });
 	n8n.importAndActivate([...TRIGGER_CREDENTIALS, ...(options.extra?.credentials ?? [])], [...triggerWorkflows(targets), ...(options.extra?.workflows ?? [])]);
 	await n8n.start();
 	const url: Record<Target, string> = {

@@ -2,15 +2,7 @@ import type { z } from 'zod';
 import { transportFailureMessage } from '../http/failureMessage';
 import { sendHttp, TransportError, type EgressPolicy, type HttpCall } from '../http/transport';
 import { Redactor } from '../redact';
-import {
-	envelope,
-	failureEnvelope,
-	projectSchema,
-	webhookSchema,
-	type Project,
-	type Webhook,
-	type WebhookBody,
-} from './contract';
+import { envelope, failureEnvelope, projectSchema, webhookSchema, type Project, type Webhook, type WebhookBody } from './contract';
 
 export const DEFAULT_BASE_URL = 'https://api.currents.dev/v1';
 export const DEFAULT_TIMEOUT_MS = 30_000;

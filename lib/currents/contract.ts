@@ -14,16 +14,22 @@ export const webhookSchema = z.object({
 	projectId: z.string(),
 	url: z.string(),
 	hookEvents: z.array(z.string()).default([]),
-	headers: z.string().nullable().optional().transform((value) => value ?? null),
-	label: z.string().nullable().optional().transform((value) => value ?? null),
+	headers: z
+		.string()
+		.nullable()
+		.optional()
+		.transform((value) => value ?? null),
+	label: z
+		.string()
+		.nullable()
+		.optional()
+		.transform((value) => value ?? null),
 	createdAt: z.string().optional(),
 	updatedAt: z.string().optional(),
 });
 export type Webhook = z.infer<typeof webhookSchema>;
 
-export const projectSchema = z
-	.object({ projectId: z.string(), name: z.string() })
-	.passthrough();
+export const projectSchema = z.object({ projectId: z.string(), name: z.string() }).passthrough();
 export type Project = z.infer<typeof projectSchema>;
 
 /** Every answer is wrapped; list answers may say there is another page. */
@@ -58,7 +64,6 @@ export interface WebhookBody {
 	label?: string | null;
 }
 
-
 function checkUrl(url: string): string {
 	if (url.length > LIMITS.urlMax) {
 		throw new InputError('url', `URL is ${url.length} characters long; the API allows at most ${LIMITS.urlMax}`);
@@ -91,20 +96,14 @@ function checkHeaders(headers: Record<string, string>): string {
 	if (refused) throw new InputError('headers', `Header ${JSON.stringify(refused.name)}: ${refused.reason}`);
 	const serialized = JSON.stringify(headers);
 	if (serialized.length > LIMITS.headersMax) {
-		throw new InputError(
-			'headers',
-			`Headers serialize to ${serialized.length} characters of JSON; the API allows at most ${LIMITS.headersMax}`,
-		);
+		throw new InputError('headers', `Headers serialize to ${serialized.length} characters of JSON; the API allows at most ${LIMITS.headersMax}`);
 	}
 	return serialized;
 }
 
 function checkLabel(label: string): string {
 	if (label.length < LIMITS.labelMin || label.length > LIMITS.labelMax) {
-		throw new InputError(
-			'label',
-			`Label must be ${LIMITS.labelMin} to ${LIMITS.labelMax} characters long (got ${label.length})`,
-		);
+		throw new InputError('label', `Label must be ${LIMITS.labelMin} to ${LIMITS.labelMax} characters long (got ${label.length})`);
 	}
 	return label;
 }

@@ -117,7 +117,12 @@ function signedHeaders(request: PreparedRequest, transactionalId: string, signin
 }
 
 /** One HTTP call; a failure to get an answer is a result too, judged like an answer. */
-async function sendAttempt(request: PreparedRequest, headers: Record<string, string>, policy: DeliveryPolicy, egress: EgressPolicy | undefined): Promise<AttemptResult> {
+async function sendAttempt(
+	request: PreparedRequest,
+	headers: Record<string, string>,
+	policy: DeliveryPolicy,
+	egress: EgressPolicy | undefined,
+): Promise<AttemptResult> {
 	const call = { method: request.method, url: request.url, headers, body: request.body, timeoutMs: policy.timeoutMs, egress };
 	try {
 		return { answer: await (policy.redirects ? sendFollowingRedirects(call, policy.redirects) : sendHttp(call)) };
@@ -174,7 +179,8 @@ async function decide(failed: FailedAttempt, attempt: number, { request, policy,
 	if (attempt > policy.maxRetries) return stop(`gave up after ${attempt} attempts`);
 	const delay = failed.waitMs ?? backoffDelay(attempt, deps.random);
 	const windowSeconds = Math.round(policy.retryWindowMs / 1000);
-	if (clock.now() + delay > windowEnd) return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${windowSeconds} s retry window`);
+	if (clock.now() + delay > windowEnd)
+		return stop(`the next attempt (in ${Math.round(delay / 1000)} s) would fall outside the ${windowSeconds} s retry window`);
 	if (!(await sleepUnlessStopped(clock, delay, signal))) return stop(STOPPED_RETRY);
 	// The wait for a rate-limit slot counts too: an attempt never starts after the window.
 	let slot: boolean | typeof STOPPED = true;

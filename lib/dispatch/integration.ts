@@ -49,7 +49,8 @@ function checkSecretHeaders(secretHeaders: Record<string, string>): Record<strin
 
 /** A secret receivers can verify with: `whsec_` and a base64 key of at least MIN_SECRET_BYTES (an empty key signs for anyone). */
 function checkSigningSecret(signingSecret: string): void {
-	if (!hasStandardWebhooksPrefix(signingSecret)) throw new Error(`Signing Secret must be a Standard Webhooks secret starting with ${STANDARD_WEBHOOKS_SECRET_PREFIX}`);
+	if (!hasStandardWebhooksPrefix(signingSecret))
+		throw new Error(`Signing Secret must be a Standard Webhooks secret starting with ${STANDARD_WEBHOOKS_SECRET_PREFIX}`);
 	const prepared = prepareSecrets([{ field: 'Signing Secret', value: signingSecret }], 'signingKey');
 	if ('problem' in prepared) throw new Error(`${prepared.field} ${prepared.problem}`);
 }

@@ -121,7 +121,8 @@ function formBody(rendered: string): string {
 		throw new RequestError('template', 'body: a form body is written as a JSON object of field names and values');
 	}
 	const form = new URLSearchParams();
-	for (const [name, value] of Object.entries(fields)) form.append(name, value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+	for (const [name, value] of Object.entries(fields))
+		form.append(name, value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 	return form.toString();
 }
 

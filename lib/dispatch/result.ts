@@ -35,7 +35,11 @@ export interface PresentationSettings {
 	format: ResponseFormat;
 }
 
-export type ResultPresenter = (outcome: DeliveryOutcome, request: Pick<PreparedRequest, 'method' | 'url' | 'headers'>, transactionalId: string) => DispatchResult;
+export type ResultPresenter = (
+	outcome: DeliveryOutcome,
+	request: Pick<PreparedRequest, 'method' | 'url' | 'headers'>,
+	transactionalId: string,
+) => DispatchResult;
 
 /**
  * The output item of one delivery, with secrets masked everywhere: secret headers of the request

@@ -5,7 +5,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A name-based UUID, version 5 (RFC 9562): the same namespace and name always give the same UUID. */
 export function uuidV5(namespace: string, name: string): string {
 	if (!UUID.test(namespace)) throw new Error(`The namespace "${namespace}" is not a UUID`);
-	const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+	const hash = createHash('sha1')
+		.update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+		.update(name, 'utf8')
+		.digest();
 	hash[6] = (hash[6] & 0x0f) | 0x50;
 	hash[8] = (hash[8] & 0x3f) | 0x80;
 	const hex = hash.subarray(0, 16).toString('hex');

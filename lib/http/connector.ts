@@ -4,7 +4,6 @@ import { connect as tlsConnect } from 'node:tls';
 import { buildConnector } from 'undici';
 import { timerDelay } from '../timers';
 
-
 /** The largest CONNECT answer head read from a proxy. */
 const MAX_PROXY_HEAD_BYTES = 16 * 1024;
 
@@ -46,16 +45,20 @@ function openTunnel(proxy: URL, authority: string, timeoutMs: number): Promise<S
 	return new Promise((resolve, reject) => {
 		const port = Number(proxy.port) || defaultPort(proxy.protocol);
 		const host = proxy.hostname.replace(/^\[|\]$/g, '');
-		const socket: Socket =
-			proxy.protocol === 'https:' ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host }) : tcpConnect({ host, port });
-		const credentials = proxy.username ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n` : '';
+		const socket: Socket = proxy.protocol === 'https:' ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host }) : tcpConnect({ host, port });
+		const credentials = proxy.username
+			? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n`
+			: '';
 		let head = Buffer.alloc(0);
 		const fail = (error: Error) => {
 			cleanUp();
 			socket.destroy();
 			reject(error);
 		};
-		const timer = setTimeout(() => fail(new ConnectError('PROXY_CONNECT_TIMEOUT', `the proxy ${proxy.host} did not open a tunnel within ${timeoutMs / 1000} s`)), timerDelay(timeoutMs));
+		const timer = setTimeout(
+			() => fail(new ConnectError('PROXY_CONNECT_TIMEOUT', `the proxy ${proxy.host} did not open a tunnel within ${timeoutMs / 1000} s`)),
+			timerDelay(timeoutMs),
+		);
 		const onConnect = () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${credentials}\r\n`);
 		const onClose = () => fail(new ConnectError('PROXY_CONNECT_FAILED', `the proxy ${proxy.host} closed the connection before opening a tunnel`));
 		const onError = (error: Error) => fail(new ConnectError('PROXY_CONNECT_FAILED', `the proxy ${proxy.host} failed: ${error.message}`));

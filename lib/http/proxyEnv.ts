@@ -36,7 +36,8 @@ function proxyUrl(variable: string, value: string): URL {
 	} catch {
 		throw new Error(`${variable} is not a valid proxy URL; write it as http://host:port`);
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${variable} uses ${url.protocol}//, but only http:// and https:// proxies are supported`);
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new Error(`${variable} uses ${url.protocol}//, but only http:// and https:// proxies are supported`);
 	return url;
 }
 

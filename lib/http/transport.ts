@@ -111,12 +111,7 @@ export function flattenHeaders(raw: Record<string, string | string[] | undefined
 	return flat;
 }
 
-const NETWORK_CODES_MEANING_TIMEOUT = new Set([
-	'UND_ERR_CONNECT_TIMEOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-	'PROXY_CONNECT_TIMEOUT',
-]);
+const NETWORK_CODES_MEANING_TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'PROXY_CONNECT_TIMEOUT']);
 
 function classify(error: unknown, timeoutMs: number, deadline: Deadline): TransportError {
 	if (error instanceof TransportError) return error;
@@ -124,7 +119,8 @@ function classify(error: unknown, timeoutMs: number, deadline: Deadline): Transp
 	const code = cause.code ?? cause.cause?.code;
 	if (code === 'BLOCKED_ADDRESS') return new TransportError('blocked', cause.message ?? 'address refused', code);
 	// n8n's instance SSRF protection (SsrfBlockedIpError, SsrfBlockedHostnameError).
-	if (cause.name?.startsWith('SsrfBlocked')) return new TransportError('blocked', `The n8n instance's SSRF protection refused it: ${cause.message}`, cause.name);
+	if (cause.name?.startsWith('SsrfBlocked'))
+		return new TransportError('blocked', `The n8n instance's SSRF protection refused it: ${cause.message}`, cause.name);
 	if (deadline.aborted || (code && NETWORK_CODES_MEANING_TIMEOUT.has(code))) {
 		return new TransportError('timeout', `no answer within ${timeoutMs / 1000} s`, code);
 	}

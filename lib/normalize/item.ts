@@ -21,7 +21,15 @@ export interface RunEventItem {
 		git: { sha: string | null; branch: string | null; author: string | null; message: string | null; remote: string | null } | null;
 		tags: string[];
 		/** null where the platform does not count (CI platforms count jobs, not tests). */
-		totals: { tests: number | null; passed: number | null; failed: number | null; skipped: number | null; pending: number | null; flaky: number | null; retries: number | null };
+		totals: {
+			tests: number | null;
+			passed: number | null;
+			failed: number | null;
+			skipped: number | null;
+			pending: number | null;
+			flaky: number | null;
+			retries: number | null;
+		};
 		failures: Array<{ name: string | null; url: string | null; reason: string | null }>;
 	};
 	raw?: unknown;

@@ -19,9 +19,11 @@ export const REDIS_CREDENTIAL = 'redis';
 export function readRedisSettings(raw: Record<string, unknown>): RedisSettings {
 	const host = String(raw.host ?? 'localhost').trim() || 'localhost';
 	const port = Number(raw.port ?? 6379);
-	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`Redis credential: Port must be a whole number from 1 to 65535, got ${String(raw.port)}`);
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw new Error(`Redis credential: Port must be a whole number from 1 to 65535, got ${String(raw.port)}`);
 	const database = Number(raw.database ?? 0);
-	if (!Number.isInteger(database) || database < 0) throw new Error(`Redis credential: Database Number must be a whole number from 0, got ${String(raw.database)}`);
+	if (!Number.isInteger(database) || database < 0)
+		throw new Error(`Redis credential: Database Number must be a whole number from 0, got ${String(raw.database)}`);
 	return {
 		host,
 		port,
@@ -52,7 +54,8 @@ export class RedisUnavailableError extends Error {
  */
 export function redisFailure(settings: RedisSettings, error: unknown): RedisUnavailableError {
 	let cause = new Redactor([settings.password]).text(error instanceof Error ? error.message : String(error));
-	if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(cause)) cause = `authentication failed (check the Redis credential's User and Password): ${cause}`;
+	if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(cause))
+		cause = `authentication failed (check the Redis credential's User and Password): ${cause}`;
 	return new RedisUnavailableError(`Redis at ${describeRedis(settings)} is unavailable: ${cause}`);
 }
 

@@ -56,7 +56,13 @@ export async function unrelease(client: Redis, key: string, member: string): Pro
 }
 
 /** Lets one request go if the window has room (granted), else says how long to wait. */
-export async function release(client: Redis, key: string, ratePerSecond: number, windowMs: number, member: string): Promise<{ granted: boolean; waitMs: number }> {
+export async function release(
+	client: Redis,
+	key: string,
+	ratePerSecond: number,
+	windowMs: number,
+	member: string,
+): Promise<{ granted: boolean; waitMs: number }> {
 	const [granted, wait] = (await client.eval(RELEASE_SCRIPT, 1, `${key}:released`, String(ratePerSecond), String(windowMs), member)) as [number, string];
 	return { granted: granted === 1, waitMs: Number(wait) };
 }
@@ -70,7 +76,13 @@ export interface Reservation {
 
 /** Reserves the next slot of `key` (one per `spacingMs`), if it comes within `maxWaitMs`. */
 export async function reserveSlot(client: Redis, key: string, spacingMs: number, maxWaitMs: number): Promise<Reservation> {
-	const [granted, wait, start] = (await client.eval(RESERVE_SLOT_SCRIPT, 1, key, String(spacingMs), String(Number.isFinite(maxWaitMs) ? Math.max(0, maxWaitMs) : -1))) as [number, string, string];
+	const [granted, wait, start] = (await client.eval(
+		RESERVE_SLOT_SCRIPT,
+		1,
+		key,
+		String(spacingMs),
+		String(Number.isFinite(maxWaitMs) ? Math.max(0, maxWaitMs) : -1),
+	)) as [number, string, string];
 	return { granted: granted === 1, waitMs: Number(wait), startMs: Number(start) };
 }
 

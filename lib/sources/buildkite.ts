@@ -30,7 +30,8 @@ export function parseBuildkiteSignature(value: string): { timestamp: string; sig
 }
 
 /** Whether a header was sent at all, once or repeated (`header` reads a repeated one as missing). */
-const sent = (headers: Headers, name: string) => Object.entries(headers).some(([key, value]) => value !== undefined && key.toLowerCase() === name.toLowerCase());
+const sent = (headers: Headers, name: string) =>
+	Object.entries(headers).some(([key, value]) => value !== undefined && key.toLowerCase() === name.toLowerCase());
 
 /**
  * Buildkite sends one of two proofs, as its webhook is set up. The signature wins whenever its
@@ -54,7 +55,11 @@ export function verifyBuildkite(input: VerificationInput): Verification {
 	}
 	const token = header(input.headers, BUILDKITE_TOKEN_HEADER);
 	if (token === undefined) {
-		return refuse(sent(input.headers, BUILDKITE_TOKEN_HEADER) ? `header ${BUILDKITE_TOKEN_HEADER} is repeated` : `missing header ${BUILDKITE_SIGNATURE_HEADER} or ${BUILDKITE_TOKEN_HEADER}`);
+		return refuse(
+			sent(input.headers, BUILDKITE_TOKEN_HEADER)
+				? `header ${BUILDKITE_TOKEN_HEADER} is repeated`
+				: `missing header ${BUILDKITE_SIGNATURE_HEADER} or ${BUILDKITE_TOKEN_HEADER}`,
+		);
 	}
 	if (!matchesAnyExpected(token, secrets.expectedTexts)) return mismatch(`wrong token in header ${BUILDKITE_TOKEN_HEADER}`);
 	return { ok: true };
@@ -111,7 +116,8 @@ const shown = (value: string | null) => JSON.stringify(value?.slice(0, 60) ?? nu
 
 function mappingOf(payload: BuildkitePayload, build: NonNullable<BuildkitePayload['build']>): { event: RunEvent; status: RunStatus } | Ignored {
 	if (payload.event === BUILD_RUNNING) return { event: 'RUN_START', status: 'running' };
-	if (build.blocked === true && build.state !== 'failed') return { ignored: 'build.finished of a blocked build (waiting at a block step): it finishes once unblocked' };
+	if (build.blocked === true && build.state !== 'failed')
+		return { ignored: 'build.finished of a blocked build (waiting at a block step): it finishes once unblocked' };
 	const state = build.state ?? '';
 	return Object.prototype.hasOwnProperty.call(BUILDKITE_FINISHED_STATES, state)
 		? BUILDKITE_FINISHED_STATES[state]
@@ -161,7 +167,8 @@ export const buildkite = defineSource({
 		cannotProve:
 			'With the token (X-Buildkite-Token) nothing is signed and no time is sent: a replay cannot be refused by its age, only by the deduplication memory. Choose the signature in Buildkite, or attach the Redis credential and raise the Deduplication Window (e.g. 86400 s). Buildkite sends no delivery id, and counts no tests in build events.',
 		deliveryId: 'a hash of the body',
-		setup: 'In Buildkite, Organization Settings → Notification Services → Add Webhook: paste the Production URL, the secret as the Token (sent as a signature), and the events build.running and build.finished.',
+		setup:
+			'In Buildkite, Organization Settings → Notification Services → Add Webhook: paste the Production URL, the secret as the Token (sent as a signature), and the events build.running and build.finished.',
 	},
 	verify: (input) => verifyBuildkite(input),
 	schema: buildkitePayloadSchema,

@@ -172,7 +172,8 @@ export const circleci = defineSource({
 	summary: 'CircleCI workflow-completed webhooks: circleci-signature',
 	docs: {
 		platform: 'outbound webhooks: `workflow-completed` (success, failed, error, unauthorized, canceled); `job-completed` and pings are ignored',
-		proves: '`circleci-signature: v1=<hex HMAC-SHA256 of the raw body>` (a list: any `v1` entry may match), and the signed body field `happened_at` within the tolerance',
+		proves:
+			'`circleci-signature: v1=<hex HMAC-SHA256 of the raw body>` (a list: any `v1` entry may match), and the signed body field `happened_at` within the tolerance',
 		cannotProve:
 			'CircleCI sends no start event and no timeout status (a timed-out workflow arrives as failed); its webhook counts no tests and lists no failed jobs.',
 		deliveryId: 'the body field `id` (signed, same on retries)',

@@ -66,9 +66,7 @@ export function normalizeCurrents(payload: CurrentsPayload): Normalized {
 			endedAt: null,
 			durationMs: null,
 			app: null,
-			git: commit
-				? { sha: commit.sha, branch: commit.branch, author: commit.authorName, message: commit.message, remote: commit.remoteOrigin }
-				: null,
+			git: commit ? { sha: commit.sha, branch: commit.branch, author: commit.authorName, message: commit.message, remote: commit.remoteOrigin } : null,
 			tags: payload.tags ?? [],
 			totals: {
 				tests: payload.overall,

@@ -78,7 +78,8 @@ export const cypressCloud = defineSource({
 		cannotProve:
 			'A Send test delivery of run.completed carries sample data and starts a run like a real one (nothing marks it); other test events and the accessibility and UI coverage events are acknowledged and ignored.',
 		deliveryId: '`X-Cypress-Event-Id` (same on retries and redeliveries)',
-		setup: 'In Cypress Cloud, Project → Settings → General → Webhooks → Add webhook: paste the Production URL, choose run.completed, and put the secret (16+ characters) in the credential.',
+		setup:
+			'In Cypress Cloud, Project → Settings → General → Webhooks → Add webhook: paste the Production URL, choose run.completed, and put the secret (16+ characters) in the credential.',
 	},
 	verify: (input) => verifyHexSignature(input, 'X-Cypress-Signature', 'X-Cypress-Timestamp'),
 	screen: screenByEventHeader('X-Cypress-Event', ['run.completed']),

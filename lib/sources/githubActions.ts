@@ -90,7 +90,8 @@ export const githubActions = defineSource({
 		cannotProve:
 			'GitHub signs no time, so a replay cannot be refused by its age: the protection is the memory of delivery ids and body hashes. Attach the Redis credential (one memory for all n8n processes) and raise the Deduplication Window (e.g. 86400 s).',
 		deliveryId: '`X-GitHub-Delivery` (same on redeliveries)',
-		setup: 'In GitHub, repository or organization Settings → Webhooks → Add webhook: paste the Production URL, content type application/json, the secret, and the event Workflow runs.',
+		setup:
+			'In GitHub, repository or organization Settings → Webhooks → Add webhook: paste the Production URL, content type application/json, the secret, and the event Workflow runs.',
 	},
 	verify: (input) => verifyHexSignature(input, 'X-Hub-Signature-256'),
 	screen: screenByEventHeader('X-GitHub-Event', ['workflow_run']),

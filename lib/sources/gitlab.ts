@@ -53,7 +53,9 @@ export function verifyGitlab(input: VerificationInput): Verification {
 			return verified.ok ? { ok: true, deliveryId: `gitlab:${verified.deliveryId}` } : verified;
 		}
 		if (secrets.texts.length === 0) {
-			return refuse(`missing header ${SIGNATURE_HEADER} (the credential holds a ${STANDARD_WEBHOOKS_SECRET_PREFIX} signing token: GitLab signs only when the webhook has that Signing token)`);
+			return refuse(
+				`missing header ${SIGNATURE_HEADER} (the credential holds a ${STANDARD_WEBHOOKS_SECRET_PREFIX} signing token: GitLab signs only when the webhook has that Signing token)`,
+			);
 		}
 	}
 	const token = header(input.headers, GITLAB_TOKEN_HEADER);
@@ -74,9 +76,9 @@ export function isoFromGitlabTime(value: unknown): string | null {
 const gitlabTime = z.unknown().transform(isoFromGitlabTime);
 
 /** Seconds as milliseconds, or null when it is no duration (negative, not a number, beyond exact integers). */
-const secondsAsMs = z.unknown().transform((value) =>
-	typeof value === 'number' && value >= 0 && value * 1000 <= Number.MAX_SAFE_INTEGER ? Math.round(value * 1000) : null,
-);
+const secondsAsMs = z
+	.unknown()
+	.transform((value) => (typeof value === 'number' && value >= 0 && value * 1000 <= Number.MAX_SAFE_INTEGER ? Math.round(value * 1000) : null));
 
 export const gitlabPayloadSchema = z.object({
 	object_kind: z.literal('pipeline'),

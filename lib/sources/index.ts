@@ -52,7 +52,8 @@ function issueAtFault(issues: readonly ZodIssue[]): ZodIssue {
 	const issue = issues[0];
 	if (issue.code !== 'invalid_union') return issue;
 	const branches = issue.unionErrors.map((error) => ({ count: error.issues.length, issue: issueAtFault(error.issues) }));
-	const fits = (a: (typeof branches)[number], b: (typeof branches)[number]) => a.count < b.count || (a.count === b.count && a.issue.path.length > b.issue.path.length);
+	const fits = (a: (typeof branches)[number], b: (typeof branches)[number]) =>
+		a.count < b.count || (a.count === b.count && a.issue.path.length > b.issue.path.length);
 	return branches.reduce((best, candidate) => (fits(candidate, best) ? candidate : best)).issue;
 }
 

@@ -87,8 +87,7 @@ export const maestro = defineSource({
 	docs: {
 		platform: 'upload results (mobile UI tests), as RUN_FINISH',
 		proves: '`Authorization: Bearer <project webhook token>`',
-		cannotProve:
-			'Nothing is signed and no send time is sent: the body and its age are unproven; a replay is caught only by the deduplication memory.',
+		cannotProve: 'Nothing is signed and no send time is sent: the body and its age are unproven; a replay is caught only by the deduplication memory.',
 		deliveryId: 'a hash of the body',
 		setup: "In the Maestro Cloud project's webhook settings, paste the Production URL; the project webhook token goes in the credential's Secret.",
 	},

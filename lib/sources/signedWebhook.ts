@@ -152,7 +152,9 @@ function mappingOf(parameters: SourceParameters): EventMapping {
 
 /** A body value compared with the configured values: text, a number or a boolean. */
 function comparable(value: unknown): string | undefined {
-	return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) ? String(value).toLowerCase() : undefined;
+	return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+		? String(value).toLowerCase()
+		: undefined;
 }
 
 function textAt(payload: unknown, path: DotPath | undefined): string | null {
@@ -245,7 +247,8 @@ export const signedWebhook = defineSource({
 		cannotProve:
 			'Without a timestamp header nothing dates a delivery: a replay is refused only by the delivery id memory, so attach the Redis credential and lengthen the Deduplication Window. SHA-1 is the weaker choice.',
 		deliveryId: 'the Delivery ID Header (with a hash of the body unless it is signed), else a hash of the body',
-		setup: "In the sender's webhook settings, paste the Production URL and the signing secret (the credential's Secret); then set how it signs and which values mean each run event here.",
+		setup:
+			"In the sender's webhook settings, paste the Production URL and the signing secret (the credential's Secret); then set how it signs and which values mean each run event here.",
 	},
 	// Never used as it is: the pipeline configures it from the node's parameters first.
 	verify: () => misconfigured('the signed webhook settings were not given'),

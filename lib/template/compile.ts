@@ -362,7 +362,11 @@ export class CompiledTemplate {
 					const [first, second] = args;
 					return (state) => call(state, [first(state), second(state)]);
 				}
-				return (state) => call(state, args.map((arg) => arg(state)));
+				return (state) =>
+					call(
+						state,
+						args.map((arg) => arg(state)),
+					);
 			}
 			case 'unary': {
 				if (expr.op === 'not') {
@@ -461,7 +465,8 @@ export class CompiledTemplate {
 
 	private joinable(value: Value, at: number): string {
 		const printed = formatText(value);
-		if (printed === undefined) this.fail(at, value === null ? 'Cannot join null with "&"; handle it with ReplaceIfEmpty' : `Cannot join ${describe(value)} with "&"`);
+		if (printed === undefined)
+			this.fail(at, value === null ? 'Cannot join null with "&"; handle it with ReplaceIfEmpty' : `Cannot join ${describe(value)} with "&"`);
 		return printed;
 	}
 

@@ -66,51 +66,87 @@ function truncate(s: string, limit: number): string {
 }
 
 const digest = (algorithm: string) => (args: Value[], fail: Fail, fn: string) =>
-	createHash(algorithm).update(text(args[0], fn, fail), 'utf8').digest('hex').toUpperCase();
+	createHash(algorithm)
+		.update(text(args[0], fn, fail), 'utf8')
+		.digest('hex')
+		.toUpperCase();
 
 const definitions: Array<[string, number, number, (args: Value[], fail: Fail, fn: string) => Value]> = [
 	['ToUpper', 1, 1, ([v], fail, fn) => text(v, fn, fail).toUpperCase()],
 	['ToLower', 1, 1, ([v], fail, fn) => text(v, fn, fail).toLowerCase()],
 	// As Quokka: words are split at spaces (runs of spaces fold into one, leading and trailing
 	// ones go) and only the first word's first letter is raised.
-	['Capitalize', 1, 1, ([v], fail, fn) => {
-		const [first = '', ...rest] = text(v, fn, fail).split(' ').filter(Boolean);
-		const initial = String.fromCodePoint(first.codePointAt(0) ?? 0);
-		return [first && initial.toUpperCase() + first.slice(initial.length), ...rest].join(' ');
-	}],
+	[
+		'Capitalize',
+		1,
+		1,
+		([v], fail, fn) => {
+			const [first = '', ...rest] = text(v, fn, fail).split(' ').filter(Boolean);
+			const initial = String.fromCodePoint(first.codePointAt(0) ?? 0);
+			return [first && initial.toUpperCase() + first.slice(initial.length), ...rest].join(' ');
+		},
+	],
 	['CapitalizeAllWords', 1, 1, ([v], fail, fn) => text(v, fn, fail).replace(/(^|\s)(\S)/g, (_m, space: string, first: string) => space + first.toUpperCase())],
 	['ReplaceIfEmpty', 2, 2, ([v, replacement]) => (isBlank(v) ? replacement : v)],
 	['IsEmpty', 1, 1, ([v]) => isBlank(v) || (Array.isArray(v) && v.length === 0)],
 	['Length', 1, 1, ([v], fail, fn) => (Array.isArray(v) ? v.length : text(v, fn, fail).length)],
-	['Count', 1, 1, ([v], fail, fn) => {
-		if (!Array.isArray(v)) fail(`${fn} needs a list, got ${v === null ? 'null' : `a ${typeName(v)}`}`);
-		return (v as Value[]).length;
-	}],
-	['Truncate', 2, 2, ([v, length], fail, fn) => {
-		const limit = roundHalfToEven(number(length, fn, fail));
-		if (limit < MIN_TRUNCATE_LENGTH) fail(`${fn} needs a length of ${MIN_TRUNCATE_LENGTH} or more, got ${limit}`);
-		return truncate(text(v, fn, fail), limit);
-	}],
-	['Substring', 2, 3, ([v, start, length], fail, fn) => {
-		const s = text(v, fn, fail);
-		const from = integer(start, fn, fail);
-		if (from < 1) fail(`${fn} counts from 1; got a start of ${from}`);
-		const count = length === undefined ? s.length : integer(length, fn, fail);
-		if (count < 0) fail(`${fn} needs a length of 0 or more, got ${count}`);
-		return codePointSlice(s, from - 1, count);
-	}],
+	[
+		'Count',
+		1,
+		1,
+		([v], fail, fn) => {
+			if (!Array.isArray(v)) fail(`${fn} needs a list, got ${v === null ? 'null' : `a ${typeName(v)}`}`);
+			return (v as Value[]).length;
+		},
+	],
+	[
+		'Truncate',
+		2,
+		2,
+		([v, length], fail, fn) => {
+			const limit = roundHalfToEven(number(length, fn, fail));
+			if (limit < MIN_TRUNCATE_LENGTH) fail(`${fn} needs a length of ${MIN_TRUNCATE_LENGTH} or more, got ${limit}`);
+			return truncate(text(v, fn, fail), limit);
+		},
+	],
+	[
+		'Substring',
+		2,
+		3,
+		([v, start, length], fail, fn) => {
+			const s = text(v, fn, fail);
+			const from = integer(start, fn, fail);
+			if (from < 1) fail(`${fn} counts from 1; got a start of ${from}`);
+			const count = length === undefined ? s.length : integer(length, fn, fail);
+			if (count < 0) fail(`${fn} needs a length of 0 or more, got ${count}`);
+			return codePointSlice(s, from - 1, count);
+		},
+	],
 	['Floor', 1, 1, ([v], fail, fn) => Math.floor(number(v, fn, fail))],
 	['Ceiling', 1, 1, ([v], fail, fn) => Math.ceil(number(v, fn, fail))],
-	['If', 3, 3, ([condition, then, otherwise], fail, fn) => {
-		if (typeof condition !== 'boolean') fail(`${fn} needs a true/false condition, got ${condition === null ? 'null' : `a ${typeName(condition)}`}`);
-		return condition ? then : otherwise;
-	}],
+	[
+		'If',
+		3,
+		3,
+		([condition, then, otherwise], fail, fn) => {
+			if (typeof condition !== 'boolean') fail(`${fn} needs a true/false condition, got ${condition === null ? 'null' : `a ${typeName(condition)}`}`);
+			return condition ? then : otherwise;
+		},
+	],
 	['MD5', 1, 1, digest('md5')],
 	['SHA1', 1, 1, digest('sha1')],
 	['SHA256', 1, 1, digest('sha256')],
 	['SHA512', 1, 1, digest('sha512')],
 	['ToBase64', 1, 1, ([v], fail, fn) => Buffer.from(text(v, fn, fail), 'utf8').toString('base64')],
-	['ToHexadecimal', 1, 1, ([v], fail, fn) => Buffer.from(text(v, fn, fail), 'utf8').toString('hex').toUpperCase()],
+	[
+		'ToHexadecimal',
+		1,
+		1,
+		([v], fail, fn) =>
+			Buffer.from(text(v, fn, fail), 'utf8')
+				.toString('hex')
+				.toUpperCase(),
+	],
 ];
 
 /** The template functions by lower-cased name (names are case-insensitive). */

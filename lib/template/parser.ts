@@ -165,11 +165,17 @@ class ExpressionParser {
 	}
 
 	private or(): Expr {
-		return this.binaryChain(() => this.and(), () => (this.isWord('or') ? 'or' : undefined));
+		return this.binaryChain(
+			() => this.and(),
+			() => (this.isWord('or') ? 'or' : undefined),
+		);
 	}
 
 	private and(): Expr {
-		return this.binaryChain(() => this.not(), () => (this.isWord('and') ? 'and' : undefined));
+		return this.binaryChain(
+			() => this.not(),
+			() => (this.isWord('and') ? 'and' : undefined),
+		);
 	}
 
 	private not(): Expr {
@@ -191,15 +197,24 @@ class ExpressionParser {
 	}
 
 	private concat(): Expr {
-		return this.binaryChain(() => this.additive(), () => (this.isOp('&') ? '&' : undefined));
+		return this.binaryChain(
+			() => this.additive(),
+			() => (this.isOp('&') ? '&' : undefined),
+		);
 	}
 
 	private additive(): Expr {
-		return this.binaryChain(() => this.multiplicative(), () => (this.isOp('+') ? '+' : this.isOp('-') ? '-' : undefined));
+		return this.binaryChain(
+			() => this.multiplicative(),
+			() => (this.isOp('+') ? '+' : this.isOp('-') ? '-' : undefined),
+		);
 	}
 
 	private multiplicative(): Expr {
-		return this.binaryChain(() => this.unary(), () => (this.isOp('*') ? '*' : this.isOp('/') ? '/' : undefined));
+		return this.binaryChain(
+			() => this.unary(),
+			() => (this.isOp('*') ? '*' : this.isOp('/') ? '/' : undefined),
+		);
 	}
 
 	private unary(): Expr {

@@ -137,7 +137,7 @@ export const triggerPanel = {
 			"<b>While you build the workflow</b>, click 'Listen for test event' and send one event to the <b>Test URL</b>: from the platform's webhook settings (Currents with automatic registration adds a [test] webhook for you; in Test Run Webhooks, Send Test posts a sample), or any sender signing with the credential's secret. <br /><br /><b>To run it for every event</b>, register the <b>Production URL</b> on the platform and activate the workflow." +
 			`<br /><br /><b>Where to paste the URL and the secret</b>:<br />${SOURCE_DEFINITIONS.map((definition) => `${definition.displayName}: ${definition.docs.setup}`).join('<br />')}`,
 		active:
-			"<b>The workflow is active</b>: events the platform sends to the <b>Production URL</b> start executions, listed in the <a data-key=\"executions\">executions list</a>. To try a change in the editor, click 'Listen for test event' and send one event to the <b>Test URL</b>.",
+			'<b>The workflow is active</b>: events the platform sends to the <b>Production URL</b> start executions, listed in the <a data-key="executions">executions list</a>. To try a change in the editor, click \'Listen for test event\' and send one event to the <b>Test URL</b>.',
 	},
-	activationHint: "Once the workflow works, activate it and register the Production URL on the platform so every run event starts it without this button.",
+	activationHint: 'Once the workflow works, activate it and register the Production URL on the platform so every run event starts it without this button.',
 };

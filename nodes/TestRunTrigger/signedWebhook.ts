@@ -7,7 +7,11 @@ const show = (extra: Record<string, string[]> = {}) => ({ show: { source: ['sign
 /** A dot path into the body, read the same way for every field. */
 const PATH_HINT = 'A dot path into the JSON body (e.g. data.run.id; array items by index: jobs.0.name)';
 
-const eventValues = (name: 'runStartValues' | 'runFinishValues' | 'runTimeoutValues' | 'runCanceledValues', event: string, placeholder: string): INodeProperties => ({
+const eventValues = (
+	name: 'runStartValues' | 'runFinishValues' | 'runTimeoutValues' | 'runCanceledValues',
+	event: string,
+	placeholder: string,
+): INodeProperties => ({
 	displayName: NAMES[name],
 	name,
 	type: 'string',
@@ -51,8 +55,7 @@ export const signedWebhookProperties: INodeProperties[] = [
 		displayOptions: show(),
 	},
 	{
-		displayName:
-			'SHA-1 is the weaker choice: collisions have been found for it. Use SHA-256 or SHA-512 wherever the sender offers them.',
+		displayName: 'SHA-1 is the weaker choice: collisions have been found for it. Use SHA-256 or SHA-512 wherever the sender offers them.',
 		name: 'sha1Notice',
 		type: 'notice',
 		default: '',
@@ -169,6 +172,8 @@ export const signedWebhookProperties: INodeProperties[] = [
 /** The settings as the node holds them, for the source to check and use. */
 export function signedWebhookParameters(fn: IWebhookFunctions): SourceParameters {
 	return Object.fromEntries(
-		signedWebhookProperties.filter((property) => property.type !== 'notice').map((property) => [property.name, fn.getNodeParameter(property.name, property.default)]),
+		signedWebhookProperties
+			.filter((property) => property.type !== 'notice')
+			.map((property) => [property.name, fn.getNodeParameter(property.name, property.default)]),
 	);
 }

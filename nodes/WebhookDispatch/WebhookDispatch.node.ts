@@ -47,9 +47,7 @@ export class WebhookDispatch implements INodeType {
 			},
 		],
 		properties: [
-			...queueModeNotice(
-				"the integration's rate limit is kept per process: each worker sends at the full rate, so two workers send twice as fast.",
-			),
+			...queueModeNotice("the integration's rate limit is kept per process: each worker sends at the full rate, so two workers send twice as fast."),
 			...dispatchProperties,
 		],
 	};

@@ -104,7 +104,7 @@ export const dispatchProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether a Success item holds the whole result (status, headers, body, attempts, request). Off: only the answer\'s body. Failure items always hold the whole result.',
+					"Whether a Success item holds the whole result (status, headers, body, attempts, request). Off: only the answer's body. Failure items always hold the whole result.",
 			},
 			{
 				displayName: 'Max Retries',
@@ -130,8 +130,7 @@ export const dispatchProperties: INodeProperties[] = [
 								name: 'followRedirects',
 								type: 'boolean',
 								default: false,
-								description:
-									'Whether to follow 3xx answers. Each new address is checked like the first; secret headers are not sent to another origin.',
+								description: 'Whether to follow 3xx answers. Each new address is checked like the first; secret headers are not sent to another origin.',
 							},
 							{
 								displayName: 'Max Redirects',

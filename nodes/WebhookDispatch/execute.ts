@@ -145,7 +145,8 @@ async function dispatchItem(fn: IExecuteFunctions, run: DispatchRun, deps: Deliv
 		prepared = prepareRequest(template, item.json, transactionalId);
 	} catch (error) {
 		// Not the item's fault (a bug, an exhausted resource): fail the node, never quoting a secret.
-		if (!(error instanceof RequestError)) throw new NodeOperationError(fn.getNode(), run.redactor.text(String((error as Error)?.message ?? error)), { itemIndex });
+		if (!(error instanceof RequestError))
+			throw new NodeOperationError(fn.getNode(), run.redactor.text(String((error as Error)?.message ?? error)), { itemIndex });
 		// Nothing was sent: the item leaves by Failure with the template's error.
 		return run.present(notSent('template', error.message), { method: template.method, url: '', headers: {} }, transactionalId);
 	}

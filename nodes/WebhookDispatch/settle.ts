@@ -49,7 +49,7 @@ function failureError(fn: IExecuteFunctions, failed: Array<{ result: DispatchRes
 		description: [
 			...lines,
 			'',
-			"Retry On Fail does not send delivered items again; retrying the execution re-sends every item under the same transactional ID, for receivers that deduplicate by it.",
+			'Retry On Fail does not send delivered items again; retrying the execution re-sends every item under the same transactional ID, for receivers that deduplicate by it.',
 			'To let failed items leave by the Failure output instead, set On Failure to "Route to Failure Output".',
 		].join('\n'),
 	});

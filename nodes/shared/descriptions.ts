@@ -18,9 +18,7 @@ export const projectLocator = ({ required, displayOptions }: { required: boolean
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required,
-	description: required
-		? 'The project whose webhooks to manage'
-		: 'Only used to list the webhooks to choose from; the webhook ID alone identifies it',
+	description: required ? 'The project whose webhooks to manage' : 'Only used to list the webhooks to choose from; the webhook ID alone identifies it',
 	displayOptions,
 	modes: [
 		{

@@ -24,7 +24,8 @@ export async function platformClient(context: PlatformContext, timeoutMs?: numbe
 function adviceFor(error: PlatformApiError, subject?: string): string {
 	if (error.kind === 'timeout') return 'The platform did not answer in time. Try again, or raise the timeout in the node options.';
 	if (error.kind === 'network') return 'The platform could not be reached. Check the Base URL in the Test Run Platform API credential and the network.';
-	if (error.kind === 'blocked') return "This n8n instance's SSRF protection (N8N_SSRF_*) refuses the platform's address. Ask the n8n administrator to allow the host.";
+	if (error.kind === 'blocked')
+		return "This n8n instance's SSRF protection (N8N_SSRF_*) refuses the platform's address. Ask the n8n administrator to allow the host.";
 	if (error.kind === 'invalidResponse') return 'The platform answered in an unexpected shape. Check that the Base URL points at the REST API (it ends in /v1).';
 	switch (error.statusCode) {
 		case 401:
@@ -50,16 +51,12 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, subj
 		});
 	}
 	if (error instanceof PlatformApiError) {
-		return new NodeApiError(
-			node,
-			{ message: error.message, ...(error.apiMessage ? { apiMessage: error.apiMessage } : {}) } as JsonObject,
-			{
-				itemIndex,
-				message: error.message,
-				description: error.detail ? `${adviceFor(error, subject)} (${error.detail})` : adviceFor(error, subject),
-				httpCode: error.statusCode === undefined ? undefined : String(error.statusCode),
-			},
-		);
+		return new NodeApiError(node, { message: error.message, ...(error.apiMessage ? { apiMessage: error.apiMessage } : {}) } as JsonObject, {
+			itemIndex,
+			message: error.message,
+			description: error.detail ? `${adviceFor(error, subject)} (${error.detail})` : adviceFor(error, subject),
+			httpCode: error.statusCode === undefined ? undefined : String(error.statusCode),
+		});
 	}
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });

@@ -22,7 +22,9 @@ beforeAll(() => {
 	const { n8nDir } = installN8n(process.env.E2E_COMPARE_N8N_VERSION ?? N8N_2);
 	// Loaded from the real n8n install at run time: it is not a dependency of this package.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { CurrentsTrigger } = require(join(n8nDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'Currents', 'CurrentsTrigger.node.js')) as { CurrentsTrigger: new () => INodeType };
+	const { CurrentsTrigger } = require(join(n8nDir, 'node_modules', 'n8n-nodes-base', 'dist', 'nodes', 'Currents', 'CurrentsTrigger.node.js')) as {
+		CurrentsTrigger: new () => INodeType;
+	};
 	nodeTypes = new NodeTypeRegistry({ testRunTrigger: new TestRunTrigger() }, { 'n8n-nodes-base.currentsTrigger': new CurrentsTrigger() });
 }, 30 * 60_000);
 
@@ -49,7 +51,11 @@ function ours() {
 }
 
 const headers = (extra: Record<string, string | undefined> = {}) =>
-	Object.fromEntries(Object.entries({ 'content-type': 'application/json', 'x-webhook-secret': SECRET, 'x-timestamp': String(Date.now()), ...extra }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+	Object.fromEntries(
+		Object.entries({ 'content-type': 'application/json', 'x-webhook-secret': SECRET, 'x-timestamp': String(Date.now()), ...extra }).filter(
+			([, v]) => v !== undefined,
+		),
+	) as Record<string, string>;
 
 type Row = [name: string, send: () => { headers: Record<string, string>; body: string }, ours: number, builtIn: number, builtInSecretLost: boolean];
 

@@ -31,9 +31,16 @@ const SERVING = 'serves this working tree at';
 /** The Test Run Trigger's description in the node types n8n serves its editor. */
 async function servedTriggerDescription(): Promise<string | undefined> {
 	const base = `http://127.0.0.1:${port}`;
-	const login = await fetch(`${base}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
+	const login = await fetch(`${base}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+	});
 	await login.text();
-	const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+	const cookie = login.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
 	const types = (await (await fetch(`${base}/types/nodes.json`, { headers: { cookie } })).json()) as Array<{ name: string; description: string }>;
 	return types.find((type) => type.name === 'n8n-nodes-test-run-webhooks.testRunTrigger')?.description;
 }
@@ -83,29 +90,41 @@ describe('npm run dev', () => {
 		expect(await servedTriggerDescription()).toBe(ORIGINAL_DESCRIPTION);
 	});
 
-	it("serves a node's changed description after the rebuild it triggers", async () => {
-		editTrigger((source) => source.replace(ORIGINAL_DESCRIPTION, CHANGED_DESCRIPTION));
-		await until('n8n to restart with the rebuilt trigger', () => occurrences(SERVING) === 2, 5 * 60_000, 500);
-		expect(output).toContain('Build finished: restarting n8n…');
-		expect(await servedTriggerDescription()).toBe(CHANGED_DESCRIPTION);
-	}, 6 * 60_000);
+	it(
+		"serves a node's changed description after the rebuild it triggers",
+		async () => {
+			editTrigger((source) => source.replace(ORIGINAL_DESCRIPTION, CHANGED_DESCRIPTION));
+			await until('n8n to restart with the rebuilt trigger', () => occurrences(SERVING) === 2, 5 * 60_000, 500);
+			expect(output).toContain('Build finished: restarting n8n…');
+			expect(await servedTriggerDescription()).toBe(CHANGED_DESCRIPTION);
+		},
+		6 * 60_000,
+	);
 
-	it('keeps n8n serving the last good build when a build has type errors', async () => {
-		editTrigger((source) => `${source}\nconst notANumber: number = 'a string';\n`);
-		await until('tsc to report the error', () => output.includes('The build has errors: n8n keeps serving the last build without errors.'), 3 * 60_000, 500);
-		expect(output).toMatch(/error TS2322: Type 'string' is not assignable to type 'number'/);
-		expect(occurrences('Build finished: restarting n8n…')).toBe(1);
-		expect(await servedTriggerDescription()).toBe(CHANGED_DESCRIPTION);
-	}, 4 * 60_000);
+	it(
+		'keeps n8n serving the last good build when a build has type errors',
+		async () => {
+			editTrigger((source) => `${source}\nconst notANumber: number = 'a string';\n`);
+			await until('tsc to report the error', () => output.includes('The build has errors: n8n keeps serving the last build without errors.'), 3 * 60_000, 500);
+			expect(output).toMatch(/error TS2322: Type 'string' is not assignable to type 'number'/);
+			expect(occurrences('Build finished: restarting n8n…')).toBe(1);
+			expect(await servedTriggerDescription()).toBe(CHANGED_DESCRIPTION);
+		},
+		4 * 60_000,
+	);
 
-	it('stops tsc and n8n on Ctrl-C, exits with status 0 and leaves no process or port behind', async () => {
-		const group = dev.pid!;
-		process.kill(-group, 'SIGINT');
-		await until('npm run dev to exit', () => exitCode !== undefined, 90_000, 200);
-		expect(output).toContain('Stopping n8n and tsc…');
-		expect(exitCode).toBe(0);
-		expect(processesInGroup(group)).toEqual([]);
-		expect(await acceptsConnections(port)).toBe(false);
-		expect(output).not.toContain('n8n did not start');
-	}, 2 * 60_000);
+	it(
+		'stops tsc and n8n on Ctrl-C, exits with status 0 and leaves no process or port behind',
+		async () => {
+			const group = dev.pid!;
+			process.kill(-group, 'SIGINT');
+			await until('npm run dev to exit', () => exitCode !== undefined, 90_000, 200);
+			expect(output).toContain('Stopping n8n and tsc…');
+			expect(exitCode).toBe(0);
+			expect(processesInGroup(group)).toEqual([]);
+			expect(await acceptsConnections(port)).toBe(false);
+			expect(output).not.toContain('n8n did not start');
+		},
+		2 * 60_000,
+	);
 });

@@ -22,7 +22,15 @@ beforeAll(async () => {
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		// As root, in a closed network: no sandbox, no background traffic.
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 	// The editor loads slowly on a busy 2-core machine.
@@ -74,13 +82,19 @@ describe('the n8n 2.x editor with this package', () => {
 		await expect(page.locator('[data-test-id=parameter-input-source] input').inputValue()).resolves.toBe('Currents');
 		await expect(page.locator('[data-test-id=parameter-input-events]').textContent()).resolves.toContain('Run Finished');
 		await shot('test-run-trigger-parameters.png');
-		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([expect.stringContaining('Test Run Platform API'), expect.stringContaining('Redis')]);
+		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([
+			expect.stringContaining('Test Run Platform API'),
+			expect.stringContaining('Redis'),
+		]);
 
 		// The Redis credential (queue mode) is offered for every source, and optional.
 		// Another source asks for the shared secret instead, and has no registration mode.
 		await page.locator('[data-test-id=parameter-input-source]').click();
 		await page.getByText('Maestro Cloud', { exact: true }).click();
-		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([expect.stringContaining('Test Run Webhook Secret'), expect.stringContaining('Redis')]);
+		await expect(page.locator('[data-test-id=ndv] [data-test-id=credentials-label]').allTextContents()).resolves.toEqual([
+			expect.stringContaining('Test Run Webhook Secret'),
+			expect.stringContaining('Redis'),
+		]);
 		await expect(page.locator('[data-test-id=parameter-input-registration]').count()).resolves.toBe(0);
 		await page.click('[data-test-id=ndv-close-button]');
 	});
@@ -93,14 +107,18 @@ describe('the n8n 2.x editor with this package', () => {
 		// An installed community node opens its details first, with "Add to workflow".
 		await page.getByText('Add to workflow').click();
 		await page.locator('[data-test-id=ndv]').waitFor();
-		const labels = (await page.locator('[data-test-id=ndv] [data-test-id=input-label]').allTextContents()).map((label) => label.replace(/FixedExpression|\s+/g, ' ').trim());
+		const labels = (await page.locator('[data-test-id=ndv] [data-test-id=input-label]').allTextContents()).map((label) =>
+			label.replace(/FixedExpression|\s+/g, ' ').trim(),
+		);
 		// A new node is version 1.1, with On Failure.
 		for (const label of ['Method', 'Path', 'Query Parameters', 'Headers', 'Body Content Type', 'Body', 'Transactional ID', 'On Failure']) {
 			expect(labels.some((text) => text.startsWith(label))).toBe(true);
 		}
 		await shot('webhook-dispatch-parameters.png');
 		// The editor's Docs link opens the node's README section (the codex file's first link).
-		await expect(page.getByRole('link', { name: 'Docs' }).first().getAttribute('href')).resolves.toContain('github.com/test-run-webhooks/n8n-nodes-test-run-webhooks#webhook-dispatch-webhookdispatch');
+		await expect(page.getByRole('link', { name: 'Docs' }).first().getAttribute('href')).resolves.toContain(
+			'github.com/test-run-webhooks/n8n-nodes-test-run-webhooks#webhook-dispatch-webhookdispatch',
+		);
 		await page.getByText('On Failure', { exact: true }).scrollIntoViewIfNeeded();
 		await shot('webhook-dispatch-on-failure.png');
 		await page.click('[data-test-id=ndv-close-button]');

@@ -35,10 +35,17 @@ const base = (name: string, type: string, typeVersion: number, parameters: objec
 	parameters,
 	...extra,
 });
-const start = (path: string) => base('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() });
+const start = (path: string) =>
+	base('Start', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() });
 const splitItems = () => base('Split Items', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} });
 const dispatch = (name: string, typeVersion: number, path: string, parameters: object = {}, extra: object = {}) =>
-	base(name, `${PKG}.webhookDispatch`, typeVersion, { method: 'POST', path, bodyContentType: 'json', body: ITEM_BODY, options: { maxRetries: 0 }, ...parameters }, { credentials: integration, ...extra });
+	base(
+		name,
+		`${PKG}.webhookDispatch`,
+		typeVersion,
+		{ method: 'POST', path, bodyContentType: 'json', body: ITEM_BODY, options: { maxRetries: 0 }, ...parameters },
+		{ credentials: integration, ...extra },
+	);
 /** Reports the items it gets as they are, to see what an output carried. */
 const report = (name: string, path: string) => dispatch(name, 1, path, { bodyContentType: 'text', body: '={{ JSON.stringify($json) }}' });
 const link = (...to: string[]) => to.map((node) => ({ node, type: 'main', index: 0 }));
@@ -83,7 +90,14 @@ function workflows(receiverUrl: string) {
 					'HTTP Request',
 					'n8n-nodes-base.httpRequest',
 					4.2,
-					{ method: 'POST', url: `${receiverUrl}/http`, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify({ event: $json.event }) }}', options: {} },
+					{
+						method: 'POST',
+						url: `${receiverUrl}/http`,
+						sendBody: true,
+						specifyBody: 'json',
+						jsonBody: '={{ JSON.stringify({ event: $json.event }) }}',
+						options: {},
+					},
 					retryOnFail,
 				),
 			],
@@ -123,7 +137,15 @@ function credentials(receiverUrl: string, fake: FakeCurrents) {
 		{
 			...integration.webhookIntegration,
 			type: 'webhookIntegration',
-			data: { rootUrl: receiverUrl, headers: '{}', secretHeaders: JSON.stringify({ Authorization: SECRET }), rateLimitPerSecond: 0, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false },
+			data: {
+				rootUrl: receiverUrl,
+				headers: '{}',
+				secretHeaders: JSON.stringify({ Authorization: SECRET }),
+				rateLimitPerSecond: 0,
+				signingSecret: '',
+				timeoutSeconds: 10,
+				blockPrivateNetworks: false,
+			},
 		},
 		{ ...platform.testRunPlatformApi, type: 'testRunPlatformApi', data: { baseUrl: fake.baseUrl, apiKey: fake.apiKey } },
 	];
@@ -137,7 +159,11 @@ describe.each(VERSIONS)('real n8n %s: failing like a built-in node', (version) =
 	let answer: (request: RecordedRequest) => number = () => 200;
 	const arrived = (path: string) => receiver.requests.filter((r) => r.url === path).map((r) => JSON.parse(r.body) as Record<string, unknown>);
 	const trigger = async (path: string, items: object[]) => {
-		const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+		const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ items }),
+		});
 		expect(response.status).toBe(200);
 		await response.text();
 	};
@@ -219,7 +245,11 @@ describe.each(VERSIONS)('real n8n %s: failing like a built-in node', (version) =
 		const ours = arrived('/ours');
 		expect(ours.map((item) => item.event).sort()).toEqual(['a', 'b', 'b', 'c']);
 		expect(new Set(ours.filter((item) => item.event === 'b').map((item) => item.id)).size).toBe(1);
-		expect(arrived('/http').map((item) => item.event).sort()).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
+		expect(
+			arrived('/http')
+				.map((item) => item.event)
+				.sort(),
+		).toEqual(['a', 'a', 'b', 'b', 'c', 'c']);
 	});
 
 	it("Test Run Webhooks: Continue (regular output) emits {message, error} in place; Continue (using error output) reaches n8n's error output", async () => {

@@ -60,21 +60,27 @@ function expectUsableN8n(run: InstallerRun) {
 const reported = (run: InstallerRun) => run.said.filter((line) => line.includes('cannot be used'));
 
 describe(`scripts/install-n8n.sh ${VERSION} into an empty cache, with npm_config_ignore_scripts=true`, () => {
-	it('an install stopped while downloading stops its npm, is reported in one line and redone, and its native modules load', async () => {
-		const interrupted = startInstaller();
-		await until('the installer to start downloading n8n', () => interrupted.stderrSoFar().includes('1/3 downloading'), 5 * 60_000, 500);
-		await new Promise((resolve) => setTimeout(resolve, 10_000));
-		// As a timeout or Ctrl-C stops it.
-		process.kill(-interrupted.child.pid!, 'SIGTERM');
-		await interrupted.finished;
+	it(
+		'an install stopped while downloading stops its npm, is reported in one line and redone, and its native modules load',
+		async () => {
+			const interrupted = startInstaller();
+			await until('the installer to start downloading n8n', () => interrupted.stderrSoFar().includes('1/3 downloading'), 5 * 60_000, 500);
+			await new Promise((resolve) => setTimeout(resolve, 10_000));
+			// As a timeout or Ctrl-C stops it.
+			process.kill(-interrupted.child.pid!, 'SIGTERM');
+			await interrupted.finished;
 
-		const run = await runInstaller();
-		// An npm left running would still hold the cache's lock.
-		expect(run.said.filter((line) => line.includes('waiting for another install'))).toEqual([]);
-		expect(reported(run)).toEqual([`[install-n8n] the cached n8n ${VERSION} in ${n8nDir} cannot be used: an earlier install did not finish; reinstalling it`]);
-		expect(run.said).toEqual(expect.arrayContaining([expect.stringMatching(/^\[install-n8n\] 2\/3 building sqlite3 and isolated-vm/)]));
-		expectUsableN8n(run);
-	}, 40 * 60_000);
+			const run = await runInstaller();
+			// An npm left running would still hold the cache's lock.
+			expect(run.said.filter((line) => line.includes('waiting for another install'))).toEqual([]);
+			expect(reported(run)).toEqual([
+				`[install-n8n] the cached n8n ${VERSION} in ${n8nDir} cannot be used: an earlier install did not finish; reinstalling it`,
+			]);
+			expect(run.said).toEqual(expect.arrayContaining([expect.stringMatching(/^\[install-n8n\] 2\/3 building sqlite3 and isolated-vm/)]));
+			expectUsableN8n(run);
+		},
+		40 * 60_000,
+	);
 
 	it('a later run checks the cached install and reuses it', async () => {
 		const run = await runInstaller();
@@ -82,12 +88,18 @@ describe(`scripts/install-n8n.sh ${VERSION} into an empty cache, with npm_config
 		expectUsableN8n(run);
 	}, 60_000);
 
-	it('a cached install whose native module no longer loads is reported in one line and reinstalled', async () => {
-		const release = join(n8nDir, 'node_modules', 'sqlite3', 'build', 'Release');
-		for (const binary of readdirSync(release).filter((file) => file.endsWith('.node'))) unlinkSync(join(release, binary));
+	it(
+		'a cached install whose native module no longer loads is reported in one line and reinstalled',
+		async () => {
+			const release = join(n8nDir, 'node_modules', 'sqlite3', 'build', 'Release');
+			for (const binary of readdirSync(release).filter((file) => file.endsWith('.node'))) unlinkSync(join(release, binary));
 
-		const run = await runInstaller();
-		expect(reported(run)).toEqual([expect.stringMatching(new RegExp(`cannot be used: its native modules \\(sqlite3, isolated-vm\\) do not load with Node v\\d+.*; reinstalling it$`))]);
-		expectUsableN8n(run);
-	}, 40 * 60_000);
+			const run = await runInstaller();
+			expect(reported(run)).toEqual([
+				expect.stringMatching(new RegExp(`cannot be used: its native modules \\(sqlite3, isolated-vm\\) do not load with Node v\\d+.*; reinstalling it$`)),
+			]);
+			expectUsableN8n(run);
+		},
+		40 * 60_000,
+	);
 });

@@ -9,7 +9,12 @@ const PKG = 'n8n-nodes-test-run-webhooks';
 const WEBHOOK_ID = 'a1b2c3d4-0000-4000-8000-0000000055f0';
 
 function integration(id: string, rootUrl: string) {
-	return { id, name: id, type: 'webhookIntegration', data: { rootUrl, headers: '', secretHeaders: '', rateLimitPerSecond: 0, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false } };
+	return {
+		id,
+		name: id,
+		type: 'webhookIntegration',
+		data: { rootUrl, headers: '', secretHeaders: '', rateLimitPerSecond: 0, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false },
+	};
 }
 
 function dispatch(name: string, credentialId: string, path: string, body: string, x: number) {
@@ -39,7 +44,15 @@ describe(`real n8n ${VERSION} with N8N_SSRF_PROTECTION_ENABLED`, () => {
 			name: 'E2E: instance SSRF policy',
 			active: false,
 			nodes: [
-				{ id: 'ssrf-start', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: WEBHOOK_ID, parameters: { httpMethod: 'POST', path: 'ssrf', responseMode: 'lastNode', options: {} } },
+				{
+					id: 'ssrf-start',
+					name: 'Start',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 300],
+					webhookId: WEBHOOK_ID,
+					parameters: { httpMethod: 'POST', path: 'ssrf', responseMode: 'lastNode', options: {} },
+				},
 				dispatch('To 127.0.0.1', 'e2eCredLoopback1', '/blocked', '{}', 240),
 				dispatch('Report', 'e2eCredLocalhost', '/report', '{"kind": "${ error.kind }", "message": "${ error.message }"}', 480),
 			],
@@ -50,7 +63,10 @@ describe(`real n8n ${VERSION} with N8N_SSRF_PROTECTION_ENABLED`, () => {
 			settings: { executionOrder: 'v1' },
 			pinData: {},
 		};
-		n8n.importAndActivate([integration('e2eCredLoopback1', `http://127.0.0.1:${port}`), integration('e2eCredLocalhost', `http://localhost:${port}`)], [workflow]);
+		n8n.importAndActivate(
+			[integration('e2eCredLoopback1', `http://127.0.0.1:${port}`), integration('e2eCredLocalhost', `http://localhost:${port}`)],
+			[workflow],
+		);
 		await n8n.start();
 		await n8n.waitForWebhook(`${n8n.baseUrl}/webhook/ssrf`);
 	}, 30 * 60_000);

@@ -36,13 +36,23 @@ let position = 0;
 const at = (): [number, number] => [(position += 240), 300];
 
 function integration(id: string, name: string, rootUrl: string, rateLimitPerSecond: number) {
-	return { id, name, type: 'webhookIntegration', data: { rootUrl, headers: '', secretHeaders: '', rateLimitPerSecond, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false } };
+	return {
+		id,
+		name,
+		type: 'webhookIntegration',
+		data: { rootUrl, headers: '', secretHeaders: '', rateLimitPerSecond, signingSecret: '', timeoutSeconds: 10, blockPrivateNetworks: false },
+	};
 }
 
 function credentials(receiverUrl: string, nodesRedisPort: number) {
 	return [
 		{ id: CRED.secret.testRunWebhookSecret.id, name: 'Sender secret', type: 'testRunWebhookSecret', data: { secret: SECRET, previousSecret: '' } },
-		{ id: CRED.redis.redis.id, name: 'Nodes Redis', type: 'redis', data: { host: '127.0.0.1', port: nodesRedisPort, password: NODES_REDIS_PASSWORD, user: '', database: 0, ssl: false } },
+		{
+			id: CRED.redis.redis.id,
+			name: 'Nodes Redis',
+			type: 'redis',
+			data: { host: '127.0.0.1', port: nodesRedisPort, password: NODES_REDIS_PASSWORD, user: '', database: 0, ssl: false },
+		},
 		integration(CRED.fast.webhookIntegration.id, 'Receiver, no limit', receiverUrl, 0),
 		integration(CRED.limit20.webhookIntegration.id, 'Receiver, 20/s', receiverUrl, 20),
 		integration(CRED.limit2.webhookIntegration.id, 'Receiver, 2/s', receiverUrl, 2),
@@ -70,7 +80,9 @@ const dispatch = (name: string, path: string, body: string, credential: object, 
 	credentials: credential,
 });
 
-const link = (from: string, to: string, output = 0) => ({ [from]: { main: Array.from({ length: output + 1 }, (_, index) => (index === output ? [{ node: to, type: 'main', index: 0 }] : [])) } });
+const link = (from: string, to: string, output = 0) => ({
+	[from]: { main: Array.from({ length: output + 1 }, (_, index) => (index === output ? [{ node: to, type: 'main', index: 0 }] : [])) },
+});
 
 function rateWorkflow(id: string, path: string) {
 	return {
@@ -79,8 +91,23 @@ function rateWorkflow(id: string, path: string) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-hook`, name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: at(), webhookId: `${id}-hook`, parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} } },
-			{ id: `${id}-split`, name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: at(), parameters: { fieldToSplitOut: 'body.items', options: {} } },
+			{
+				id: `${id}-hook`,
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: at(),
+				webhookId: `${id}-hook`,
+				parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+			},
+			{
+				id: `${id}-split`,
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: at(),
+				parameters: { fieldToSplitOut: 'body.items', options: {} },
+			},
 			// One request at a time per node: the limiter spaces the moments requests are let go; a
 			// worker whose event loop stalls after that holds back every request it already let go
 			// and sends them together. With 5 at a time (the default) and a 2.5-5% margin, on this
@@ -110,7 +137,13 @@ function workflows() {
 			settings: { executionOrder: 'v1' },
 			nodes: [
 				trigger(HOOK.outage),
-				dispatch('Dispatch', '/c/ok/${ deliveryId }', '{"id": "${ deliveryId }"}', { ...CRED.limit2, ...CRED.redis }, { transactionalId: '={{ $json.deliveryId }}', options: { retryWindowSeconds: 1 } }),
+				dispatch(
+					'Dispatch',
+					'/c/ok/${ deliveryId }',
+					'{"id": "${ deliveryId }"}',
+					{ ...CRED.limit2, ...CRED.redis },
+					{ transactionalId: '={{ $json.deliveryId }}', options: { retryWindowSeconds: 1 } },
+				),
 				dispatch('Report failure', '/c/failure/${ transactionalId }', '{"kind": "${ error.kind }", "message": "${ error.message }"}', CRED.fast),
 			],
 			connections: { ...link('Test Run Trigger', 'Dispatch'), ...link('Dispatch', 'Report failure', 1) },
@@ -132,7 +165,8 @@ function maxPerSecond(times: number[]): number {
 }
 
 const canRun = Boolean(redisServerBinary()) && Postgres.available();
-if (!canRun) console.warn('SKIPPED queue mode: needs redis-server (bash scripts/ensure-redis.sh) and PostgreSQL binaries (PG_BIN, default /usr/lib/postgresql/15/bin)');
+if (!canRun)
+	console.warn('SKIPPED queue mode: needs redis-server (bash scripts/ensure-redis.sh) and PostgreSQL binaries (PG_BIN, default /usr/lib/postgresql/15/bin)');
 if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e cannot run: redis-server or PostgreSQL missing');
 
 (canRun ? describe : describe.skip)(`real n8n ${VERSION} in queue mode: main + webhook processor + 2 workers, Postgres, Redis`, () => {
@@ -153,7 +187,9 @@ if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e
 			await server.waitForWebhook(server.webhookUrl(HOOK.dedup));
 			await server.waitForWebhook(server.webhookUrl(HOOK.outage));
 		}
-		results.push(`n8n ${VERSION} queue mode up in ${((Date.now() - started) / 1000).toFixed(1)} s: main pid ${queue.main.pid}, webhook processor pid ${queue.webhook.pid}, workers ${queue.workers.map((w) => w.pid).join(', ')}`);
+		results.push(
+			`n8n ${VERSION} queue mode up in ${((Date.now() - started) / 1000).toFixed(1)} s: main pid ${queue.main.pid}, webhook processor pid ${queue.webhook.pid}, workers ${queue.workers.map((w) => w.pid).join(', ')}`,
+		);
 	}, 10 * 60_000);
 
 	afterAll(async () => {
@@ -194,20 +230,29 @@ if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e
 
 		await until('the one execution to reach the receiver', async () => (await refresh()) && arrivals('/a/').length >= 1, 60_000);
 		await sleep(2000);
-		const runs = await until('the execution to be listed as finished', async () => {
-			const list = await executions(WF.dedup);
-			return list.length > 0 && list.every((run) => run.status === 'success') && list;
-		}, 30_000);
+		const runs = await until(
+			'the execution to be listed as finished',
+			async () => {
+				const list = await executions(WF.dedup);
+				return list.length > 0 && list.every((run) => run.status === 'success') && list;
+			},
+			30_000,
+		);
 		expect(runs).toHaveLength(1);
 		await refresh();
 		expect(arrivals('/a/')).toHaveLength(1);
-		results.push(`(a) 20 concurrent copies (10 to main, 10 to the webhook processor): ${answers.filter((a) => !(a.body as { duplicate?: boolean }).duplicate).length} accepted, 19 duplicate (${answered503} answers 503 retried); executions in n8n: ${runs.length}; deliveries at the receiver: ${arrivals('/a/').length}`);
+		results.push(
+			`(a) 20 concurrent copies (10 to main, 10 to the webhook processor): ${answers.filter((a) => !(a.body as { duplicate?: boolean }).duplicate).length} accepted, 19 duplicate (${answered503} answers 503 retried); executions in n8n: ${runs.length}; deliveries at the receiver: ${arrivals('/a/').length}`,
+		);
 	});
 
 	it('(b) 200 items over two workflows on the two workers at once, one 20/s limit: at most 20 arrive in any one-second window', async () => {
 		const items = (wf: string) => JSON.stringify({ items: Array.from({ length: 100 }, (_, n) => ({ wf, n })) });
 		const started = Date.now();
-		const answers = await Promise.all([post(`${queue.main.baseUrl}/webhook/queue-rate-x`, {}, items('x')), post(`${queue.webhook.baseUrl}/webhook/queue-rate-y`, {}, items('y'))]);
+		const answers = await Promise.all([
+			post(`${queue.main.baseUrl}/webhook/queue-rate-x`, {}, items('x')),
+			post(`${queue.webhook.baseUrl}/webhook/queue-rate-y`, {}, items('y')),
+		]);
 		expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
 		await until('200 rate-limited requests at the receiver', async () => (await refresh()) && arrivals('/b/').length >= 200, 90_000, 500);
 		await sleep(1000);
@@ -217,13 +262,23 @@ if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e
 		expect(new Set(received.map((request) => request.url)).size).toBe(200);
 		const times = received.map((request) => request.at);
 		const busiest = maxPerSecond(times);
-		if (busiest > 20) console.log(`arrivals (ms after the first): ${[...times].sort((a, b) => a - b).map((t) => t - Math.min(...times)).join(' ')}`);
+		if (busiest > 20)
+			console.log(
+				`arrivals (ms after the first): ${[...times]
+					.sort((a, b) => a - b)
+					.map((t) => t - Math.min(...times))
+					.join(' ')}`,
+			);
 		expect(busiest).toBeLessThanOrEqual(20);
 
-		const runs = await until('both executions to be listed as finished', async () => {
-			const list = [...(await executions(WF.rateX)), ...(await executions(WF.rateY))];
-			return list.length === 2 && list.every((run) => run.status === 'success') && list;
-		}, 30_000);
+		const runs = await until(
+			'both executions to be listed as finished',
+			async () => {
+				const list = [...(await executions(WF.rateX)), ...(await executions(WF.rateY))];
+				return list.length === 2 && list.every((run) => run.status === 'success') && list;
+			},
+			30_000,
+		);
 		const workers = runs.map((run) => queue.workerOf(run.id));
 		expect([...workers].sort()).toEqual([0, 1]);
 		const spanS = (Math.max(...times) - Math.min(...times)) / 1000;
@@ -286,10 +341,15 @@ if (!canRun && process.env.REQUIRE_REDIS_SERVER) throw new Error('queue mode e2e
 		expect(answered503).toBeGreaterThan(0);
 		expect(failed.length).toBeGreaterThan(0);
 
-		const runs = await until('every execution to be listed as finished', async () => {
-			const list = await executions(WF.outage);
-			return list.length >= all.length && list.every((run) => run.status === 'success') && list;
-		}, 60_000, 1000);
+		const runs = await until(
+			'every execution to be listed as finished',
+			async () => {
+				const list = await executions(WF.outage);
+				return list.length >= all.length && list.every((run) => run.status === 'success') && list;
+			},
+			60_000,
+			1000,
+		);
 		expect(runs).toHaveLength(all.length);
 		results.push(
 			`(c) nodes' Redis down ${downS.toFixed(1)} s: ${all.length} deliveries, ${all.length} executions; ${answered503} deliveries answered 503 first (${[...statuses.values()].flat().filter((s) => s === 503).length} answers 503 in all), each accepted once; at the receiver ${ok.length} dispatched + ${failed.length} Failure items (kind rateLimit, naming Redis), 0 twice, 0 lost`,

@@ -105,7 +105,10 @@ describe.each(VERSIONS)('recipes in real n8n %s', (version) => {
 		});
 		n8n = new N8nServer(install, tarball);
 		n8n.importAndActivate(
-			credentialsFor(receiver.url, recipes.map(([target, recipe]) => [target, recipe])),
+			credentialsFor(
+				receiver.url,
+				recipes.map(([target, recipe]) => [target, recipe]),
+			),
 			recipes.map(([, recipe]) => recipe),
 		);
 		await n8n.start();

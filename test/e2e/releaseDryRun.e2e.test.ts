@@ -51,7 +51,13 @@ describe('npm run release:dry-run, offline, without a remote', () => {
 	it("prints the tarball's file list, the nodes and credentials n8n loads among them", () => {
 		expect(output()).toContain(`n8n-nodes-test-run-webhooks@${VERSION}`);
 		expect(output()).toMatch(/Tarball Contents/);
-		for (const file of ['dist/nodes/TestRunTrigger/TestRunTrigger.node.js', 'dist/credentials/WebhookIntegration.credentials.js', 'package.json', 'README.md', 'LICENSE']) {
+		for (const file of [
+			'dist/nodes/TestRunTrigger/TestRunTrigger.node.js',
+			'dist/credentials/WebhookIntegration.credentials.js',
+			'package.json',
+			'README.md',
+			'LICENSE',
+		]) {
 			expect(output()).toMatch(new RegExp(`npm notice [\\d.]+k?B ${file.replaceAll('.', '\\.')}\\n`));
 		}
 	});

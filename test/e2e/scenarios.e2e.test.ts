@@ -112,7 +112,15 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 		expect(autosana).toEqual({ status: 200, body: { received: true } });
 
 		const forwardedMaestro = await until('the normalized Maestro run', () => deliveries('/maestro')[0]);
-		expect(JSON.parse(forwardedMaestro.body)).toEqual({ source: 'maestro', event: 'RUN_FINISH', status: 'failed', failed: 2, tests: 4, platform: 'android', firstFailure: 'Checkout Flow Test' });
+		expect(JSON.parse(forwardedMaestro.body)).toEqual({
+			source: 'maestro',
+			event: 'RUN_FINISH',
+			status: 'failed',
+			failed: 2,
+			tests: 4,
+			platform: 'android',
+			firstFailure: 'Checkout Flow Test',
+		});
 		const forwardedAutosana = await until('the normalized Autosana batch', () => deliveries('/autosana')[0]);
 		expect(JSON.parse(forwardedAutosana.body)).toEqual({
 			source: 'autosana',
@@ -175,13 +183,22 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 		const cypressBody = fixture('cypress-run-completed.json');
 		const seconds = String(Math.floor(Date.now() / 1000));
 		const cypressSign = (secret: string) => `sha256=${createHmac('sha256', secret).update(`${seconds}.${cypressBody}`).digest('hex')}`;
-		const cypressHeaders = (secret: string) => ({ 'x-cypress-event': 'run.completed', 'x-cypress-event-id': `evt_${version}`, 'x-cypress-timestamp': seconds, 'x-cypress-signature': cypressSign(secret) });
+		const cypressHeaders = (secret: string) => ({
+			'x-cypress-event': 'run.completed',
+			'x-cypress-event-id': `evt_${version}`,
+			'x-cypress-timestamp': seconds,
+			'x-cypress-signature': cypressSign(secret),
+		});
 		const githubBody = githubWorkflowRunBody('failure');
 		const [genuine, forged] = octokitSignatures([
 			{ secret: SECRETS.githubActions, body: githubBody },
 			{ secret: 'a-guessed-secret-0001', body: githubBody },
 		]);
-		const githubHeaders = (signature: string) => ({ 'x-github-event': 'workflow_run', 'x-github-delivery': `guid-${version}`, 'x-hub-signature-256': signature });
+		const githubHeaders = (signature: string) => ({
+			'x-github-event': 'workflow_run',
+			'x-github-delivery': `guid-${version}`,
+			'x-hub-signature-256': signature,
+		});
 		const cypressUrl = n8n.webhookUrl(IDS.cypressCloud.webhook);
 		const githubUrl = n8n.webhookUrl(IDS.githubActions.webhook);
 
@@ -191,7 +208,14 @@ describe.each(VERSIONS)('real n8n %s', (version) => {
 		expect(await post(githubUrl, githubHeaders(genuine), githubBody)).toEqual({ status: 200, body: { received: true } });
 
 		const cypress = await until('the normalized Cypress Cloud run', () => deliveries('/cypressCloud')[0]);
-		expect(JSON.parse(cypress.body)).toEqual({ source: 'cypressCloud', event: 'RUN_TIMEOUT', status: 'timedOut', id: '318', app: 'storefront-e2e', deliveryId: `cypressCloud:evt_${version}` });
+		expect(JSON.parse(cypress.body)).toEqual({
+			source: 'cypressCloud',
+			event: 'RUN_TIMEOUT',
+			status: 'timedOut',
+			id: '318',
+			app: 'storefront-e2e',
+			deliveryId: `cypressCloud:evt_${version}`,
+		});
 		const github = await until('the normalized GitHub run', () => deliveries('/githubActions')[0]);
 		const payload = JSON.parse(githubBody);
 		expect(JSON.parse(github.body)).toEqual({

@@ -20,7 +20,9 @@ describe('readNumericField: one policy for every numeric field', () => {
 		});
 
 		it.each([['ten'], ['0x10'], ['1.2.3'], [NaN], [true], [{}], [[3]]])('%j is no number: refused, naming the field', (raw) => {
-			expect(() => readNumericField(field, raw)).toThrow(new RegExp(`^${field.label.replace(/[()]/g, '\\$&')} must be a number from ${field.min} to ${field.max}, got `));
+			expect(() => readNumericField(field, raw)).toThrow(
+				new RegExp(`^${field.label.replace(/[()]/g, '\\$&')} must be a number from ${field.min} to ${field.max}, got `),
+			);
 		});
 
 		it('below the minimum: a timeout of 0 or less is refused; any other field is clamped, and said so', () => {
@@ -28,7 +30,10 @@ describe('readNumericField: one policy for every numeric field', () => {
 				expect(() => readNumericField(field, 0)).toThrow(`${field.label} must be a number from ${field.min} to ${field.max}, got 0`);
 				expect(() => readNumericField(field, -Infinity)).toThrow(/got -Infinity$/);
 			} else {
-				expect(readNumericField(field, -Infinity)).toEqual({ value: field.min, notice: `${field.label} -Infinity is below the minimum ${field.min}: ${field.min} is used` });
+				expect(readNumericField(field, -Infinity)).toEqual({
+					value: field.min,
+					notice: `${field.label} -Infinity is below the minimum ${field.min}: ${field.min} is used`,
+				});
 			}
 		});
 	});

@@ -4,7 +4,18 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const README_URL = 'https://github.com/test-run-webhooks/n8n-nodes-test-run-webhooks#';
 /** The categories n8n's node panel knows (docs.n8n.io, "Node codex files"); "Core Nodes" is n8n's own. */
-const N8N_CATEGORIES = ['Analytics', 'Communication', 'Data & Storage', 'Development', 'Finance & Accounting', 'Marketing & Content', 'Miscellaneous', 'Productivity', 'Sales', 'Utility'];
+const N8N_CATEGORIES = [
+	'Analytics',
+	'Communication',
+	'Data & Storage',
+	'Development',
+	'Finance & Accounting',
+	'Marketing & Content',
+	'Miscellaneous',
+	'Productivity',
+	'Sales',
+	'Utility',
+];
 
 interface Codex {
 	node: string;

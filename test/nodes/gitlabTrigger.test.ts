@@ -11,7 +11,8 @@ import { secretTriggerHarness } from '../support/triggerHarness';
 const example = fixtureText('gitlab-pipeline.json');
 const SECRET_TOKEN = 'gitlab-plain-secret-token';
 
-const harnessFor = (secret: string, previousSecret = '', extra: IDataObject = {}) => secretTriggerHarness({ source: 'gitlab', ...extra }, { secret, previousSecret });
+const harnessFor = (secret: string, previousSecret = '', extra: IDataObject = {}) =>
+	secretTriggerHarness({ source: 'gitlab', ...extra }, { secret, previousSecret });
 
 const withStatus = (status: string) => example.replace('"status": "failed", "detailed_status"', `"status": "${status}", "detailed_status"`);
 

@@ -55,8 +55,18 @@ describe('list search', () => {
 
 	it("lists the chosen project's webhooks by label and URL", async () => {
 		const hook = { projectId: 'proj_web', hookEvents: ['RUN_FINISH'], headers: null, createdAt: '', updatedAt: '' };
-		fake.hooks.set('11111111-1111-4111-8111-111111111111', { ...hook, hookId: '11111111-1111-4111-8111-111111111111', url: 'https://a.example.com/', label: 'Alerts' });
-		fake.hooks.set('22222222-2222-4222-8222-222222222222', { ...hook, hookId: '22222222-2222-4222-8222-222222222222', url: 'https://b.example.com/', label: null });
+		fake.hooks.set('11111111-1111-4111-8111-111111111111', {
+			...hook,
+			hookId: '11111111-1111-4111-8111-111111111111',
+			url: 'https://a.example.com/',
+			label: 'Alerts',
+		});
+		fake.hooks.set('22222222-2222-4222-8222-222222222222', {
+			...hook,
+			hookId: '22222222-2222-4222-8222-222222222222',
+			url: 'https://b.example.com/',
+			label: null,
+		});
 		const { results } = await search('searchWebhooks', { operation: 'get', projectId: { __rl: true, mode: 'id', value: 'proj_web' } });
 		expect(results).toEqual([
 			{ name: 'Alerts (https://a.example.com/)', value: '11111111-1111-4111-8111-111111111111', url: 'https://a.example.com/' },

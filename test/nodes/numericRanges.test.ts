@@ -15,7 +15,11 @@ function allProperties(properties: readonly INodeProperties[], owner: string): A
 	return properties.flatMap((property) => [
 		{ owner, property },
 		...((property.options ?? []) as Array<INodeProperties | { values?: INodeProperties[] }>).flatMap((option) =>
-			'values' in option && option.values ? allProperties(option.values, owner) : 'type' in option && 'name' in option ? allProperties([option as INodeProperties], owner) : [],
+			'values' in option && option.values
+				? allProperties(option.values, owner)
+				: 'type' in option && 'name' in option
+					? allProperties([option as INodeProperties], owner)
+					: [],
 		),
 	]);
 }
@@ -52,7 +56,9 @@ describe('every numeric field of every credential and node has a range', () => {
 			expect(Number.isFinite(minValue) && Number.isFinite(maxValue)).toBe(true);
 			expect(property.default).toBeGreaterThanOrEqual(minValue as number);
 			expect(property.default).toBeLessThanOrEqual(maxValue as number);
-			const field = Object.values(NUMERIC_FIELDS).find((candidate) => candidate.min === minValue && candidate.max === maxValue && candidate.default === property.default);
+			const field = Object.values(NUMERIC_FIELDS).find(
+				(candidate) => candidate.min === minValue && candidate.max === maxValue && candidate.default === property.default,
+			);
 			expect(field).toBeDefined();
 			expect(readNumericField(field!, maxValue)).toEqual({ value: maxValue });
 		},
@@ -86,7 +92,9 @@ async function dispatch(credential: Record<string, unknown>, options: Record<str
 		...itemsInto(target, [{}] as never),
 		nodeTypes: dispatchTypes,
 		startNode: 'Items',
-		credentials: { webhookIntegration: { rootUrl: receiver!.url, headers: '', secretHeaders: '', signingSecret: '', blockPrivateNetworks: false, ...credential } },
+		credentials: {
+			webhookIntegration: { rootUrl: receiver!.url, headers: '', secretHeaders: '', signingSecret: '', blockPrivateNetworks: false, ...credential },
+		},
 	});
 	const hints = (run.data.resultData.runData.Dispatch?.[0]?.hints ?? []).map((hint) => hint.message);
 	return { success: outputOf(run, 'Dispatch', 0), failure: outputOf(run, 'Dispatch', 1), error: run.data.resultData.error, hints };
@@ -132,15 +140,35 @@ describe('Test Run Webhooks: Send Test with a timeout past what a timer holds', 
 			await slowReceiver();
 			const types = new NodeTypeRegistry({ testRunWebhooks: new TestRunWebhooks() });
 			const run = async (parameters: Record<string, unknown>) => {
-				const target = node('testRunWebhooks', { resource: 'webhook', ...parameters } as never, { name: 'Webhooks', credentials: { testRunPlatformApi: { id: '1', name: 'Currents' } } });
-				return await runWorkflow({ ...itemsInto(target, [{}] as never), nodeTypes: types, startNode: 'Items', credentials: { testRunPlatformApi: { baseUrl: fake.baseUrl, apiKey: fake.apiKey } } });
+				const target = node('testRunWebhooks', { resource: 'webhook', ...parameters } as never, {
+					name: 'Webhooks',
+					credentials: { testRunPlatformApi: { id: '1', name: 'Currents' } },
+				});
+				return await runWorkflow({
+					...itemsInto(target, [{}] as never),
+					nodeTypes: types,
+					startNode: 'Items',
+					credentials: { testRunPlatformApi: { baseUrl: fake.baseUrl, apiKey: fake.apiKey } },
+				});
 			};
-			const created = await run({ operation: 'create', projectId: { __rl: true, mode: 'id', value: 'proj_web' }, url: `${receiver!.url}/hook`, hookEvents: ['RUN_FINISH'] });
+			const created = await run({
+				operation: 'create',
+				projectId: { __rl: true, mode: 'id', value: 'proj_web' },
+				url: `${receiver!.url}/hook`,
+				hookEvents: ['RUN_FINISH'],
+			});
 			const hookId = outputOf(created, 'Webhooks')[0].hookId as string;
-			const sent = await run({ operation: 'sendTest', hookId: { __rl: true, mode: 'id', value: hookId }, event: 'RUN_FINISH', options: { timeoutSeconds: 3e6 } });
+			const sent = await run({
+				operation: 'sendTest',
+				hookId: { __rl: true, mode: 'id', value: hookId },
+				event: 'RUN_FINISH',
+				options: { timeoutSeconds: 3e6 },
+			});
 			expect(sent.data.resultData.error).toBeUndefined();
 			expect(outputOf(sent, 'Webhooks')).toEqual([expect.objectContaining({ success: true, statusCode: 200 })]);
-			expect(sent.data.resultData.runData.Webhooks[0].hints?.map((hint) => hint.message)).toEqual(['Timeout (timeoutSeconds) 3000000 is above the maximum 3600: 3600 is used']);
+			expect(sent.data.resultData.runData.Webhooks[0].hints?.map((hint) => hint.message)).toEqual([
+				'Timeout (timeoutSeconds) 3000000 is above the maximum 3600: 3600 is used',
+			]);
 		} finally {
 			await fake.close();
 		}

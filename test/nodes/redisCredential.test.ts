@@ -70,7 +70,12 @@ describeWithRedis('nodes with the Redis credential, against a real redis-server'
 			webhookId: `redis-hook-${counter}`,
 			credentials: { testRunWebhookSecret: { id: '2', name: 'Secret' }, ...(withRedis ? { redis: { id: '9', name: 'Redis' } } : {}) },
 		});
-		const harness = new TriggerHarness(nodeTypes, triggerNode, { testRunWebhookSecret: { secret, previousSecret: '' }, redis: redisCredential(password) }, workflowId);
+		const harness = new TriggerHarness(
+			nodeTypes,
+			triggerNode,
+			{ testRunWebhookSecret: { secret, previousSecret: '' }, redis: redisCredential(password) },
+			workflowId,
+		);
 		const send = async (id: string, test = false) => await harness.deliver(senderHeaders('standardWebhooks', BODY, secret, Date.now(), id), BODY, { test });
 		return { harness, send };
 	}
@@ -119,17 +124,29 @@ describeWithRedis('nodes with the Redis credential, against a real redis-server'
 	});
 
 	async function dispatch(items: number, retryWindowSeconds: number, integrationId: string) {
-		const target = node('webhookDispatch', { method: 'POST', bodyContentType: 'json', body: '{"n": ${ n }}', onFailure: 'routeToFailureOutput', options: { retryWindowSeconds } } as never, {
-			name: 'Dispatch',
-			typeVersion: 1.1,
-			credentials: { webhookIntegration: { id: integrationId, name: 'Receiver' }, redis: { id: '9', name: 'Redis' } },
-		});
+		const target = node(
+			'webhookDispatch',
+			{ method: 'POST', bodyContentType: 'json', body: '{"n": ${ n }}', onFailure: 'routeToFailureOutput', options: { retryWindowSeconds } } as never,
+			{
+				name: 'Dispatch',
+				typeVersion: 1.1,
+				credentials: { webhookIntegration: { id: integrationId, name: 'Receiver' }, redis: { id: '9', name: 'Redis' } },
+			},
+		);
 		const run = await runWorkflow({
 			...itemsInto(target, Array.from({ length: items }, (_, n) => ({ n })) as never),
 			nodeTypes,
 			startNode: 'Items',
 			credentials: {
-				webhookIntegration: { rootUrl: receiver!.url, headers: '', secretHeaders: '', rateLimitPerSecond: 50, signingSecret: newStandardSecret(), timeoutSeconds: 5, blockPrivateNetworks: false },
+				webhookIntegration: {
+					rootUrl: receiver!.url,
+					headers: '',
+					secretHeaders: '',
+					rateLimitPerSecond: 50,
+					signingSecret: newStandardSecret(),
+					timeoutSeconds: 5,
+					blockPrivateNetworks: false,
+				},
 				redis: redisCredential(),
 			},
 		});

@@ -129,7 +129,10 @@ const SOURCES: SourceCase[] = [
 ];
 
 const harnessFor = (source: Source, secret: string, extra: IDataObject = {}, previousSecret = '') =>
-	secretTriggerHarness({ source, registration: 'manual', ...(source === 'signedWebhook' ? SIGNED_WEBHOOK_SETTINGS : {}), ...extra }, { secret, previousSecret });
+	secretTriggerHarness(
+		{ source, registration: 'manual', ...(source === 'signedWebhook' ? SIGNED_WEBHOOK_SETTINGS : {}), ...extra },
+		{ secret, previousSecret },
+	);
 
 /** Changes the first digit of the body: still valid JSON, one byte different. */
 function changeOneByte(body: string): string {
@@ -188,14 +191,17 @@ describe.each(SOURCES)('Test Run Trigger, source $source', (c) => {
 		expect(harness.executions).toHaveLength(0);
 	});
 
-	it(c.signsBody ? 'refuses a body changed by one byte (401)' : 'cannot detect a changed body: the platform does not sign it (accepted as a new delivery)', async () => {
-		const secret = c.secret();
-		const harness = harnessFor(c.source, secret);
-		const body = c.body(Date.now());
-		const answer = await harness.deliver(senderHeaders(c.source, body, secret, Date.now()), changeOneByte(body));
-		expect(answer.status).toBe(c.signsBody ? 401 : 200);
-		expect(harness.executions).toHaveLength(c.signsBody ? 0 : 1);
-	});
+	it(
+		c.signsBody ? 'refuses a body changed by one byte (401)' : 'cannot detect a changed body: the platform does not sign it (accepted as a new delivery)',
+		async () => {
+			const secret = c.secret();
+			const harness = harnessFor(c.source, secret);
+			const body = c.body(Date.now());
+			const answer = await harness.deliver(senderHeaders(c.source, body, secret, Date.now()), changeOneByte(body));
+			expect(answer.status).toBe(c.signsBody ? 401 : 200);
+			expect(harness.executions).toHaveLength(c.signsBody ? 0 : 1);
+		},
+	);
 
 	if (c.shiftTime) {
 		it.each([
@@ -454,7 +460,11 @@ describe('Test Run Trigger 1.1', () => {
 
 	it('reads the raw bytes itself when n8n did not (a content type n8n leaves unparsed from version 1.1 on)', async () => {
 		const h = harnessFor('currents', OLD);
-		const answer = await h.deliver({ 'x-webhook-secret': OLD, 'x-timestamp': String(Date.now()), 'content-type': 'application/vnd.currents+json' }, currentsBody(), { unreadBody: true });
+		const answer = await h.deliver(
+			{ 'x-webhook-secret': OLD, 'x-timestamp': String(Date.now()), 'content-type': 'application/vnd.currents+json' },
+			currentsBody(),
+			{ unreadBody: true },
+		);
 		expect(answer.status).toBe(200);
 		expect(h.executions).toHaveLength(1);
 	});
@@ -492,7 +502,13 @@ const CI_CASES: CiCase[] = [
 			event: 'RUN_FINISH',
 			source: 'circleci',
 			deliveryId: 'circleci:5d1f0b3e-7a8c-3e91-b2f4-0c6d8e9a1b2c',
-			run: { id: 'fda08377-fe7e-46b1-8992-3a7aaecac9c3', status: 'failed', app: { name: 'storefront', platform: null }, totals: { tests: null, failed: null }, failures: [] },
+			run: {
+				id: 'fda08377-fe7e-46b1-8992-3a7aaecac9c3',
+				status: 'failed',
+				app: { name: 'storefront', platform: null },
+				totals: { tests: null, failed: null },
+				failures: [],
+			},
 		},
 	},
 	{
@@ -510,7 +526,14 @@ const CI_CASES: CiCase[] = [
 			event: 'RUN_FINISH',
 			source: 'buildkite',
 			deliveryId: expect.stringMatching(/^buildkite:[0-9a-f]{32}$/),
-			run: { id: 'f62a1b4d-10f9-4790-bc1c-e2c3a0c80983', name: 'Storefront E2E #1290', status: 'failed', app: { name: 'Storefront E2E', platform: null }, totals: { tests: null }, failures: [] },
+			run: {
+				id: 'f62a1b4d-10f9-4790-bc1c-e2c3a0c80983',
+				name: 'Storefront E2E #1290',
+				status: 'failed',
+				app: { name: 'Storefront E2E', platform: null },
+				totals: { tests: null },
+				failures: [],
+			},
 		},
 	},
 ];

@@ -129,7 +129,9 @@ describe('Test Run Trigger: automatic Currents registration', () => {
 			const body = JSON.stringify(sampleRunEvent('RUN_FINISH'));
 			const stale = await harness.deliver({ ...oldHeaders, 'x-timestamp': String(Date.now()) }, body);
 			expect(stale.status).toBe(401);
-			expect((stale.body as { error: string }).error).toMatch(/^Unauthorized: wrong value in header x-webhook-secret\. This trigger's secret is derived from the Currents API key: .*Activate the workflow again/);
+			expect((stale.body as { error: string }).error).toMatch(
+				/^Unauthorized: wrong value in header x-webhook-secret\. This trigger's secret is derived from the Currents API key: .*Activate the workflow again/,
+			);
 
 			// Activation: checkExists finds the hook, sees its secret header is stale and updates it in place.
 			expect(await harness.lifecycle('checkExists')).toBe(true);

@@ -76,9 +76,7 @@ describe('Test Run Webhooks: read operations', () => {
 	it('gets one webhook, masking header values by default', async () => {
 		const hookId = await seedHook();
 		const { output } = await runNode({ operation: 'get', hookId: byId(hookId) });
-		expect(output).toEqual([
-			expect.objectContaining({ hookId, label: 'seed', hookEvents: ['RUN_FINISH'], headers: { 'x-webhook-secret': '***' } }),
-		]);
+		expect(output).toEqual([expect.objectContaining({ hookId, label: 'seed', hookEvents: ['RUN_FINISH'], headers: { 'x-webhook-secret': '***' } })]);
 		expect(fake.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /v1/webhooks/${hookId}`]);
 	});
 
@@ -182,7 +180,10 @@ describe('Test Run Webhooks: send test', () => {
 			return { status: 200, body: { echoed: secret, encoded: `?s=${encodeURIComponent(secret)}`, headers: request.headers } };
 		});
 		try {
-			const hookId = await seedHook({ url: `${receiver.url}/hook`, additionalFields: { headers: { header: [{ name: 'x-webhook-secret', value: 'hun"ter/2' }] } } });
+			const hookId = await seedHook({
+				url: `${receiver.url}/hook`,
+				additionalFields: { headers: { header: [{ name: 'x-webhook-secret', value: 'hun"ter/2' }] } },
+			});
 			const masked = await runNode({ operation: 'sendTest', hookId: byId(hookId), event: 'RUN_FINISH' });
 			expect(masked.output[0].responseBody).toMatchObject({ echoed: '***', encoded: '?s=***', headers: { 'x-webhook-secret': '***' } });
 			expect(JSON.stringify(masked.output)).not.toMatch(/hun\\"ter|ter%2F2/);
@@ -254,7 +255,11 @@ describe('Test Run Webhooks: input limits are enforced before any request', () =
 			() => create({ additionalFields: { headers: { header: [{ name: 'x', value: 'v'.repeat(4097 - 8) }] } } }),
 			/Headers serialize to 4097 characters of JSON; the API allows at most 4096/,
 		],
-		['an invalid header name', () => create({ additionalFields: { headers: { header: [{ name: 'bad name', value: 'v' }] } } }), /Header "bad name": not a valid header name/],
+		[
+			'an invalid header name',
+			() => create({ additionalFields: { headers: { header: [{ name: 'bad name', value: 'v' }] } } }),
+			/Header "bad name": not a valid header name/,
+		],
 		[
 			'a header value with CR LF, which no client could send',
 			() => create({ additionalFields: { headers: { header: [{ name: 'x-secret', value: 'abc\r\nx-injected: 1' }] } } }),
@@ -264,7 +269,11 @@ describe('Test Run Webhooks: input limits are enforced before any request', () =
 		['a 256-character label', () => create({ additionalFields: { label: 'l'.repeat(256) } }), /Label must be 1 to 255 characters long \(got 256\)/],
 		['an unknown event', () => create({ hookEvents: ['RUN_FINISH', 'RUN_EXPLODED'] }), /Unknown event "RUN_EXPLODED"/],
 		['no events (from an expression)', () => create({ hookEvents: '={{ [] }}' }), /Choose at least one event/],
-		['a hookId that is not a UUID (from an expression)', () => ({ operation: 'get', hookId: byId('={{ "not-a-uuid" }}') }), /Webhook ID "not-a-uuid" is not a UUID/],
+		[
+			'a hookId that is not a UUID (from an expression)',
+			() => ({ operation: 'get', hookId: byId('={{ "not-a-uuid" }}') }),
+			/Webhook ID "not-a-uuid" is not a UUID/,
+		],
 		['a hookId that is not a UUID (delete)', () => ({ operation: 'delete', hookId: byId('={{ "123" }}') }), /Webhook ID "123" is not a UUID/],
 	];
 
@@ -337,7 +346,15 @@ describe('Test Run Webhooks: On Error', () => {
 	const lookUp = (hookId: string, onError: OnError) =>
 		runNode(
 			{ operation: 'get', hookId: byId('={{ $json.id }}') },
-			{ items: [{ id: hookId, n: 1 }, { id: 'nope', n: 2 }, { id: crypto.randomUUID(), n: 3 }, { id: hookId, n: 4 }], onError },
+			{
+				items: [
+					{ id: hookId, n: 1 },
+					{ id: 'nope', n: 2 },
+					{ id: crypto.randomUUID(), n: 3 },
+					{ id: hookId, n: 4 },
+				],
+				onError,
+			},
 		);
 
 	it('Continue (regular output): a failing item becomes an error item in its place, with the advice', async () => {
@@ -348,7 +365,10 @@ describe('Test Run Webhooks: On Error', () => {
 		expect(output[0].hookId).toBe(hookId);
 		const notUuid = expect.stringMatching(/Webhook ID "nope" is not a UUID/);
 		expect(output[1]).toEqual({ message: notUuid, error: { message: notUuid, description: 'Fix the "hookId" parameter.' } });
-		expect(output[2]).toEqual({ message: expect.any(String), error: { message: expect.any(String), description: expect.stringMatching(/^Webhook ".+" was not found/) } });
+		expect(output[2]).toEqual({
+			message: expect.any(String),
+			error: { message: expect.any(String), description: expect.stringMatching(/^Webhook ".+" was not found/) },
+		});
 		expect(output[3].hookId).toBe(hookId);
 		expect(pairedItemsOf(run, 'Webhooks')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 	});

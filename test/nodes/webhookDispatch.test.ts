@@ -118,7 +118,10 @@ describe('Webhook Dispatch in the n8n engine', () => {
 
 	it('a new UUID per item by default, sent as the idempotency key', async () => {
 		receiver = await startReceiver();
-		const { success } = await dispatch({ headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] }, body: '{}' }, { items: [{}, {}] });
+		const { success } = await dispatch(
+			{ headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] }, body: '{}' },
+			{ items: [{}, {}] },
+		);
 		const ids = success.map((item) => item.transactionalId);
 		expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
 		expect(ids[0]).not.toBe(ids[1]);
@@ -129,7 +132,14 @@ describe('Webhook Dispatch in the n8n engine', () => {
 		receiver = await startReceiver();
 		const { success, failure } = await dispatch({ body: '{"x": "${ missing.field }"}' }, { items: [{ a: 1 }] });
 		expect(success).toEqual([]);
-		expect(failure).toEqual([expect.objectContaining({ success: false, statusCode: null, attempts: [], error: { kind: 'template', message: expect.stringMatching(/^body: Unknown field or variable "missing"/) } })]);
+		expect(failure).toEqual([
+			expect.objectContaining({
+				success: false,
+				statusCode: null,
+				attempts: [],
+				error: { kind: 'template', message: expect.stringMatching(/^body: Unknown field or variable "missing"/) },
+			}),
+		]);
 		expect(receiver.requests).toHaveLength(0);
 	});
 
@@ -160,7 +170,11 @@ describe('Webhook Dispatch in the n8n engine', () => {
 	});
 
 	it('secret header values never appear in outputs or errors, even when the receiver echoes them', async () => {
-		receiver = await startReceiver((request) => ({ status: 500, body: { echoed: request.headers.authorization }, headers: { 'x-echo': String(request.headers.authorization) } }));
+		receiver = await startReceiver((request) => ({
+			status: 500,
+			body: { echoed: request.headers.authorization },
+			headers: { 'x-echo': String(request.headers.authorization) },
+		}));
 		const { success, failure } = await dispatch({ body: '{}' });
 		expect(success).toEqual([]);
 		const everything = JSON.stringify(failure);
@@ -174,9 +188,14 @@ describe('Webhook Dispatch in the n8n engine', () => {
 			const sent = String(request.headers['x-api-key']);
 			const asciiJson = JSON.stringify(sent).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 			res.writeHead(502, { 'content-type': 'application/json', 'x-echo': encodeURIComponent(sent) });
-			res.end(`{"plain": ${JSON.stringify(sent)}, "ascii": ${asciiJson}, "url": "?k=${encodeURIComponent(sent)}", ${JSON.stringify(sent)}: 1, "bare": ${JSON.stringify(SECRET_VALUE)}}`);
+			res.end(
+				`{"plain": ${JSON.stringify(sent)}, "ascii": ${asciiJson}, "url": "?k=${encodeURIComponent(sent)}", ${JSON.stringify(sent)}: 1, "bare": ${JSON.stringify(SECRET_VALUE)}}`,
+			);
 		});
-		const { failure } = await dispatch({ body: '{}' }, { credential: { secretHeaders: JSON.stringify({ 'X-Api-Key': token, Authorization: `Bearer ${SECRET_VALUE}` }) } });
+		const { failure } = await dispatch(
+			{ body: '{}' },
+			{ credential: { secretHeaders: JSON.stringify({ 'X-Api-Key': token, Authorization: `Bearer ${SECRET_VALUE}` }) } },
+		);
 		expect(failure[0].body).toEqual({ plain: '***', ascii: '***', url: '?k=***', '***': 1, bare: '***' });
 		expect((failure[0].headers as Record<string, string>)['x-echo']).toBe('***');
 		expect((failure[0].request as { headers: Record<string, string> }).headers).toMatchObject({ 'X-Api-Key': '***', Authorization: '***' });
@@ -196,11 +215,19 @@ describe('Webhook Dispatch in the n8n engine', () => {
 	it('a template that grows text without bound fails that item by Failure (kind template); the others are sent', async () => {
 		receiver = await startReceiver();
 		const body = '@{ set a = x }@{ for i in list }@{ set a = a & a }@{ end for }{"n": ${ Length(a) }}';
-		const items = [{ x: 'ab', list: [1, 2, 3] }, { x: 'ab', list: Array.from({ length: 100 }, (_, i) => i) }];
+		const items = [
+			{ x: 'ab', list: [1, 2, 3] },
+			{ x: 'ab', list: Array.from({ length: 100 }, (_, i) => i) },
+		];
 		const { success, failure, error } = await dispatch({ body }, { items });
 		expect(error).toBeUndefined();
 		expect(success).toHaveLength(1);
-		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^body: Text joined with "&" would be longer than 1000000 characters \(line 1, column 46/) } })]);
+		expect(failure).toEqual([
+			expect.objectContaining({
+				attempts: [],
+				error: { kind: 'template', message: expect.stringMatching(/^body: Text joined with "&" would be longer than 1000000 characters \(line 1, column 46/) },
+			}),
+		]);
 		expect(receiver.requests.map((request) => request.body)).toEqual(['{"n": 16}']);
 	});
 
@@ -210,7 +237,12 @@ describe('Webhook Dispatch in the n8n engine', () => {
 			{ body: '{"id": "${ WebhookRequest.TransactionalId }"}', headers: { parameter: [{ name: 'X-Note', value: '${ note }' }] } },
 			{ items: [{ note: 'ok\r\nX-Injected: 1' }] },
 		);
-		expect(failure).toEqual([expect.objectContaining({ attempts: [], error: { kind: 'template', message: expect.stringMatching(/^header "X-Note": the value contains a line break/) } })]);
+		expect(failure).toEqual([
+			expect.objectContaining({
+				attempts: [],
+				error: { kind: 'template', message: expect.stringMatching(/^header "X-Note": the value contains a line break/) },
+			}),
+		]);
 		expect(receiver.requests).toHaveLength(0);
 	});
 
@@ -239,13 +271,22 @@ describe('Webhook Dispatch in the n8n engine', () => {
 	it('signs with Standard Webhooks: the package and our trigger both verify it', async () => {
 		receiver = await startReceiver();
 		const signingSecret = newStandardSecret();
-		const { success } = await dispatch({ body: '{"event": "${ event }"}', transactionalId: 'msg_fixed_1' }, { items: [{ event: 'RUN_FINISH' }], credential: { signingSecret } });
+		const { success } = await dispatch(
+			{ body: '{"event": "${ event }"}', transactionalId: 'msg_fixed_1' },
+			{ items: [{ event: 'RUN_FINISH' }], credential: { signingSecret } },
+		);
 		expect(success).toHaveLength(1);
 		const [delivery] = receiver.requests;
 		expect(delivery.headers['webhook-id']).toBe('msg_fixed_1');
-		const headers = { 'webhook-id': String(delivery.headers['webhook-id']), 'webhook-timestamp': String(delivery.headers['webhook-timestamp']), 'webhook-signature': String(delivery.headers['webhook-signature']) };
+		const headers = {
+			'webhook-id': String(delivery.headers['webhook-id']),
+			'webhook-timestamp': String(delivery.headers['webhook-timestamp']),
+			'webhook-signature': String(delivery.headers['webhook-signature']),
+		};
 		expect(new Webhook(signingSecret).verify(delivery.body, headers)).toEqual({ event: 'RUN_FINISH' });
-		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(delivery.body), secrets: [signingSecret], toleranceSeconds: 300, nowMs: Date.now() })).toEqual({ ok: true, deliveryId: 'msg_fixed_1' });
+		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(delivery.body), secrets: [signingSecret], toleranceSeconds: 300, nowMs: Date.now() })).toEqual(
+			{ ok: true, deliveryId: 'msg_fixed_1' },
+		);
 		expect(JSON.stringify(success)).not.toContain(signingSecret.slice(6));
 	});
 
@@ -275,7 +316,10 @@ describe('Webhook Dispatch rate limit', () => {
 	it('60 items at 20/s start no more than 20 in any second', async () => {
 		receiver = await startReceiver();
 		const items = Array.from({ length: 60 }, (_, n) => ({ n }));
-		const { success } = await dispatch({ body: '{"n": ${ n }}', options: { concurrency: 10 } }, { items, credential: { rateLimitPerSecond: 20 }, credentialId: 'rate-a' });
+		const { success } = await dispatch(
+			{ body: '{"n": ${ n }}', options: { concurrency: 10 } },
+			{ items, credential: { rateLimitPerSecond: 20 }, credentialId: 'rate-a' },
+		);
 		expect(success).toHaveLength(60);
 		expect(maxInAnySecond(starts(success))).toBeLessThanOrEqual(20);
 	});
@@ -304,7 +348,10 @@ describe('Webhook Dispatch when an item cannot be prepared', () => {
 		});
 		const items = [{ id: 'a' }, {}, { id: 'c' }, { id: 'd' }];
 		// The second item's expression refers to a node that does not exist: n8n throws for that item only.
-		const { error } = await dispatch({ body: '{}', transactionalId: '={{ $json.id ? $json.id : $("Nowhere").item.json.id }}', options: { concurrency: 2 } }, { items });
+		const { error } = await dispatch(
+			{ body: '{}', transactionalId: '={{ $json.id ? $json.id : $("Nowhere").item.json.id }}', options: { concurrency: 2 } },
+			{ items },
+		);
 		expect(error?.message).toBe("Referenced node doesn't exist");
 		expect(receiver.requests).toHaveLength(1);
 		expect(answered).toBe(1);
@@ -315,15 +362,40 @@ describe('Webhook Dispatch when an item cannot be prepared', () => {
 
 describe('Webhook Dispatch: a header HTTP refuses (issue 24 item 6)', () => {
 	it.each([
-		['the node', { headers: { parameter: [{ name: 'Expect', value: '100-continue' }, { name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } }, {}, 'Expect'],
-		['the integration', { headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } }, { headers: JSON.stringify({ 'Transfer-Encoding': 'chunked' }) }, 'Transfer-Encoding'],
-		['the secret headers', { headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } }, { secretHeaders: JSON.stringify({ Connection: `close ${SECRET_VALUE}` }) }, 'Connection'],
+		[
+			'the node',
+			{
+				headers: {
+					parameter: [
+						{ name: 'Expect', value: '100-continue' },
+						{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' },
+					],
+				},
+			},
+			{},
+			'Expect',
+		],
+		[
+			'the integration',
+			{ headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } },
+			{ headers: JSON.stringify({ 'Transfer-Encoding': 'chunked' }) },
+			'Transfer-Encoding',
+		],
+		[
+			'the secret headers',
+			{ headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] } },
+			{ secretHeaders: JSON.stringify({ Connection: `close ${SECRET_VALUE}` }) },
+			'Connection',
+		],
 	])('from %s: the item fails as a template error naming the header; nothing is sent, nothing retried', async (_from, parameters, credential, name) => {
 		receiver = await startReceiver();
 		const { failure, success } = await dispatch({ body: '{}', ...parameters, options: { maxRetries: 3 }, onFailure: 'routeToFailureOutput' }, { credential });
 		expect(success).toEqual([]);
 		expect(failure).toHaveLength(1);
-		expect(failure[0].error).toEqual({ kind: 'template', message: expect.stringMatching(new RegExp(`^header "${name}": cannot be set: .*; nothing was sent$`)) });
+		expect(failure[0].error).toEqual({
+			kind: 'template',
+			message: expect.stringMatching(new RegExp(`^header "${name}": cannot be set: .*; nothing was sent$`)),
+		});
 		expect(failure[0].attempts).toEqual([]);
 		expect(JSON.stringify(failure)).not.toContain(SECRET_VALUE);
 		expect(receiver.requests).toHaveLength(0);
@@ -340,7 +412,11 @@ describe('Webhook Dispatch Full Response option', () => {
 	const items = [{ n: 1 }, { n: 2 }, { n: 3 }];
 	// The receiver writes every body as JSON text; with content-type text/plain it stays text.
 	const text = JSON.stringify('plain words');
-	const parameters = (fullResponse?: boolean) => ({ body: '{"n": ${ n }}', onFailure: 'routeToFailureOutput', options: { maxRetries: 0, ...(fullResponse === undefined ? {} : { fullResponse }) } });
+	const parameters = (fullResponse?: boolean) => ({
+		body: '{"n": ${ n }}',
+		onFailure: 'routeToFailureOutput',
+		options: { maxRetries: 0, ...(fullResponse === undefined ? {} : { fullResponse }) },
+	});
 
 	it('is on by default: Success items hold the whole result', async () => {
 		receiver = await startReceiver(answers);

@@ -44,7 +44,10 @@ async function dispatch(secretHeaders: Record<string, string>) {
 		},
 	});
 	const error = run.data.resultData.error;
-	return { success: outputOf(run, 'Dispatch', 0), everything: JSON.stringify({ data: run.data.resultData, error: error && { message: error.message, description: error.description } }) };
+	return {
+		success: outputOf(run, 'Dispatch', 0),
+		everything: JSON.stringify({ data: run.data.resultData, error: error && { message: error.message, description: error.description } }),
+	};
 }
 
 describe('Webhook Dispatch: echoed secrets of any length and type', () => {

@@ -14,7 +14,13 @@ afterEach(async () => {
 });
 
 /** Starts the workflow and presses Stop once the receiver has seen `requests` requests; then runs `afterStop`. */
-async function runAndStopAfter(requests: number, parameters: Record<string, unknown>, items: object[], credential: Record<string, unknown>, afterStop = () => {}) {
+async function runAndStopAfter(
+	requests: number,
+	parameters: Record<string, unknown>,
+	items: object[],
+	credential: Record<string, unknown>,
+	afterStop = () => {},
+) {
 	const target = node('webhookDispatch', { method: 'POST', bodyContentType: 'json', body: '{}', onFailure: 'routeToFailureOutput', ...parameters } as never, {
 		name: 'Dispatch',
 		typeVersion: 1.1,
@@ -25,7 +31,17 @@ async function runAndStopAfter(requests: number, parameters: Record<string, unkn
 		...itemsInto(target, items as never),
 		nodeTypes,
 		startNode: 'Items',
-		credentials: { webhookIntegration: { rootUrl: receiver.url, headers: '{}', secretHeaders: '{}', signingSecret: '', timeoutSeconds: 5, blockPrivateNetworks: false, ...credential } },
+		credentials: {
+			webhookIntegration: {
+				rootUrl: receiver.url,
+				headers: '{}',
+				secretHeaders: '{}',
+				signingSecret: '',
+				timeoutSeconds: 5,
+				blockPrivateNetworks: false,
+				...credential,
+			},
+		},
 	});
 	while (receiver.requests.length < requests) await new Promise((resolve) => setImmediate(resolve));
 	execution.cancel();
@@ -39,10 +55,15 @@ const carryingId = { headers: { parameter: [{ name: 'Idempotency-Key', value: '$
 describe('Webhook Dispatch when the execution is stopped', () => {
 	it('abandons a Retry-After wait of minutes: the answered attempt is the outcome, nothing is sent again', async () => {
 		receiver = await startReceiver(() => ({ status: 503, headers: { 'retry-after': '300' } }));
-		const { success, failure } = await runAndStopAfter(1, { ...carryingId, options: { maxRetries: 3, retryWindowSeconds: 3600 } }, [{ id: 1 }], { rateLimitPerSecond: 0 });
+		const { success, failure } = await runAndStopAfter(1, { ...carryingId, options: { maxRetries: 3, retryWindowSeconds: 3600 } }, [{ id: 1 }], {
+			rateLimitPerSecond: 0,
+		});
 		expect(success).toEqual([]);
 		expect(failure).toHaveLength(1);
-		expect(failure[0]).toMatchObject({ statusCode: 503, error: { kind: 'http', message: 'The receiver answered 503; not retried: the execution was stopped' } });
+		expect(failure[0]).toMatchObject({
+			statusCode: 503,
+			error: { kind: 'http', message: 'The receiver answered 503; not retried: the execution was stopped' },
+		});
 		expect(failure[0].attempts).toEqual([expect.objectContaining({ attempt: 1, statusCode: 503, retryAfterMs: 300_000 })]);
 		expect(receiver.requests).toHaveLength(1);
 	});
@@ -55,7 +76,12 @@ describe('Webhook Dispatch when the execution is stopped', () => {
 		expect(success).toHaveLength(1);
 		expect(failure).toHaveLength(2);
 		for (const item of failure) {
-			expect(item).toMatchObject({ success: false, statusCode: null, attempts: [], error: { kind: 'canceled', message: 'Not sent: the execution was stopped' } });
+			expect(item).toMatchObject({
+				success: false,
+				statusCode: null,
+				attempts: [],
+				error: { kind: 'canceled', message: 'Not sent: the execution was stopped' },
+			});
 		}
 		expect(receiver.requests).toHaveLength(1);
 	});

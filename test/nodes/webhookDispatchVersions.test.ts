@@ -23,7 +23,12 @@ async function startFlakyReceiver(down: Set<string>) {
 
 const sent = (requests: RecordedRequest[]) => requests.map((r) => JSON.parse(r.body) as { event: string; id: string });
 
-function spec(typeVersion: number, parameters: Record<string, unknown> = {}, settings: Partial<INode> = {}, items: object[] = ITEMS): WorkflowSpec & { startNode: string } {
+function spec(
+	typeVersion: number,
+	parameters: Record<string, unknown> = {},
+	settings: Partial<INode> = {},
+	items: object[] = ITEMS,
+): WorkflowSpec & { startNode: string } {
 	const target = node(
 		'webhookDispatch',
 		{
@@ -92,7 +97,14 @@ describe('Webhook Dispatch 1.1: On Failure', () => {
 
 	it('names at most three items in the message and all of them in the description', async () => {
 		await startFlakyReceiver(new Set(['a', 'b', 'c', 'd', 'e']));
-		const run = await runWorkflow(spec(1.1, {}, {}, ['a', 'b', 'c', 'd', 'e'].map((event) => ({ event }))));
+		const run = await runWorkflow(
+			spec(
+				1.1,
+				{},
+				{},
+				['a', 'b', 'c', 'd', 'e'].map((event) => ({ event })),
+			),
+		);
 		const { error } = outputs(run);
 		expect(error?.message).toMatch(/^5 of 5 deliveries failed: item 0: .+; item 1: .+; item 2: [^;]+ and 2 more$/);
 		expect(error?.description?.match(/^item \d: HTTP 503/gm)).toHaveLength(5);
@@ -129,7 +141,11 @@ describe('Webhook Dispatch 1.1: On Failure', () => {
 		expect(success).toHaveLength(2);
 		expect(failure).toEqual([]);
 		expect(outputOf(run, 'Dispatch', 2)).toEqual([
-			{ event: 'b', message: expect.stringMatching(/^The receiver answered 503/), error: expect.objectContaining({ statusCode: 503, transactionalId: expect.stringMatching(UUID_V5) }) },
+			{
+				event: 'b',
+				message: expect.stringMatching(/^The receiver answered 503/),
+				error: expect.objectContaining({ statusCode: 503, transactionalId: expect.stringMatching(UUID_V5) }),
+			},
 		]);
 	});
 });

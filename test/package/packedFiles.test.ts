@@ -12,7 +12,9 @@ let packed: string[];
 
 beforeAll(() => {
 	if (!existsSync(join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
-	const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{ files: Array<{ path: string }> }>;
+	const [pack] = JSON.parse(
+		execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+	) as Array<{ files: Array<{ path: string }> }>;
 	packed = pack.files.map((file) => file.path);
 });
 
@@ -43,7 +45,8 @@ describe('the packed package', () => {
 			const relativeRequires = [...source.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)].map(([, target]) => posix.join(dirname(file), target));
 			const icons = [...source.matchAll(/['"]file:([^'"]+)['"]/g)].map(([, icon]) => posix.join(dirname(file), icon));
 			// A require names a module: a file or a folder's index.js.
-			for (const module of relativeRequires) if (!packed.includes(`${module}.js`) && !packed.includes(`${module}/index.js`)) missing.push(`${file} → ${module}`);
+			for (const module of relativeRequires)
+				if (!packed.includes(`${module}.js`) && !packed.includes(`${module}/index.js`)) missing.push(`${file} → ${module}`);
 			for (const icon of icons) if (!packed.includes(icon)) missing.push(`${file} → ${icon}`);
 		}
 		expect(shippedJs().length).toBeGreaterThan(0);

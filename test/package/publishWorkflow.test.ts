@@ -93,7 +93,10 @@ describe('.github/workflows/publish.yml', () => {
 
 	it('publishes with npm 11.5.1 or later on Node 22.14 or later (what trusted publishing needs)', () => {
 		const publish = stepRunning(/\bnpm publish\b/);
-		const publishingNode = steps.slice(0, publish).filter((step) => step.uses?.startsWith('actions/setup-node@')).pop();
+		const publishingNode = steps
+			.slice(0, publish)
+			.filter((step) => step.uses?.startsWith('actions/setup-node@'))
+			.pop();
 		expect(Number(publishingNode?.with?.['node-version'])).toBeGreaterThanOrEqual(24);
 		expect(steps[stepRunning(/npm install -g npm@/)].run).toBe('npm install -g npm@^11.5.1');
 		expect(stepRunning(/npm install -g npm@/)).toBeLessThan(publish);

@@ -17,7 +17,6 @@ import { fixtureJson } from '../support/fixtures';
 type Json = any;
 type Item = ReturnType<typeof uncountedRun> | (Record<string, unknown> & { run: Json });
 
-
 function itemOf(source: Source, payload: unknown): Item {
 	const normalized = normalizePayload(source, payload);
 	if (!normalized.ok) throw new Error(`${source}: ${normalized.reason}`);

@@ -5,12 +5,17 @@ import { pagerDuty, TARGETS } from '../support/targets';
 describe.each(TARGETS.map((target) => [target.recipe, target] as const))('recipe %s', (_name, target) => {
 	it('is Test Run Trigger → Filter → Webhook Dispatch with a JSON body, a webhookIntegration credential and stable ids', () => {
 		const recipe = load(target);
-		const [trigger, filter, dispatch] = ['testRunTrigger', 'filter', 'webhookDispatch'].map((type) => recipe.nodes.find((node) => node.type.endsWith(`.${type}`))!);
+		const [trigger, filter, dispatch] = ['testRunTrigger', 'filter', 'webhookDispatch'].map((type) =>
+			recipe.nodes.find((node) => node.type.endsWith(`.${type}`))!,
+		);
 		expect(recipe.connections[trigger.name].main[0].map((link) => link.node)).toEqual([filter.name]);
 		expect(recipe.connections[filter.name].main[0].map((link) => link.node)).toEqual([dispatch.name]);
 		expect(trigger.parameters.events).toEqual(['RUN_FINISH', 'RUN_TIMEOUT']);
 		// 1.1 with "Stop the Workflow": a refused request fails the execution instead of leaving by an unconnected output.
-		expect(dispatch).toMatchObject({ typeVersion: 1.1, parameters: { bodyContentType: 'json', transactionalId: '={{ $json.deliveryId }}', onFailure: 'stopWorkflow' } });
+		expect(dispatch).toMatchObject({
+			typeVersion: 1.1,
+			parameters: { bodyContentType: 'json', transactionalId: '={{ $json.deliveryId }}', onFailure: 'stopWorkflow' },
+		});
 		expect(Object.keys(dispatch.credentials ?? {})).toEqual(['webhookIntegration']);
 	});
 

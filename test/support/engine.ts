@@ -237,9 +237,7 @@ export function itemsInto(target: INode, items: IDataObject[]): { nodes: INode[]
 }
 
 /** Calls a node's list-search method through n8n-core's real LoadOptionsContext. */
-export async function listSearch(
-	spec: WorkflowSpec & { nodeName: string; method: string; parameterPath: string; filter?: string },
-) {
+export async function listSearch(spec: WorkflowSpec & { nodeName: string; method: string; parameterPath: string; filter?: string }) {
 	const { LoadOptionsContext } = await import('n8n-core');
 	const { workflow, workflowData } = buildWorkflow(spec);
 	const target = workflow.getNode(spec.nodeName)!;

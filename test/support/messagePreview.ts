@@ -9,7 +9,14 @@ type Json = any;
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const lines = (text: string) => escape(text).replace(/\n/g, '<br>');
 /** Status emoji as coloured dots: the machine that draws these pictures has no emoji font. */
-const DOTS: Record<string, string> = { ':red_circle:': '#e01e5a', '🔴': '#e01e5a', ':hourglass:': '#e8912d', '⏳': '#e8912d', ':large_green_circle:': '#2eb67d', '🟢': '#2eb67d' };
+const DOTS: Record<string, string> = {
+	':red_circle:': '#e01e5a',
+	'🔴': '#e01e5a',
+	':hourglass:': '#e8912d',
+	'⏳': '#e8912d',
+	':large_green_circle:': '#2eb67d',
+	'🟢': '#2eb67d',
+};
 const emoji = (html: string) =>
 	html.replace(/:[a-z_]+:|🔴|⏳|🟢/gu, (code) => (DOTS[code] ? `<span class="dot" style="background:${DOTS[code]}"></span>` : code));
 
@@ -41,7 +48,9 @@ export function slackPreview(message: Json): string {
 									return e.type === 'link' ? `<a>${styled}</a>` : styled;
 								})
 								.join('');
-						return element.type === 'rich_text_list' ? `<ul>${element.elements.map((item: Json) => `<li>${section(item)}</li>`).join('')}</ul>` : `<p>${section(element)}</p>`;
+						return element.type === 'rich_text_list'
+							? `<ul>${element.elements.map((item: Json) => `<li>${section(item)}</li>`).join('')}</ul>`
+							: `<p>${section(element)}</p>`;
 					})
 					.join('');
 			case 'context':
@@ -65,7 +74,10 @@ export function discordPreview(message: Json): string {
 	const [embed] = message.embeds as Json[];
 	const color = `#${Number(embed.color).toString(16).padStart(6, '0')}`;
 	const fields = ((embed.fields ?? []) as Json[])
-		.map((field) => `<div class="field${field.inline ? ' inline' : ''}"><div class="name">${escape(field.name)}</div><div>${discordMarkdown(field.value)}</div></div>`)
+		.map(
+			(field) =>
+				`<div class="field${field.inline ? ' inline' : ''}"><div class="name">${escape(field.name)}</div><div>${discordMarkdown(field.value)}</div></div>`,
+		)
 		.join('');
 	return page(
 		`<div class="message"><div class="avatar"></div><div><div class="app">Test runs <span>APP</span></div><div>${discordMarkdown(message.content)}</div>

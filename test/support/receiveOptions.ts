@@ -23,5 +23,6 @@ type Headers = Record<string, string | string[] | undefined>;
 
 /** Receives one delivery (headers and raw body) with the node's default options for this source, secrets and time, plus any extra. */
 export function receiverFor(source: Source, secrets: string[], nowMs: number) {
-	return (headers: Headers, body: string, extra: Partial<ReceiveOptions> = {}) => receiveDelivery({ headers, rawBody: Buffer.from(body) }, receiveOptions(source, secrets, nowMs, extra));
+	return (headers: Headers, body: string, extra: Partial<ReceiveOptions> = {}) =>
+		receiveDelivery({ headers, rawBody: Buffer.from(body) }, receiveOptions(source, secrets, nowMs, extra));
 }

@@ -15,7 +15,10 @@ export function failuresOf(count: number, long = false) {
 		return {
 			name: `checkout › "Pay now" @everyone case ${n}${long ? ` ${'with a very long parametrised title '.repeat(10)}` : ''}`,
 			url: i % 7 === 3 ? null : `https://dashboard.example.com/run/8a5f0b3e/test/${n}${long ? `?${'trace=on&'.repeat(20)}` : ''}`,
-			reason: i % 5 === 4 ? null : `expected "Pay now" to be visible\nat checkout.spec.ts:${40 + i}${long ? ` ${'AssertionError: timed out waiting for the element. '.repeat(40)}` : ''}`,
+			reason:
+				i % 5 === 4
+					? null
+					: `expected "Pay now" to be visible\nat checkout.spec.ts:${40 + i}${long ? ` ${'AssertionError: timed out waiting for the element. '.repeat(40)}` : ''}`,
 		};
 	});
 }
@@ -37,7 +40,16 @@ export function runPayload({ status, failures, branch = 'main', long = false }: 
 			endedAt: '2026-11-30T19:12:34.000Z',
 			durationMs: 754000,
 			app: { id: 'com.example.shop', name: 'Shop', platform: 'android' },
-			git: branch === null ? null : { sha: '4f9d2c1b7e8a6f5d3c2b1a0e9f8d7c6b5a4f3e2d', branch, author: 'Ada Lovelace', message: 'Checkout: "Pay now" button', remote: 'https://github.com/acme/shop' },
+			git:
+				branch === null
+					? null
+					: {
+							sha: '4f9d2c1b7e8a6f5d3c2b1a0e9f8d7c6b5a4f3e2d',
+							branch,
+							author: 'Ada Lovelace',
+							message: 'Checkout: "Pay now" button',
+							remote: 'https://github.com/acme/shop',
+						},
 			tags: ['nightly'],
 			totals: { tests, passed: tests - failures, failed: failures, skipped: 0, pending: 0, flaky: 1, retries: 2 },
 			failures: list,
@@ -55,7 +67,17 @@ export function runItem(shape: RunShape) {
  * Buildkite, signedWebhook): no test counts (every total null), the failed jobs listed where
  * the platform lists them, and as little else as a generic signed webhook may know.
  */
-export function uncountedRun({ source, status, failedJobs = 0, bare = false }: { source: string; status: 'passed' | 'failed' | 'timedOut'; failedJobs?: number; bare?: boolean }) {
+export function uncountedRun({
+	source,
+	status,
+	failedJobs = 0,
+	bare = false,
+}: {
+	source: string;
+	status: 'passed' | 'failed' | 'timedOut';
+	failedJobs?: number;
+	bare?: boolean;
+}) {
 	const id = '48211';
 	return {
 		event: status === 'timedOut' ? 'RUN_TIMEOUT' : 'RUN_FINISH',
@@ -71,7 +93,15 @@ export function uncountedRun({ source, status, failedJobs = 0, bare = false }: {
 			endedAt: bare ? null : '2026-11-30T19:08:20.000Z',
 			durationMs: bare ? null : 500000,
 			app: bare ? null : { id: '1337', name: 'acme/shop', platform: null },
-			git: bare ? null : { sha: '4f9d2c1b7e8a6f5d3c2b1a0e9f8d7c6b5a4f3e2d', branch: 'main', author: 'Ada Lovelace', message: 'Checkout: "Pay now" button', remote: 'https://ci.example.com/acme/shop' },
+			git: bare
+				? null
+				: {
+						sha: '4f9d2c1b7e8a6f5d3c2b1a0e9f8d7c6b5a4f3e2d',
+						branch: 'main',
+						author: 'Ada Lovelace',
+						message: 'Checkout: "Pay now" button',
+						remote: 'https://ci.example.com/acme/shop',
+					},
 			tags: [],
 			totals: { tests: null, passed: null, failed: null, skipped: null, pending: null, flaky: null, retries: null },
 			failures: Array.from({ length: failedJobs }, (_, i) => ({

@@ -15,7 +15,11 @@ export interface RecipeNode {
 	name: string;
 	type: string;
 	typeVersion: number;
-	parameters: Record<string, unknown> & { body?: string; headers?: { parameter: Array<{ name: string; value: string }> }; queryParameters?: { parameter: Array<{ name: string; value: string }> } };
+	parameters: Record<string, unknown> & {
+		body?: string;
+		headers?: { parameter: Array<{ name: string; value: string }> };
+		queryParameters?: { parameter: Array<{ name: string; value: string }> };
+	};
 	credentials?: Record<string, { id: string; name: string }>;
 }
 export interface Recipe {
@@ -24,7 +28,8 @@ export interface Recipe {
 	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
 }
 
-export const loadRecipe = (target: TargetSpec): Recipe => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'recipes', `${target.recipe}.json`), 'utf8')) as Recipe;
+export const loadRecipe = (target: TargetSpec): Recipe =>
+	JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'recipes', `${target.recipe}.json`), 'utf8')) as Recipe;
 export const dispatchOf = (recipe: Recipe) => recipe.nodes.find((node) => node.type === 'n8n-nodes-test-run-webhooks.webhookDispatch')!;
 
 /** The request Webhook Dispatch would send for one run shape, as the target's receiver gets it. */
@@ -55,4 +60,3 @@ export function deliverItem(target: TargetSpec, item: object): Delivery {
 	const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
 	return { method: request.method, url: url.pathname + url.search, headers, body: request.body ?? '' };
 }
-

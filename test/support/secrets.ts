@@ -17,7 +17,9 @@ export const secretOf = (alphabet: string, length: number) => {
 	let secret = '';
 	for (let i = 0; secret.length < length; i++) secret += units[i % units.length];
 	// Cut at a whole code point: a lone surrogate is not text a receiver could echo.
-	return Array.from(secret).join('').slice(0, /[\uD800-\uDBFF]/.test(secret[length - 1] ?? '') ? length - 1 : length);
+	return Array.from(secret)
+		.join('')
+		.slice(0, /[\uD800-\uDBFF]/.test(secret[length - 1] ?? '') ? length - 1 : length);
 };
 
 /** Every form a receiver or an error message may repeat the secret in. */

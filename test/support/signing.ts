@@ -11,7 +11,13 @@ export function newStandardSecret(): string {
  * The headers a genuine sender of each platform attaches. Standard Webhooks signatures come
  * from the `standardwebhooks` package, independently of our own code.
  */
-export function senderHeaders(source: Source, body: string, secret: string, nowMs: number, messageId = `msg_${randomBytes(8).toString('hex')}`): Record<string, string> {
+export function senderHeaders(
+	source: Source,
+	body: string,
+	secret: string,
+	nowMs: number,
+	messageId = `msg_${randomBytes(8).toString('hex')}`,
+): Record<string, string> {
 	switch (source) {
 		case 'currents':
 			return { 'content-type': 'application/json', 'x-webhook-secret': secret, 'x-timestamp': String(nowMs) };
@@ -73,7 +79,10 @@ export function forgedHeaders(source: Source, body: string, secret: string, nowM
 		case 'buildkite': {
 			// Buildkite's recipe: hex HMAC-SHA256(secret, "<timestamp>.<raw body>"), timestamp in epoch seconds.
 			const seconds = Math.floor(nowMs / 1000);
-			return { 'x-buildkite-event': 'build.finished', 'x-buildkite-signature': `timestamp=${seconds},signature=${hmac(secret, `${seconds}.${body}`).digest('hex')}` };
+			return {
+				'x-buildkite-event': 'build.finished',
+				'x-buildkite-signature': `timestamp=${seconds},signature=${hmac(secret, `${seconds}.${body}`).digest('hex')}`,
+			};
 		}
 		case 'standardWebhooks': {
 			const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');

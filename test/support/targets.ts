@@ -93,7 +93,19 @@ function common(problems: Problems, delivery: Delivery, path: string): void {
 
 // ---- Slack: incoming webhook with Block Kit -------------------------------------------------
 
-const SLACK = { blocks: 50, header: 150, sectionText: 3000, fields: 10, fieldText: 2000, contextElements: 10, actionElements: 25, buttonText: 75, buttonUrl: 3000, blockId: 255, messageText: 40000 };
+const SLACK = {
+	blocks: 50,
+	header: 150,
+	sectionText: 3000,
+	fields: 10,
+	fieldText: 2000,
+	contextElements: 10,
+	actionElements: 25,
+	buttonText: 75,
+	buttonUrl: 3000,
+	blockId: 255,
+	messageText: 40000,
+};
 
 function slackTextObject(problems: Problems, value: unknown, field: string, max: number, types = ['plain_text', 'mrkdwn']): void {
 	if (!problems.require(isObject(value), `${field} must be a text object`)) return;
@@ -192,7 +204,10 @@ export const slack: TargetSpec = {
 		const richText = (body.blocks as Json[]).find((block) => block.type === 'rich_text');
 		if (!richText) return { names: [], more: 0 };
 		const list = richText.elements.find((element: Json) => element.type === 'rich_text_list');
-		const trailer = richText.elements.filter((element: Json) => element.type === 'rich_text_section').map(slackSectionText).join(' ');
+		const trailer = richText.elements
+			.filter((element: Json) => element.type === 'rich_text_section')
+			.map(slackSectionText)
+			.join(' ');
 		return { names: (list?.elements ?? []).map((item: Json) => item.elements[0].text), more: moreCount(trailer) };
 	},
 };
@@ -256,14 +271,28 @@ export const teams: TargetSpec = {
 		const start = blocks.findIndex((element) => element.text === 'Failures');
 		if (start < 0) return { names: [], more: 0 };
 		const items = blocks.slice(start + 1).map((element) => String(element.text));
-		const names = items.map((text) => /^\[(.*?)\]\(|^\*\*(.*?)\*\*:/s.exec(text)).filter((match) => match !== null).map((match) => match[1] ?? match[2]);
+		const names = items
+			.map((text) => /^\[(.*?)\]\(|^\*\*(.*?)\*\*:/s.exec(text))
+			.filter((match) => match !== null)
+			.map((match) => match[1] ?? match[2]);
 		return { names, more: moreCount(items[items.length - 1]) };
 	},
 };
 
 // ---- Discord: webhook with one embed ---------------------------------------------------------
 
-const DISCORD = { content: 2000, embeds: 10, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, author: 256, total: 6000 };
+const DISCORD = {
+	content: 2000,
+	embeds: 10,
+	title: 256,
+	description: 4096,
+	fields: 25,
+	fieldName: 256,
+	fieldValue: 1024,
+	footer: 2048,
+	author: 256,
+	total: 6000,
+};
 
 function checkDiscord(body: Json, delivery: Delivery): string[] {
 	const problems = new Problems();
@@ -280,8 +309,10 @@ function checkDiscord(body: Json, delivery: Delivery): string[] {
 		problems.optionalText(embed.title, `${at}.title`, DISCORD.title);
 		problems.optionalText(embed.description, `${at}.description`, DISCORD.description);
 		if (embed.url !== undefined) problems.url(embed.url, `${at}.url`);
-		if (embed.color !== undefined) problems.require(Number.isInteger(embed.color) && embed.color >= 0 && embed.color <= 0xffffff, `${at}.color must be an RGB integer`);
-		if (embed.timestamp !== undefined) problems.require(typeof embed.timestamp === 'string' && !Number.isNaN(Date.parse(embed.timestamp)), `${at}.timestamp must be ISO 8601`);
+		if (embed.color !== undefined)
+			problems.require(Number.isInteger(embed.color) && embed.color >= 0 && embed.color <= 0xffffff, `${at}.color must be an RGB integer`);
+		if (embed.timestamp !== undefined)
+			problems.require(typeof embed.timestamp === 'string' && !Number.isNaN(Date.parse(embed.timestamp)), `${at}.timestamp must be ISO 8601`);
 		if (embed.footer !== undefined) problems.text(embed.footer?.text, `${at}.footer.text`, DISCORD.footer);
 		if (embed.author !== undefined) problems.text(embed.author?.name, `${at}.author.name`, DISCORD.author);
 		[embed.title, embed.description, embed.footer?.text, embed.author?.name].forEach(counted);
@@ -328,7 +359,10 @@ function checkGoogleChat(body: Json, delivery: Delivery): string[] {
 	common(problems, delivery, googleChat.requestPath);
 	const query = new URLSearchParams(delivery.url.split('?')[1] ?? '');
 	problems.require(query.get('key') === 'e2eKey' && query.get('token') === 'e2eToken', 'the query lost the key or token of the webhook URL');
-	problems.require(bytes(delivery.body) <= GOOGLE_CHAT.messageBytes, `message is ${bytes(delivery.body)} bytes; Google Chat allows ${GOOGLE_CHAT.messageBytes}`);
+	problems.require(
+		bytes(delivery.body) <= GOOGLE_CHAT.messageBytes,
+		`message is ${bytes(delivery.body)} bytes; Google Chat allows ${GOOGLE_CHAT.messageBytes}`,
+	);
 	problems.require(body?.text !== undefined || body?.cardsV2 !== undefined, 'a message needs text or cardsV2');
 	problems.optionalText(body?.text, 'text', GOOGLE_CHAT.text);
 	if (body?.cardsV2 === undefined || !problems.array(body.cardsV2, 'cardsV2', 100, 1)) return problems.found;
@@ -345,7 +379,8 @@ function checkGoogleChat(body: Json, delivery: Delivery): string[] {
 				widgets++;
 				const where = `${at}.card.sections[${s}].widgets[${w}]`;
 				const kinds = Object.keys(widget ?? {});
-				if (!problems.require(kinds.length === 1 && CHAT_WIDGETS.includes(kinds[0]), `${where} must be exactly one known widget, got ${kinds.join(', ')}`)) return;
+				if (!problems.require(kinds.length === 1 && CHAT_WIDGETS.includes(kinds[0]), `${where} must be exactly one known widget, got ${kinds.join(', ')}`))
+					return;
 				if (widget.textParagraph) problems.text(widget.textParagraph.text, `${where}.textParagraph.text`, Infinity);
 				if (widget.decoratedText) {
 					problems.text(widget.decoratedText.text, `${where}.decoratedText.text`, Infinity);
@@ -387,7 +422,10 @@ function checkPagerDuty(body: Json, delivery: Delivery): string[] {
 	const problems = new Problems();
 	common(problems, delivery, pagerDuty.requestPath);
 	problems.require(bytes(delivery.body) <= PAGERDUTY.requestBytes, `event is ${bytes(delivery.body)} bytes; PagerDuty allows ${PAGERDUTY.requestBytes}`);
-	problems.require(typeof body?.routing_key === 'string' && body.routing_key.length === PAGERDUTY.routingKey, 'routing_key must be the 32-character integration key');
+	problems.require(
+		typeof body?.routing_key === 'string' && body.routing_key.length === PAGERDUTY.routingKey,
+		'routing_key must be the 32-character integration key',
+	);
 	problems.oneOf(body?.event_action, 'event_action', ['trigger', 'acknowledge', 'resolve']);
 	// Optional for a trigger in the API, but resolving needs it: the recipe always sends one.
 	problems.text(body?.dedup_key, 'dedup_key', PAGERDUTY.dedupKey);
@@ -397,7 +435,8 @@ function checkPagerDuty(body: Json, delivery: Delivery): string[] {
 	problems.text(payload.summary, 'payload.summary', PAGERDUTY.summary);
 	problems.text(payload.source, 'payload.source', Infinity);
 	problems.oneOf(payload.severity, 'payload.severity', ['critical', 'error', 'warning', 'info']);
-	if (payload.timestamp !== undefined) problems.require(typeof payload.timestamp === 'string' && !Number.isNaN(Date.parse(payload.timestamp)), 'payload.timestamp must be ISO 8601');
+	if (payload.timestamp !== undefined)
+		problems.require(typeof payload.timestamp === 'string' && !Number.isNaN(Date.parse(payload.timestamp)), 'payload.timestamp must be ISO 8601');
 	for (const field of ['component', 'group', 'class'] as const) problems.optionalText(payload[field], `payload.${field}`, Infinity);
 	if (payload.custom_details !== undefined) problems.require(isObject(payload.custom_details), 'payload.custom_details must be an object');
 	if (body.client_url !== undefined) problems.url(body.client_url, 'client_url');
@@ -450,7 +489,10 @@ export const gitHubIssues: TargetSpec = {
 	check: checkGitHub,
 	listing(body) {
 		const lines = String(body.body).split('\n');
-		const names = lines.map((line) => /^- (?:\[(.*?)\]\(|\*\*(.*?)\*\*:)/.exec(line)).filter((match) => match !== null).map((match) => match[1] ?? match[2]);
+		const names = lines
+			.map((line) => /^- (?:\[(.*?)\]\(|\*\*(.*?)\*\*:)/.exec(line))
+			.filter((match) => match !== null)
+			.map((match) => match[1] ?? match[2]);
 		return { names, more: moreCount(lines.find((line) => /^_and \d+ more/.test(line))) };
 	},
 };

@@ -13,7 +13,10 @@ export function processesInGroup(group: number): string[] {
 			// Fields after the parenthesised command name: state, ppid, pgrp, …
 			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 			const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (Number(pgrp) === group && state !== 'Z') left.push(`${pid} ${state} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 1)} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`);
+			if (Number(pgrp) === group && state !== 'Z')
+				left.push(
+					`${pid} ${state} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 1)} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`,
+				);
 		} catch {
 			// The process ended while we looked.
 		}

@@ -71,11 +71,28 @@ function dispatch(name: string, path: string, body: string, extra: Record<string
 }
 
 function webhooksNode(name: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-	return { id: `manage-${name.replace(/\W/g, '')}`, name, type: `${PKG}.testRunWebhooks`, typeVersion: 1, position: at(), parameters: { resource: 'webhook', ...parameters }, credentials: credentialRef.platform, ...extra };
+	return {
+		id: `manage-${name.replace(/\W/g, '')}`,
+		name,
+		type: `${PKG}.testRunWebhooks`,
+		typeVersion: 1,
+		position: at(),
+		parameters: { resource: 'webhook', ...parameters },
+		credentials: credentialRef.platform,
+		...extra,
+	};
 }
 
 const link = (to: string) => [{ node: to, type: 'main', index: 0 }];
-const workflow = (id: string, name: string, nodes: object[], connections: object) => ({ id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} });
+const workflow = (id: string, name: string, nodes: object[], connections: object) => ({
+	id,
+	name,
+	active: false,
+	nodes,
+	connections,
+	settings: { executionOrder: 'v1' },
+	pinData: {},
+});
 
 /** The failures of a run as a JSON message; the transactional id is the idempotency key. */
 export const NOTIFY_TEMPLATE = `{
@@ -96,7 +113,17 @@ export function workflows() {
 		IDS.currents.workflow,
 		'E2E: Currents run → notify',
 		[
-			trigger('Test Run Trigger', IDS.currents.webhook, { source: 'currents', registration: 'automatic', projectId: { __rl: true, mode: 'id', value: 'proj_web' }, events: ['RUN_START', 'RUN_FINISH', 'RUN_TIMEOUT', 'RUN_CANCELED'] }, credentialRef.platform),
+			trigger(
+				'Test Run Trigger',
+				IDS.currents.webhook,
+				{
+					source: 'currents',
+					registration: 'automatic',
+					projectId: { __rl: true, mode: 'id', value: 'proj_web' },
+					events: ['RUN_START', 'RUN_FINISH', 'RUN_TIMEOUT', 'RUN_CANCELED'],
+				},
+				credentialRef.platform,
+			),
 			dispatch('Notify', '/notify', NOTIFY_TEMPLATE, {
 				transactionalId: '={{ $json.deliveryId }}',
 				headers: { parameter: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }] },
@@ -123,7 +150,15 @@ export function workflows() {
 		IDS.manage.workflow,
 		'E2E: manage webhooks',
 		[
-			{ id: 'manage-start', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: at(), webhookId: IDS.manage.webhook, parameters: { httpMethod: 'POST', path: 'manage', responseMode: 'lastNode', options: {} } },
+			{
+				id: 'manage-start',
+				name: 'Start',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: at(),
+				webhookId: IDS.manage.webhook,
+				parameters: { httpMethod: 'POST', path: 'manage', responseMode: 'lastNode', options: {} },
+			},
 			webhooksNode('Create', {
 				operation: 'create',
 				projectId: { __rl: true, mode: 'id', value: 'proj_mobile' },
@@ -132,7 +167,11 @@ export function workflows() {
 				additionalFields: { label: 'e2e', headers: { header: [{ name: 'x-webhook-secret', value: 'e2e-hook-secret' }] } },
 			}),
 			webhooksNode('List', { operation: 'getAll', projectId: { __rl: true, mode: 'id', value: 'proj_mobile' }, returnAll: true }, { executeOnce: true }),
-			webhooksNode('Send Test', { operation: 'sendTest', hookId: { __rl: true, mode: 'id', value: "={{ $('Create').item.json.hookId }}" }, event: 'RUN_FINISH' }, { executeOnce: true }),
+			webhooksNode(
+				'Send Test',
+				{ operation: 'sendTest', hookId: { __rl: true, mode: 'id', value: "={{ $('Create').item.json.hookId }}" }, event: 'RUN_FINISH' },
+				{ executeOnce: true },
+			),
 			webhooksNode('Delete', { operation: 'delete', hookId: { __rl: true, mode: 'id', value: "={{ $('Create').item.json.hookId }}" } }, { executeOnce: true }),
 		],
 		{ Start: { main: [link('Create')] }, Create: { main: [link('List')] }, List: { main: [link('Send Test')] }, 'Send Test': { main: [link('Delete')] } },

@@ -4,9 +4,7 @@ import { sendJson, startLoopbackServer } from '../../../tools/httpServer';
 describe('PlatformApiClient', () => {
 	it('never puts the API key in an error, even when the API echoes it', async () => {
 		const apiKey = ['key', 'that', 'must', 'stay', 'hidden'].join('-');
-		const server = await startLoopbackServer((req, res) =>
-			sendJson(res, 401, { status: 'FAILED', error: `unknown key ${req.headers.authorization}` }),
-		);
+		const server = await startLoopbackServer((req, res) => sendJson(res, 401, { status: 'FAILED', error: `unknown key ${req.headers.authorization}` }));
 		try {
 			const client = new PlatformApiClient({ baseUrl: server.url, apiKey });
 			const error = await client.listProjects().catch((e: unknown) => e);

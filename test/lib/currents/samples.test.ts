@@ -19,7 +19,18 @@ describe('Send Test samples', () => {
 		const receive = (body: string) =>
 			receiveDelivery(
 				{ headers: { 'x-webhook-secret': secret, 'x-timestamp': String(nowMs) }, rawBody: Buffer.from(body) },
-				{ source: 'currents', events: [...RUN_EVENTS], secrets: [secret], secretHeaderName: 'x-webhook-secret', timestampToleranceSeconds: 300, deduplicationWindowSeconds: 600, includeRawPayload: false, memoryScope: 's', memory, nowMs },
+				{
+					source: 'currents',
+					events: [...RUN_EVENTS],
+					secrets: [secret],
+					secretHeaderName: 'x-webhook-secret',
+					timestampToleranceSeconds: 300,
+					deduplicationWindowSeconds: 600,
+					includeRawPayload: false,
+					memoryScope: 's',
+					memory,
+					nowMs,
+				},
 			);
 		const now = new Date(nowMs);
 		const first = await receive(JSON.stringify(sampleRunEvent('RUN_FINISH', now)));

@@ -80,14 +80,20 @@ describe('sendFollowingRedirects at the edges', () => {
 
 	it('301 after a PUT keeps the method and the body', async () => {
 		server = await redirecting(301, '/next');
-		const answer = await sendFollowingRedirects({ method: 'PUT', url: `${server.url}/start`, headers: { 'content-type': 'text/plain' }, body: 'payload', timeoutMs: 5000 }, policy);
+		const answer = await sendFollowingRedirects(
+			{ method: 'PUT', url: `${server.url}/start`, headers: { 'content-type': 'text/plain' }, body: 'payload', timeoutMs: 5000 },
+			policy,
+		);
 		expect(answer.statusCode).toBe(200);
 		expect(server.requests[1]).toMatchObject({ method: 'PUT', url: '/next', body: 'payload' });
 	});
 
 	it('303 continues as a GET without body', async () => {
 		server = await redirecting(303, '/next');
-		await sendFollowingRedirects({ method: 'PUT', url: `${server.url}/start`, headers: { 'content-type': 'text/plain' }, body: 'payload', timeoutMs: 5000 }, policy);
+		await sendFollowingRedirects(
+			{ method: 'PUT', url: `${server.url}/start`, headers: { 'content-type': 'text/plain' }, body: 'payload', timeoutMs: 5000 },
+			policy,
+		);
 		expect(server.requests[1]).toMatchObject({ method: 'GET', url: '/next', body: '' });
 		expect(server.requests[1].headers['content-type']).toBeUndefined();
 	});

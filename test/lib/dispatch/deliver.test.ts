@@ -34,7 +34,13 @@ const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({
 
 function request(url: string, overrides: Partial<RequestTemplate> = {}) {
 	return prepareRequest(
-		requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"run": "${ run }", "id": "${ WebhookRequest.TransactionalId }"}', ...overrides }),
+		requestTemplate({
+			rootUrl: url,
+			path: '/hook',
+			nodeHeaders: IDEMPOTENCY_KEY_HEADERS,
+			body: '{"run": "${ run }", "id": "${ WebhookRequest.TransactionalId }"}',
+			...overrides,
+		}),
 		{ run: 'r1' },
 		TX,
 	);
@@ -102,7 +108,19 @@ describe('delivery engine', () => {
 	it('a transactional id sent as a header the user named counts as carried', async () => {
 		receiver = await scriptedReceiver([503, 200]);
 		const prepared = prepareRequest(
-			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'X-Request-Id', value: TX }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '', signed: false },
+			{
+				method: 'POST',
+				rootUrl: receiver.url,
+				path: '',
+				query: [],
+				inheritedHeaders: {},
+				secretHeaders: {},
+				nodeHeaders: [{ name: 'X-Request-Id', value: TX }],
+				excludeInheritedHeaders: [],
+				bodyContentType: 'none',
+				body: '',
+				signed: false,
+			},
 			{},
 			TX,
 		);
@@ -135,7 +153,13 @@ describe('delivery engine', () => {
 
 	it('GET sends no body; query values are templates', async () => {
 		receiver = await scriptedReceiver([200]);
-		const prepared = request(receiver.url, { method: 'GET', query: [{ name: 'run', value: '${ run }' }, { name: 'tx', value: '${ WebhookRequest.TransactionalId }' }] });
+		const prepared = request(receiver.url, {
+			method: 'GET',
+			query: [
+				{ name: 'run', value: '${ run }' },
+				{ name: 'tx', value: '${ WebhookRequest.TransactionalId }' },
+			],
+		});
 		expect(prepared.body).toBeUndefined();
 		expect(prepared.url).toBe(`${receiver.url}/hook?run=r1&tx=${TX}`);
 		await deliver(prepared, TX, policy(), { clock: new FakeClock() });
@@ -190,14 +214,16 @@ describe('deliver: outcomes, signing and the retry window', () => {
 
 	const TX = 'tx-0001';
 	const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({ maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false, ...overrides });
+	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({
+		maxRetries: 3,
+		retryWindowMs: 360_000,
+		timeoutMs: 5000,
+		blockPrivateNetworks: false,
+		...overrides,
+	});
 
 	function request(url: string, overrides: Partial<RequestTemplate> = {}) {
-		return prepareRequest(
-			requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"a": 1}', ...overrides }),
-			{},
-			TX,
-		);
+		return prepareRequest(requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"a": 1}', ...overrides }), {}, TX);
 	}
 
 	let receiver: LoopbackServer | undefined;
@@ -239,7 +265,13 @@ describe('deliver: outcomes, signing and the retry window', () => {
 		it('an answer outside 2xx (300) is a failure that keeps the answer: status, headers, body', async () => {
 			receiver = await answering(300, { 'x-reason': 'choose' }, 'pick one');
 			const outcome = await deliver(request(receiver.url), TX, policy(), { clock: new ManualClock() });
-			expect(outcome).toMatchObject({ success: false, statusCode: 300, bodyText: 'pick one', bodyTruncated: false, error: { kind: 'http', message: 'The receiver answered 300' } });
+			expect(outcome).toMatchObject({
+				success: false,
+				statusCode: 300,
+				bodyText: 'pick one',
+				bodyTruncated: false,
+				error: { kind: 'http', message: 'The receiver answered 300' },
+			});
 			expect(outcome.headers['x-reason']).toBe('choose');
 			expect(outcome.attempts).toHaveLength(1);
 		});
@@ -277,7 +309,9 @@ describe('deliver: outcomes, signing and the retry window', () => {
 			receiver = await answering(200);
 			const outcome = await deliver(request(receiver.url), TX, policy({ blockPrivateNetworks: true }), { clock: new ManualClock() });
 			expect(outcome.error?.kind).toBe('blocked');
-			expect(outcome.error?.message).toBe('127.0.0.1 resolves to 127.0.0.1, a loopback, private, link-local or metadata address, which Block Private Networks refuses');
+			expect(outcome.error?.message).toBe(
+				'127.0.0.1 resolves to 127.0.0.1, a loopback, private, link-local or metadata address, which Block Private Networks refuses',
+			);
 			expect(outcome.attempts).toHaveLength(1);
 			expect(receiver.requests).toHaveLength(0);
 		});
@@ -347,12 +381,7 @@ describe('deliver and RateLimiter: a stop ends every wait', () => {
 	const stuckClock: Clock = { now: () => Date.now(), sleep: () => new Promise<void>(() => {}) };
 	const stuckLimiter: Limiter = { acquire: () => new Promise<boolean>(() => {}) };
 
-	const request = () =>
-		prepareRequest(
-			requestTemplate({ rootUrl: receiver.url, nodeHeaders: IDEMPOTENCY_KEY_HEADERS }),
-			{},
-			TX,
-		);
+	const request = () => prepareRequest(requestTemplate({ rootUrl: receiver.url, nodeHeaders: IDEMPOTENCY_KEY_HEADERS }), {}, TX);
 	const policy = { maxRetries: 5, retryWindowMs: 3_600_000, timeoutMs: 5000, blockPrivateNetworks: false };
 
 	describe('deliver, stopped', () => {
@@ -382,7 +411,10 @@ describe('deliver and RateLimiter: a stop ends every wait', () => {
 				return answer;
 			});
 			const outcome = await deliver(request(), TX, policy, { clock: stuckClock, signal: stop.signal });
-			expect(outcome).toMatchObject({ statusCode: answer.status, error: { kind: 'http', message: `The receiver answered ${answer.status}; not retried: the execution was stopped` } });
+			expect(outcome).toMatchObject({
+				statusCode: answer.status,
+				error: { kind: 'http', message: `The receiver answered ${answer.status}; not retried: the execution was stopped` },
+			});
 			expect(outcome.attempts).toHaveLength(1);
 			expect(receiver.requests).toHaveLength(1);
 		});
@@ -405,7 +437,9 @@ describe('deliver and RateLimiter: a stop ends every wait', () => {
 			// Virtual time only: nothing here depends on how fast the machine is.
 			let now = 0;
 			const sleeps: number[] = [];
-			const clock: Clock = { now: () => now, sleep: async (ms) => {
+			const clock: Clock = {
+				now: () => now,
+				sleep: async (ms) => {
 					sleeps.push(ms);
 					now += ms;
 				},

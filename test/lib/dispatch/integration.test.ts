@@ -60,7 +60,9 @@ describe('readIntegration', () => {
 	});
 
 	it('invalid Headers JSON is named and quoted; invalid Secret Headers JSON is named, not quoted', () => {
-		expect(refusal({ rootUrl: 'https://h.example.com', headers: '{X-Team: qa}' })).toBe('Headers is not valid JSON: {X-Team: qa}; write an object such as {"X-Team": "qa"}');
+		expect(refusal({ rootUrl: 'https://h.example.com', headers: '{X-Team: qa}' })).toBe(
+			'Headers is not valid JSON: {X-Team: qa}; write an object such as {"X-Team": "qa"}',
+		);
 		expect(refusal({ rootUrl: 'https://h.example.com', secretHeaders: '{Authorization: Bearer s3cr3t-t0ken}' })).toBe(
 			'Secret Headers is not valid JSON; write an object such as {"X-Team": "qa"}',
 		);
@@ -120,7 +122,9 @@ describe('readIntegration', () => {
 		});
 
 		it.each([['fast'], [true], [[5]]])('refuses %j, naming the field', (rateLimitPerSecond) => {
-			expect(refusal({ rootUrl: 'https://h.example.com', rateLimitPerSecond } as never)).toMatch(/^Rate Limit \(rateLimitPerSecond\) must be a number from 0 to 10000, got /);
+			expect(refusal({ rootUrl: 'https://h.example.com', rateLimitPerSecond } as never)).toMatch(
+				/^Rate Limit \(rateLimitPerSecond\) must be a number from 0 to 10000, got /,
+			);
 		});
 	});
 
@@ -139,7 +143,10 @@ describe('readIntegration', () => {
 		});
 
 		it('exactly 8 characters, alone or after a scheme word, is accepted', () => {
-			const secretHeaders = readIntegration({ rootUrl: 'https://h.example.com', secretHeaders: '{"X-Key": "12345678", "Authorization": "Bearer 12345678"}' }).secretHeaders;
+			const secretHeaders = readIntegration({
+				rootUrl: 'https://h.example.com',
+				secretHeaders: '{"X-Key": "12345678", "Authorization": "Bearer 12345678"}',
+			}).secretHeaders;
 			expect(secretHeaders).toEqual({ 'X-Key': '12345678', Authorization: 'Bearer 12345678' });
 		});
 	});
@@ -173,7 +180,16 @@ describe('headerObject', () => {
 });
 
 describe('integrationSecrets', () => {
-	const base: Integration = { rootUrl: 'https://h.example.com', headers: {}, secretHeaders: {}, rateLimitPerSecond: 0, signingSecret: '', timeoutMs: 30_000, blockPrivateNetworks: false, notices: [] };
+	const base: Integration = {
+		rootUrl: 'https://h.example.com',
+		headers: {},
+		secretHeaders: {},
+		rateLimitPerSecond: 0,
+		signingSecret: '',
+		timeoutMs: 30_000,
+		blockPrivateNetworks: false,
+		notices: [],
+	};
 
 	it('secret header values, the signing secret and its key without the whsec_ prefix', () => {
 		const integration = { ...base, secretHeaders: { Authorization: 'Bearer 0123456789abcdef' }, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8I' };

@@ -10,21 +10,70 @@ import { installTripwire } from '../../support/tripwire';
 
 describe('isPrivateAddress', () => {
 	it.each([
-		'127.0.0.1', '127.255.0.9', '10.0.0.1', '10.255.255.255', '172.16.0.1', '172.31.255.1', '192.168.1.1', '169.254.169.254', '169.254.0.1',
-		'100.64.0.1', '0.0.0.0', '198.18.0.1', '192.0.0.1', '224.0.0.1', '255.255.255.255',
-		'::', '::1', 'fc00::1', 'fd12::1', 'fe80::1', 'fe80::1%eth0', 'fec0::1', 'ff02::1', '64:ff9b:1::a00:1',
+		'127.0.0.1',
+		'127.255.0.9',
+		'10.0.0.1',
+		'10.255.255.255',
+		'172.16.0.1',
+		'172.31.255.1',
+		'192.168.1.1',
+		'169.254.169.254',
+		'169.254.0.1',
+		'100.64.0.1',
+		'0.0.0.0',
+		'198.18.0.1',
+		'192.0.0.1',
+		'224.0.0.1',
+		'255.255.255.255',
+		'::',
+		'::1',
+		'fc00::1',
+		'fd12::1',
+		'fe80::1',
+		'fe80::1%eth0',
+		'fec0::1',
+		'ff02::1',
+		'64:ff9b:1::a00:1',
 		// IPv4 inside IPv6
-		'::7f00:1', '::127.0.0.1', '::a00:1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '::ffff:0:7f00:1',
-		'64:ff9b::7f00:1', '64:ff9b::10.0.0.1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::', '2002:a00:1::1', '2002:a9fe:a9fe::',
-		'2001:0:4136:e378:8000:63bf:80ff:fffe', '2001:0:4136:e378:8000:63bf:f5ff:fffe',
+		'::7f00:1',
+		'::127.0.0.1',
+		'::a00:1',
+		'::ffff:127.0.0.1',
+		'::ffff:7f00:1',
+		'::ffff:a9fe:a9fe',
+		'::ffff:0:7f00:1',
+		'64:ff9b::7f00:1',
+		'64:ff9b::10.0.0.1',
+		'64:ff9b::a9fe:a9fe',
+		'2002:7f00:1::',
+		'2002:a00:1::1',
+		'2002:a9fe:a9fe::',
+		'2001:0:4136:e378:8000:63bf:80ff:fffe',
+		'2001:0:4136:e378:8000:63bf:f5ff:fffe',
 		'not an address',
 	])('%s is private', (address) => {
 		expect(isPrivateAddress(address)).toBe(true);
 	});
 
 	it.each([
-		'8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '172.15.255.255', '100.128.0.1', '169.253.255.255', '192.169.0.1', '11.0.0.1', '9.255.255.255',
-		'198.20.0.1', '223.255.255.255', '2606:4700::1111', '64:ff9b::808:808', '2002:808:808::', '::ffff:8.8.8.8', '::808:808', '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+		'8.8.8.8',
+		'1.1.1.1',
+		'93.184.215.14',
+		'172.32.0.1',
+		'172.15.255.255',
+		'100.128.0.1',
+		'169.253.255.255',
+		'192.169.0.1',
+		'11.0.0.1',
+		'9.255.255.255',
+		'198.20.0.1',
+		'223.255.255.255',
+		'2606:4700::1111',
+		'64:ff9b::808:808',
+		'2002:808:808::',
+		'::ffff:8.8.8.8',
+		'::808:808',
+		'2001:0:4136:e378:8000:63bf:f7f7:f7f7',
 	])('%s is public', (address) => {
 		expect(isPrivateAddress(address)).toBe(false);
 	});
@@ -46,7 +95,15 @@ describe('isPrivateAddress', () => {
 		const spy = jest.spyOn(os, 'networkInterfaces').mockReturnValue({
 			eth0: [
 				{ address: '203.0.113.7', family: 'IPv4', internal: false, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: '203.0.113.7/24' },
-				{ address: '2001:db8::7', family: 'IPv6', internal: false, netmask: 'ffff:ffff:ffff:ffff::', mac: '00:00:00:00:00:00', cidr: '2001:db8::7/64', scopeid: 0 },
+				{
+					address: '2001:db8::7',
+					family: 'IPv6',
+					internal: false,
+					netmask: 'ffff:ffff:ffff:ffff::',
+					mac: '00:00:00:00:00:00',
+					cidr: '2001:db8::7/64',
+					scopeid: 0,
+				},
 			],
 		});
 		try {
@@ -64,17 +121,38 @@ function fakeDns(answers: Record<string, string[]>): EgressPolicy {
 	const lookup = ((hostname: string, _options: object, callback: (error: Error | null, addresses: LookupAddress[]) => void) => {
 		const addresses = isIP(hostname) ? [hostname] : answers[hostname];
 		if (!addresses) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
-		callback(null, addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+		callback(
+			null,
+			addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+		);
 	}) as unknown as LookupFunction;
 	return { lookup };
 }
 
 describe('Block Private Networks refuses before connecting', () => {
 	const TX = 'tx-guard';
-	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({ maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 2000, blockPrivateNetworks: true, ...overrides });
+	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({
+		maxRetries: 3,
+		retryWindowMs: 360_000,
+		timeoutMs: 2000,
+		blockPrivateNetworks: true,
+		...overrides,
+	});
 	const post = (url: string) =>
 		prepareRequest(
-			{ method: 'POST', rootUrl: url, path: '/hook', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{}', signed: false },
+			{
+				method: 'POST',
+				rootUrl: url,
+				path: '/hook',
+				query: [],
+				inheritedHeaders: {},
+				secretHeaders: {},
+				nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }],
+				excludeInheritedHeaders: [],
+				bodyContentType: 'json',
+				body: '{}',
+				signed: false,
+			},
 			{},
 			TX,
 		);
@@ -97,17 +175,24 @@ describe('Block Private Networks refuses before connecting', () => {
 		proxy = undefined;
 	});
 
-	it.each(['127.0.0.1', 'localhost', '[::1]', '[::7f00:1]', '[::ffff:127.0.0.1]', '[::ffff:0:7f00:1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]', '[2001:0:4136:e378:8000:63bf:80ff:fffe]'])(
-		'http://%s: blocked, never retried, no connection at all',
-		async (host) => {
-			const port = new URL(target.url).port;
-			const outcome = await deliver(post(`http://${host}:${port}`), TX, policy(), { clock: new FakeClock() });
-			expect(outcome).toMatchObject({ success: false, error: { kind: 'blocked', message: expect.stringMatching(/Block Private Networks refuses/) } });
-			expect(outcome.attempts).toHaveLength(1);
-			expect(tripwire.attempts).toEqual([]);
-			expect(target.connections).toBe(0);
-		},
-	);
+	it.each([
+		'127.0.0.1',
+		'localhost',
+		'[::1]',
+		'[::7f00:1]',
+		'[::ffff:127.0.0.1]',
+		'[::ffff:0:7f00:1]',
+		'[64:ff9b::7f00:1]',
+		'[2002:7f00:1::]',
+		'[2001:0:4136:e378:8000:63bf:80ff:fffe]',
+	])('http://%s: blocked, never retried, no connection at all', async (host) => {
+		const port = new URL(target.url).port;
+		const outcome = await deliver(post(`http://${host}:${port}`), TX, policy(), { clock: new FakeClock() });
+		expect(outcome).toMatchObject({ success: false, error: { kind: 'blocked', message: expect.stringMatching(/Block Private Networks refuses/) } });
+		expect(outcome.attempts).toHaveLength(1);
+		expect(tripwire.attempts).toEqual([]);
+		expect(target.connections).toBe(0);
+	});
 
 	it('a name resolving to any private address among public ones is refused', async () => {
 		const dns = fakeDns({ 'mixed.test': ['93.184.215.14', '10.0.0.5'], 'metadata.test': ['169.254.169.254'] });
@@ -228,7 +313,9 @@ describe('the network guard at its edges', () => {
 			const { policy, asked } = base(PUBLIC);
 			const answer = await lookUp(privateNetworkGuard(policy).lookup, '10.0.0.1', {});
 			expect(answer.error).toMatchObject({ name: 'BlockedAddressError', code: 'BLOCKED_ADDRESS' });
-			expect(answer.error?.message).toBe('10.0.0.1 resolves to 10.0.0.1, a loopback, private, link-local or metadata address, which Block Private Networks refuses');
+			expect(answer.error?.message).toBe(
+				'10.0.0.1 resolves to 10.0.0.1, a loopback, private, link-local or metadata address, which Block Private Networks refuses',
+			);
 			expect(answer.address).toEqual([]);
 			expect(asked).toEqual([]);
 		});

@@ -121,7 +121,14 @@ describe('RateLimiter', () => {
 		const clock = new VirtualClock();
 		const limiter = new RateLimiter(10, clock);
 		const order: number[] = [];
-		await clock.drive(Promise.all([0, 1, 2, 3].map(async (n) => { await limiter.acquire(); order.push(n); })));
+		await clock.drive(
+			Promise.all(
+				[0, 1, 2, 3].map(async (n) => {
+					await limiter.acquire();
+					order.push(n);
+				}),
+			),
+		);
 		expect(order).toEqual([0, 1, 2, 3]);
 	});
 
@@ -173,7 +180,19 @@ describe('the retry window with a rate limit of 1/s', () => {
 	}
 	const post = () =>
 		prepareRequest(
-			{ method: 'POST', rootUrl: receiver.url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [], excludeInheritedHeaders: [], bodyContentType: 'json', body: '{"id": "${ WebhookRequest.TransactionalId }"}', signed: false },
+			{
+				method: 'POST',
+				rootUrl: receiver.url,
+				path: '',
+				query: [],
+				inheritedHeaders: {},
+				secretHeaders: {},
+				nodeHeaders: [],
+				excludeInheritedHeaders: [],
+				bodyContentType: 'json',
+				body: '{"id": "${ WebhookRequest.TransactionalId }"}',
+				signed: false,
+			},
 			{},
 			TX,
 		);
@@ -194,7 +213,10 @@ describe('the retry window with a rate limit of 1/s', () => {
 		await busyOnce('0');
 		const clock = new FakeClock();
 		const outcome = await deliver(post(), TX, policy(1000), { clock, limiter: new RateLimiter(1, clock) });
-		expect(outcome).toMatchObject({ success: false, error: { message: expect.stringMatching(/the next rate-limit slot would fall outside the 1 s retry window/) } });
+		expect(outcome).toMatchObject({
+			success: false,
+			error: { message: expect.stringMatching(/the next rate-limit slot would fall outside the 1 s retry window/) },
+		});
 		expect(outcome.attempts).toHaveLength(1);
 		expect(receiver.requests).toHaveLength(1);
 	});

@@ -48,7 +48,19 @@ const post = (rootUrl: string) =>
 	);
 const follow = (maxRedirects = 21): Partial<DeliveryPolicy> => ({ redirects: { maxRedirects, secretHeaderNames: Object.keys(SECRET) } });
 const run = (url: string, overrides: Partial<DeliveryPolicy> = {}) =>
-	deliver(post(url), TX, { maxRetries: 0, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', ...overrides }, { clock: new FakeClock() });
+	deliver(
+		post(url),
+		TX,
+		{
+			maxRetries: 0,
+			retryWindowMs: 360_000,
+			timeoutMs: 5000,
+			blockPrivateNetworks: false,
+			signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+			...overrides,
+		},
+		{ clock: new FakeClock() },
+	);
 
 describe('redirects', () => {
 	it('are not followed unless asked: the 302 is the answer', async () => {

@@ -8,7 +8,6 @@ import { sendHttp } from '../../../lib/http/transport';
 // lib/dispatch/request.ts: URL joining, query, headers, body and content type of a prepared request.
 const TX = 'tx-7f3a9c21';
 
-
 const prepare = (overrides: Partial<RequestTemplate>, item: object = {}, tx = TX) => prepareRequest(requestTemplate(overrides), item, tx);
 
 function refusal(overrides: Partial<RequestTemplate>, item: object = {}): RequestError {
@@ -64,7 +63,9 @@ describe('a root URL with a query string (issue 24 item 9)', () => {
 	const GOOGLE_CHAT = 'https://chat.googleapis.com/v1/spaces/AAA/messages?key=AIza-k%3D&token=t0k%2Ben';
 
 	it('joins the path into the URL path and keeps the root query byte for byte', () => {
-		expect(prepare({ rootUrl: GOOGLE_CHAT, path: 'threads' }).url).toBe('https://chat.googleapis.com/v1/spaces/AAA/messages/threads?key=AIza-k%3D&token=t0k%2Ben');
+		expect(prepare({ rootUrl: GOOGLE_CHAT, path: 'threads' }).url).toBe(
+			'https://chat.googleapis.com/v1/spaces/AAA/messages/threads?key=AIza-k%3D&token=t0k%2Ben',
+		);
 	});
 
 	it.each([
@@ -84,7 +85,9 @@ describe('a root URL with a query string (issue 24 item 9)', () => {
 	});
 
 	it('a templated value is one path segment: "?", "&", "#" and "/" in it are encoded, the root query is untouched', () => {
-		expect(prepare({ rootUrl: 'https://h.test/in?token=t', path: 'runs/${ id }' }, { id: 'a/b?c=d&e#f' }).url).toBe('https://h.test/in/runs/a%2Fb%3Fc%3Dd%26e%23f?token=t');
+		expect(prepare({ rootUrl: 'https://h.test/in?token=t', path: 'runs/${ id }' }, { id: 'a/b?c=d&e#f' }).url).toBe(
+			'https://h.test/in/runs/a%2Fb%3Fc%3Dd%26e%23f?token=t',
+		);
 	});
 
 	it.each([
@@ -109,7 +112,16 @@ describe('a root URL with a query string (issue 24 item 9)', () => {
 
 describe('query parameters', () => {
 	it('are rendered and appended in order; an unnamed row is left out', () => {
-		const prepared = prepare({ query: [{ name: 'a', value: '${ v }' }, { name: '', value: 'dropped' }, { name: 'b', value: 'plain' }] }, { v: 'x y' });
+		const prepared = prepare(
+			{
+				query: [
+					{ name: 'a', value: '${ v }' },
+					{ name: '', value: 'dropped' },
+					{ name: 'b', value: 'plain' },
+				],
+			},
+			{ v: 'x y' },
+		);
 		expect(prepared.url).toBe('http://127.0.0.1:1/api?a=x+y&b=plain');
 	});
 
@@ -149,7 +161,12 @@ describe('headers', () => {
 	});
 
 	it('excluding applies to inherited headers only: a node header of that name is sent', () => {
-		const prepared = prepare({ bodyContentType: 'none', inheritedHeaders: { 'X-Team': 'qa' }, excludeInheritedHeaders: ['X-Team'], nodeHeaders: [{ name: 'X-Team', value: 'dev' }] });
+		const prepared = prepare({
+			bodyContentType: 'none',
+			inheritedHeaders: { 'X-Team': 'qa' },
+			excludeInheritedHeaders: ['X-Team'],
+			nodeHeaders: [{ name: 'X-Team', value: 'dev' }],
+		});
 		expect(prepared.headers).toEqual({ 'X-Team': 'dev' });
 	});
 
@@ -254,7 +271,6 @@ describe('what a refusal is', () => {
 describe('prepareRequest: paths, refused header values, the transactional id', () => {
 	const TX = 'tx-7f3a9c21';
 
-
 	const refusal = (overrides: Partial<RequestTemplate>, item: object = {}) => preparationRefusal(requestTemplate(overrides), item, TX);
 
 	const policy: DeliveryPolicy = { maxRetries: 3, retryWindowMs: 360_000, timeoutMs: 5000, blockPrivateNetworks: false };
@@ -289,9 +305,12 @@ describe('prepareRequest: paths, refused header values, the transactional id', (
 			expect(error.message).toMatch(/^path: a "\." or "\.\." segment would leave the root URL/);
 		});
 
-		it.each(['/hooks/../admin', '/hooks/%2E%2e/admin', '/hooks/.%2e', '/hooks\\..\\admin'])('a dot segment written in the path itself (%s) is refused too', (path) => {
-			expect(refusal({ path }).message).toMatch(/^path: /);
-		});
+		it.each(['/hooks/../admin', '/hooks/%2E%2e/admin', '/hooks/.%2e', '/hooks\\..\\admin'])(
+			'a dot segment written in the path itself (%s) is refused too',
+			(path) => {
+				expect(refusal({ path }).message).toMatch(/^path: /);
+			},
+		);
 
 		it('dots inside a segment are content, not navigation', () => {
 			const prepared = prepareRequest(requestTemplate({ path: '/files/${ name }' }), { name: '...x..' }, TX);
@@ -303,9 +322,17 @@ describe('prepareRequest: paths, refused header values, the transactional id', (
 		it.each([
 			['a CR LF rendered from a template', { nodeHeaders: [{ name: 'X-Note', value: '${ note }' }] }, /^header "X-Note": the value contains a line break/],
 			['a bare LF from the integration headers', { inheritedHeaders: { 'X-Team': 'qa\nX-Injected: 1' } }, /^header "X-Team": the value contains a line break/],
-			['a CR in a secret header, not quoted', { secretHeaders: { Authorization: 'Bearer abcdefgh\r' } }, /^header "Authorization": the value contains a line break/],
+			[
+				'a CR in a secret header, not quoted',
+				{ secretHeaders: { Authorization: 'Bearer abcdefgh\r' } },
+				/^header "Authorization": the value contains a line break/,
+			],
 			['a NUL', { nodeHeaders: [{ name: 'X-Nul', value: 'a\u0000b' }] }, /^header "X-Nul": the value contains a control or non-Latin-1 character/],
-			['a character beyond Latin-1', { nodeHeaders: [{ name: 'X-Emoji', value: 'ok 🚀' }] }, /^header "X-Emoji": the value contains a control or non-Latin-1 character/],
+			[
+				'a character beyond Latin-1',
+				{ nodeHeaders: [{ name: 'X-Emoji', value: 'ok 🚀' }] },
+				/^header "X-Emoji": the value contains a control or non-Latin-1 character/,
+			],
 			['a header name with a space', { nodeHeaders: [{ name: 'X Bad', value: 'v' }] }, /^header "X Bad": not a valid header name/],
 		] as Array<[string, Partial<RequestTemplate>, RegExp]>)('%s', (_name, overrides, message) => {
 			const error = refusal(overrides, { note: 'line one\r\nX-Injected: yes' });
@@ -316,7 +343,17 @@ describe('prepareRequest: paths, refused header values, the transactional id', (
 		it('nothing reaches the receiver and nothing is retried', async () => {
 			receiver = await startLoopbackServer((_request, res) => void res.end('{}'));
 			expect(() =>
-				prepareRequest(requestTemplate({ rootUrl: receiver!.url, nodeHeaders: [{ name: 'X-Note', value: '${ note }' }, { name: 'Idempotency-Key', value: TX }] }), { note: 'a\r\nb' }, TX),
+				prepareRequest(
+					requestTemplate({
+						rootUrl: receiver!.url,
+						nodeHeaders: [
+							{ name: 'X-Note', value: '${ note }' },
+							{ name: 'Idempotency-Key', value: TX },
+						],
+					}),
+					{ note: 'a\r\nb' },
+					TX,
+				),
 			).toThrow(RequestError);
 			expect(receiver.requests).toHaveLength(0);
 		});
@@ -363,7 +400,12 @@ describe('prepareRequest: paths, refused header values, the transactional id', (
 			});
 			const prepared = prepareRequest(requestTemplate({ rootUrl: receiver.url, signed: true }), {}, TX);
 			expect(prepared.carriesTransactionalId).toBe(true);
-			const outcome = await deliver(prepared, TX, { ...policy, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }, { clock: new FakeClock(), random: () => 0 });
+			const outcome = await deliver(
+				prepared,
+				TX,
+				{ ...policy, signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+				{ clock: new FakeClock(), random: () => 0 },
+			);
 			expect(outcome.attempts.map((attempt) => attempt.statusCode)).toEqual([503, 200]);
 			expect(receiver.requests.map((request) => request.headers['webhook-id'])).toEqual([TX, TX]);
 		});
@@ -419,7 +461,9 @@ describe('headers a client refuses', () => {
 
 		it('a templated value that renders a refused Content-Length or a line break is refused', () => {
 			expect(refusal({ nodeHeaders: [{ name: 'Content-Length', value: '${ n }' }] }, { n: 99 }).message).toMatch(/^header "Content-Length": does not match/);
-			expect(refusal({ nodeHeaders: [{ name: 'X-Id', value: '${ v }' }] }, { v: 'x\r\nInjected: 1' }).message).toMatch(/^header "X-Id": the value contains a line break/);
+			expect(refusal({ nodeHeaders: [{ name: 'X-Id', value: '${ v }' }] }, { v: 'x\r\nInjected: 1' }).message).toMatch(
+				/^header "X-Id": the value contains a line break/,
+			);
 		});
 
 		it('a secret header that is refused is named, its value never quoted', () => {
@@ -435,7 +479,16 @@ describe('headers a client refuses', () => {
 		});
 
 		it('Host, Accept-Encoding and ordinary headers are not refused', () => {
-			const prepared = prepareRequest(template({ nodeHeaders: [{ name: 'Host', value: 'internal.example' }, { name: 'X-Tab', value: 'a\tb' }] }), {}, TX);
+			const prepared = prepareRequest(
+				template({
+					nodeHeaders: [
+						{ name: 'Host', value: 'internal.example' },
+						{ name: 'X-Tab', value: 'a\tb' },
+					],
+				}),
+				{},
+				TX,
+			);
 			expect(prepared.headers).toMatchObject({ Host: 'internal.example', 'X-Tab': 'a\tb' });
 		});
 
@@ -462,14 +515,18 @@ describe('headers a client refuses', () => {
 		});
 
 		it('the same name twice in different case is refused; a hook Content-Type or X-Timestamp gives way to the delivery own', () => {
-			expect(() => runEventRequest(hook({ 'X-Secret': 'aaaaaaaa', 'x-secret': 'bbbbbbbb' }), sampleRunEvent('RUN_FINISH'))).toThrow(/"x-secret": given twice \(also as "X-Secret"\)/);
+			expect(() => runEventRequest(hook({ 'X-Secret': 'aaaaaaaa', 'x-secret': 'bbbbbbbb' }), sampleRunEvent('RUN_FINISH'))).toThrow(
+				/"x-secret": given twice \(also as "X-Secret"\)/,
+			);
 			const request = runEventRequest(hook({ 'Content-Type': 'text/plain', 'X-TIMESTAMP': '1' }), sampleRunEvent('RUN_FINISH'), () => 42);
 			expect(request.headers).toEqual({ 'content-type': 'application/json', 'x-timestamp': '42' });
 		});
 
 		it('create and update refuse them too (the platform would store a header it cannot send); any fixed Content-Length is refused', () => {
 			expect(() => toWebhookBody({ headers: { Expect: '100-continue' } }, 'update')).toThrow(/^Header "Expect": cannot be set/);
-			expect(() => toWebhookBody({ headers: { 'Content-Length': '10' } }, 'update')).toThrow(/^Header "Content-Length": cannot be set: the length is computed from each body/);
+			expect(() => toWebhookBody({ headers: { 'Content-Length': '10' } }, 'update')).toThrow(
+				/^Header "Content-Length": cannot be set: the length is computed from each body/,
+			);
 		});
 	});
 
@@ -477,7 +534,9 @@ describe('headers a client refuses', () => {
 		it.each(['Expect', 'Transfer-Encoding', 'Keep-Alive', 'Upgrade'])('%s: undici fails before sending, as a network error', async (name) => {
 			const receiver = await startReceiver();
 			try {
-				await expect(sendHttp({ method: 'POST', url: receiver.url, headers: { [name]: 'x' }, body: 'abc', timeoutMs: 5000 })).rejects.toMatchObject({ kind: 'network' });
+				await expect(sendHttp({ method: 'POST', url: receiver.url, headers: { [name]: 'x' }, body: 'abc', timeoutMs: 5000 })).rejects.toMatchObject({
+					kind: 'network',
+				});
 				expect(receiver.requests).toHaveLength(0);
 			} finally {
 				await receiver.close();

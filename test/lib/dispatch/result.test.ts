@@ -84,7 +84,11 @@ describe('resultPresenter: masking and the fields of the item', () => {
 	});
 
 	it('the item carries status, success, transactional id, masked URL and answer headers, and no error when there was none', () => {
-		const result = presentAs('auto')(outcome('ok', { 'x-echo': SECRET }, { statusCode: 201 }), { ...request, url: `https://hooks.example.com/x?t=${SECRET}` }, 'tx-1');
+		const result = presentAs('auto')(
+			outcome('ok', { 'x-echo': SECRET }, { statusCode: 201 }),
+			{ ...request, url: `https://hooks.example.com/x?t=${SECRET}` },
+			'tx-1',
+		);
 		expect(result).toEqual({
 			success: true,
 			statusCode: 201,
@@ -99,7 +103,15 @@ describe('resultPresenter: masking and the fields of the item', () => {
 
 describe('successJson: what a Success item holds', () => {
 	function withBody(body: unknown): DispatchResult {
-		return { success: true, statusCode: 200, headers: {}, body, transactionalId: 'tx', attempts: [], request: { method: 'POST', url: 'https://h', headers: {} } };
+		return {
+			success: true,
+			statusCode: 200,
+			headers: {},
+			body,
+			transactionalId: 'tx',
+			attempts: [],
+			request: { method: 'POST', url: 'https://h', headers: {} },
+		};
 	}
 
 	it('Full Response on: the whole result', () => {

@@ -11,7 +11,9 @@ const wording = (overrides: Partial<FailureWording> = {}): FailureWording => ({
 describe('transportFailureMessage', () => {
 	it('a timeout names the deadline in seconds, fractions kept, with the subject that gave no answer', () => {
 		const failure = new TransportError('timeout', 'no answer within 0.25 s');
-		expect(transportFailureMessage(failure, wording({ timeoutMs: 250, subject: 'The webhook URL http://x' }))).toBe('The webhook URL http://x gave no answer within 0.25 s');
+		expect(transportFailureMessage(failure, wording({ timeoutMs: 250, subject: 'The webhook URL http://x' }))).toBe(
+			'The webhook URL http://x gave no answer within 0.25 s',
+		);
 	});
 
 	it('a timeout without a subject starts with "No answer"', () => {

@@ -32,7 +32,19 @@ async function bigAnswer(totalBytes: number, cutAfterBytes = Infinity): Promise<
 const TX = 'tx-body';
 const plainPost = (url: string) =>
 	prepareRequest(
-		{ method: 'POST', rootUrl: url, path: '', query: [], inheritedHeaders: {}, secretHeaders: {}, nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }], excludeInheritedHeaders: [], bodyContentType: 'none', body: '', signed: false },
+		{
+			method: 'POST',
+			rootUrl: url,
+			path: '',
+			query: [],
+			inheritedHeaders: {},
+			secretHeaders: {},
+			nodeHeaders: [{ name: 'Idempotency-Key', value: '${ WebhookRequest.TransactionalId }' }],
+			excludeInheritedHeaders: [],
+			bodyContentType: 'none',
+			body: '',
+			signed: false,
+		},
 		{},
 		TX,
 	);
@@ -118,7 +130,9 @@ describe('answer bodies', () => {
 	it('a 300 MB answer costs the client bounded memory (peak RSS in a child process)', async () => {
 		server = await bigAnswer(300 * 1000 * 1000);
 		// Asynchronously: the server answering lives in this process.
-		const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'support', 'bigBodyClient.ts'), server.url], { timeout: 60_000 });
+		const child = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'support', 'bigBodyClient.ts'), server.url], {
+			timeout: 60_000,
+		});
 		const report = JSON.parse(child.stdout) as { keptBytes: number; truncated: boolean; peakRssMiB: number };
 		expect(report).toMatchObject({ keptBytes: MAX_KEPT_BODY_BYTES, truncated: true });
 		// The process itself (node, tsx, undici) takes about 60 MiB; 300 MB of body would be far above.
@@ -141,7 +155,10 @@ describe('a proxy that fails', () => {
 		process.env.HTTP_PROXY = proxy.url;
 		process.env.NO_PROXY = '';
 		const outcome = await deliver(plainPost('http://127.0.0.1:9'), TX, { ...policy, maxRetries: 3 }, { clock: new FakeClock() });
-		expect(outcome).toMatchObject({ success: false, error: { kind: 'network', message: expect.stringMatching(/closed the connection before opening a tunnel/) } });
+		expect(outcome).toMatchObject({
+			success: false,
+			error: { kind: 'network', message: expect.stringMatching(/closed the connection before opening a tunnel/) },
+		});
 		expect(outcome.attempts).toHaveLength(4);
 		// Give a reconnect storm, if there were one, time to show.
 		await new Promise((resolve) => setTimeout(resolve, 200));
@@ -155,7 +172,10 @@ describe('a proxy that fails', () => {
 		refusing.server.on('connect', (_req, socket) => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'));
 		process.env.HTTP_PROXY = refusing.url;
 		try {
-			await expect(sendHttp({ method: 'GET', url: server.url, timeoutMs: 2000 })).rejects.toMatchObject({ kind: 'network', message: expect.stringMatching(/refused the tunnel \(407\)/) });
+			await expect(sendHttp({ method: 'GET', url: server.url, timeoutMs: 2000 })).rejects.toMatchObject({
+				kind: 'network',
+				message: expect.stringMatching(/refused the tunnel \(407\)/),
+			});
 		} finally {
 			await refusing.close();
 		}

@@ -33,10 +33,14 @@ describe('dot paths', () => {
 
 	it('never modifies Object.prototype and never throws on any JSON', () => {
 		fc.assert(
-			fc.property(fc.jsonValue(), fc.array(fc.constantFrom('a', '0', '__proto__', 'constructor', 'prototype', 'length', 'x'), { maxLength: 6 }), (value, path) => {
-				readDotPath(value, path);
-				expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-			}),
+			fc.property(
+				fc.jsonValue(),
+				fc.array(fc.constantFrom('a', '0', '__proto__', 'constructor', 'prototype', 'length', 'x'), { maxLength: 6 }),
+				(value, path) => {
+					readDotPath(value, path);
+					expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+				},
+			),
 		);
 	});
 });

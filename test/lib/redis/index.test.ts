@@ -144,7 +144,8 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 			memoryScope,
 			memory: new RedisDeliveryMemory(pool.acquire(settings).client, settings),
 		});
-		const receive = async (scope: string, id: string) => await receiveDelivery({ headers: senderHeaders('standardWebhooks', body, secret, Date.now(), id), rawBody: Buffer.from(body) }, options(scope));
+		const receive = async (scope: string, id: string) =>
+			await receiveDelivery({ headers: senderHeaders('standardWebhooks', body, secret, Date.now(), id), rawBody: Buffer.from(body) }, options(scope));
 
 		it('keeps test and production mode apart, and one trigger from another', async () => {
 			const id = `msg_${Date.now()}_sep`;
@@ -164,12 +165,15 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 			const key = rateKey(`cred-${Date.now()}`, 20);
 			try {
 				const spacing = 1025 / 20;
-				const reservations = await Promise.all(Array.from({ length: 40 }, (_, index) => reserveSlot(connections[index % 4], key, spacing, Number.POSITIVE_INFINITY)));
+				const reservations = await Promise.all(
+					Array.from({ length: 40 }, (_, index) => reserveSlot(connections[index % 4], key, spacing, Number.POSITIVE_INFINITY)),
+				);
 				expect(reservations.every((reservation) => reservation.granted)).toBe(true);
 				const starts = reservations.map((reservation) => reservation.startMs).sort((a, b) => a - b);
 				for (let index = 1; index < starts.length; index++) expect(starts[index] - starts[index - 1]).toBeGreaterThanOrEqual(spacing - 0.002);
 				// No more than 20 starts in any one-second window.
-				for (let index = 0; index < starts.length; index++) expect(starts.filter((start) => start >= starts[index] && start < starts[index] + 1000).length).toBeLessThanOrEqual(20);
+				for (let index = 0; index < starts.length; index++)
+					expect(starts.filter((start) => start >= starts[index] && start < starts[index] + 1000).length).toBeLessThanOrEqual(20);
 			} finally {
 				for (const connection of connections) connection.disconnect();
 			}
@@ -216,7 +220,14 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 			expect(await limiter.acquire()).toBe(true);
 			// Four releases were granted, three taken back: one stays in the log.
 			expect(await client.zcard(`${rateKey(limiterKey, 20)}:released`)).toBe(1);
-			const onTime = new RedisRateLimiter({ client, settings, limiterKey: `on-time-${Date.now()}`, ratePerSecond: 20, clock: new FakeClock(), unavailableWaitMs: 10_000 });
+			const onTime = new RedisRateLimiter({
+				client,
+				settings,
+				limiterKey: `on-time-${Date.now()}`,
+				ratePerSecond: 20,
+				clock: new FakeClock(),
+				unavailableWaitMs: 10_000,
+			});
 			expect(await onTime.acquire()).toBe(true);
 		});
 
@@ -232,7 +243,14 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 
 		it('RedisRateLimiter waits the reserved time on the given clock', async () => {
 			const clock = new FakeClock();
-			const limiter = new RedisRateLimiter({ client: pool.acquire(settings).client, settings, limiterKey: `limiter-${Date.now()}`, ratePerSecond: 2, clock, unavailableWaitMs: 10_000 });
+			const limiter = new RedisRateLimiter({
+				client: pool.acquire(settings).client,
+				settings,
+				limiterKey: `limiter-${Date.now()}`,
+				ratePerSecond: 2,
+				clock,
+				unavailableWaitMs: 10_000,
+			});
 			expect(await limiter.acquire()).toBe(true);
 			expect(await limiter.acquire()).toBe(true);
 			expect(clock.sleeps).toHaveLength(1);
@@ -259,7 +277,17 @@ describeWithRedis('Redis unavailable or refusing us', () => {
 			const body = RUN_FINISH_BODY;
 			const outcome = await receiveDelivery(
 				{ headers: senderHeaders('standardWebhooks', body, secret, Date.now(), 'msg_down'), rawBody: Buffer.from(body) },
-				{ source: 'standardWebhooks', events: [...RUN_EVENTS], secrets: [secret], secretHeaderName: 'x', timestampToleranceSeconds: 300, deduplicationWindowSeconds: 600, includeRawPayload: false, memoryScope: 'wf:n:webhook', memory },
+				{
+					source: 'standardWebhooks',
+					events: [...RUN_EVENTS],
+					secrets: [secret],
+					secretHeaderName: 'x',
+					timestampToleranceSeconds: 300,
+					deduplicationWindowSeconds: 600,
+					includeRawPayload: false,
+					memoryScope: 'wf:n:webhook',
+					memory,
+				},
 			);
 			expect(outcome.status).toBe(503);
 			expect(outcome.item).toBeUndefined();
@@ -315,7 +343,14 @@ describeWithRedis('Redis unavailable or refusing us', () => {
 			expect(error!.message).not.toContain('the-right-password-123');
 
 			const clock = new FakeClock();
-			const limiter = new RedisRateLimiter({ client: pool.acquire(wrong).client, settings: wrong, limiterKey: 'cred', ratePerSecond: 5, clock, unavailableWaitMs: 1000 });
+			const limiter = new RedisRateLimiter({
+				client: pool.acquire(wrong).client,
+				settings: wrong,
+				limiterKey: 'cred',
+				ratePerSecond: 5,
+				clock,
+				unavailableWaitMs: 1000,
+			});
 			const outcome = await deliver(request, 'tx-2', { maxRetries: 0, retryWindowMs: 1000, timeoutMs: 1000, blockPrivateNetworks: false }, { clock, limiter });
 			expect(outcome.error?.kind).toBe('rateLimit');
 			expect(JSON.stringify(outcome)).not.toContain('wrong-password-456');

@@ -15,7 +15,9 @@ const example = () => JSON.parse(FIXTURE);
 
 /** Buildkite's recipe, written here: hex HMAC-SHA256(key = the token's UTF-8 bytes, message = "<timestamp>.<raw body>"). */
 const hex = (secret: string, timestamp: string | number, body: string) => createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
-const signed = (body: string, secret = TOKEN, timestamp: string | number = SENT) => ({ 'x-buildkite-signature': `timestamp=${timestamp},signature=${hex(secret, timestamp, body)}` });
+const signed = (body: string, secret = TOKEN, timestamp: string | number = SENT) => ({
+	'x-buildkite-signature': `timestamp=${timestamp},signature=${hex(secret, timestamp, body)}`,
+});
 
 const options = (extra: Partial<ReceiveOptions> = {}) => receiveOptions('buildkite', [TOKEN], NOW, extra);
 
@@ -94,12 +96,28 @@ describe('buildkite: every build.finished state', () => {
 		expect((await send(finished(state))).item).toMatchObject({ event, run: { status } });
 	});
 
-	it.each([['creating'], ['scheduled'], ['running'], ['waiting'], ['failing'], ['canceling'], ['waiting_failed'], ['blocked'], ['skipped'], ['not_run'], ['cancelled'], ['PASSED'], ['__proto__'], [''], [null]])(
-		'%j is answered 200 ignored, starting nothing',
-		async (state) => {
-			expect(await send(finished(state))).toEqual({ status: 200, body: { received: true, ignored: `build.finished state ${JSON.stringify(state)} is not one this trigger maps` } });
-		},
-	);
+	it.each([
+		['creating'],
+		['scheduled'],
+		['running'],
+		['waiting'],
+		['failing'],
+		['canceling'],
+		['waiting_failed'],
+		['blocked'],
+		['skipped'],
+		['not_run'],
+		['cancelled'],
+		['PASSED'],
+		['__proto__'],
+		[''],
+		[null],
+	])('%j is answered 200 ignored, starting nothing', async (state) => {
+		expect(await send(finished(state))).toEqual({
+			status: 200,
+			body: { received: true, ignored: `build.finished state ${JSON.stringify(state)} is not one this trigger maps` },
+		});
+	});
 
 	it('passed with blocked: true waits at a block step: ignored until it finishes; failed with blocked: true is still failed', async () => {
 		expect((await send(finished('passed', true))).body.ignored).toBe('build.finished of a blocked build (waiting at a block step): it finishes once unblocked');
@@ -115,7 +133,12 @@ describe('buildkite: every build.finished state', () => {
 });
 
 describe('buildkite: pings and other events', () => {
-	const ping = { event: 'ping', service: { id: 's', provider: 'webhook', settings: { url: 'https://n8n.example/webhook/x' } }, organization: { slug: 'acme' }, sender: { name: 'Dana' } };
+	const ping = {
+		event: 'ping',
+		service: { id: 's', provider: 'webhook', settings: { url: 'https://n8n.example/webhook/x' } },
+		organization: { slug: 'acme' },
+		sender: { name: 'Dana' },
+	};
 	const other = (event: string) => ({ ...example(), event });
 
 	it.each([
@@ -150,7 +173,9 @@ describe('buildkite: pings and other events', () => {
 describe('buildkite: the signature', () => {
 	it('refuses a forged signature, a changed body, another token and a signature over the body alone', async () => {
 		expect((await send(FIXTURE, { 'x-buildkite-signature': `timestamp=${SENT},signature=${'0'.repeat(64)}` })).status).toBe(401);
-		expect((await send(FIXTURE.replace('"failed"', '"passed"'), signed(FIXTURE))).body.error).toBe('Unauthorized: signature in header X-Buildkite-Signature does not match the body');
+		expect((await send(FIXTURE.replace('"failed"', '"passed"'), signed(FIXTURE))).body.error).toBe(
+			'Unauthorized: signature in header X-Buildkite-Signature does not match the body',
+		);
 		expect((await send(FIXTURE, signed(FIXTURE, `${TOKEN}x`))).status).toBe(401);
 		const bodyOnly = createHmac('sha256', TOKEN).update(FIXTURE).digest('hex');
 		expect((await send(FIXTURE, { 'x-buildkite-signature': `timestamp=${SENT},signature=${bodyOnly}` })).status).toBe(401);
@@ -205,7 +230,10 @@ describe('buildkite: the token, and both proofs at once', () => {
 	it('accepts the token and the previous token while rotating; refuses a wrong one', async () => {
 		expect((await send(FIXTURE, { 'x-buildkite-token': TOKEN })).status).toBe(200);
 		expect((await send(FIXTURE, { 'x-buildkite-token': 'buildkite-old-token-01' }, { secrets: [TOKEN, 'buildkite-old-token-01'] })).status).toBe(200);
-		expect(await send(FIXTURE, { 'x-buildkite-token': `${TOKEN} ` })).toEqual({ status: 401, body: { error: 'Unauthorized: wrong token in header X-Buildkite-Token' } });
+		expect(await send(FIXTURE, { 'x-buildkite-token': `${TOKEN} ` })).toEqual({
+			status: 401,
+			body: { error: 'Unauthorized: wrong token in header X-Buildkite-Token' },
+		});
 	});
 
 	it('the signature decides when both come: a valid one with a wrong token is accepted, a wrong or stale one with the right token is refused', async () => {
@@ -216,20 +244,24 @@ describe('buildkite: the token, and both proofs at once', () => {
 
 	it.each([
 		['neither header', {}, 'missing header X-Buildkite-Signature or X-Buildkite-Token'],
-		['the signature header twice, with the right token', { 'x-buildkite-signature': ['a', 'b'], 'x-buildkite-token': TOKEN }, 'header X-Buildkite-Signature is repeated'],
+		[
+			'the signature header twice, with the right token',
+			{ 'x-buildkite-signature': ['a', 'b'], 'x-buildkite-token': TOKEN },
+			'header X-Buildkite-Signature is repeated',
+		],
 		['the token header twice', { 'x-buildkite-token': [TOKEN, TOKEN] }, 'header X-Buildkite-Token is repeated'],
 	])('%s: 401 naming the header', async (_label, headers, reason) => {
 		expect(await send(FIXTURE, headers as Record<string, string | string[]>)).toEqual({ status: 401, body: { error: `Unauthorized: ${reason}` } });
 	});
 
-	it.each([['signature', (body: string) => signed(body, '')], ['token', () => ({ 'x-buildkite-token': '' })]])(
-		'an empty secret refuses a %s made with it',
-		async (_label, headers) => {
-			const outcome = await send(FIXTURE, headers(FIXTURE), { secrets: ['', ''] });
-			expect(outcome.status).toBe(401);
-			expect(outcome.body.error).toMatch(/the credential field secret is empty/);
-		},
-	);
+	it.each([
+		['signature', (body: string) => signed(body, '')],
+		['token', () => ({ 'x-buildkite-token': '' })],
+	])('an empty secret refuses a %s made with it', async (_label, headers) => {
+		const outcome = await send(FIXTURE, headers(FIXTURE), { secrets: ['', ''] });
+		expect(outcome.status).toBe(401);
+		expect(outcome.body.error).toMatch(/the credential field secret is empty/);
+	});
 });
 
 describe('buildkite: replays', () => {
@@ -267,7 +299,9 @@ describe('buildkite: degenerate values never throw', () => {
 	});
 
 	it('an event that is not text is a 400 naming event', async () => {
-		expect((await send({ ...example(), event: ['build.finished'] })).body.error).toBe('Payload does not match the buildkite schema: event: Expected string, received array');
+		expect((await send({ ...example(), event: ['build.finished'] })).body.error).toBe(
+			'Payload does not match the buildkite schema: event: Expected string, received array',
+		);
 	});
 });
 
@@ -276,13 +310,22 @@ describe('parseBuildkiteSignature (properties)', () => {
 	const seconds = fc.integer({ min: 0, max: 999_999_999_999 }).map(String);
 	const spaces = fc.stringMatching(/^[ \t]{0,3}$/);
 
-	it('reads both parts in either order, whatever the spaces around them and the keys\' case', () => {
+	it("reads both parts in either order, whatever the spaces around them and the keys' case", () => {
 		fc.assert(
-			fc.property(seconds, digest, fc.boolean(), spaces, spaces, anyLetterCase('timestamp'), anyLetterCase('signature'), (timestamp, signature, swap, before, after, tKey, sKey) => {
-				const parts = [`${before}${tKey}=${timestamp}${after}`, `${before}${sKey}=${signature}${after}`];
-				const value = (swap ? parts.reverse() : parts).join(',');
-				expect(parseBuildkiteSignature(value)).toEqual({ timestamp, signature: signature.toLowerCase() });
-			}),
+			fc.property(
+				seconds,
+				digest,
+				fc.boolean(),
+				spaces,
+				spaces,
+				anyLetterCase('timestamp'),
+				anyLetterCase('signature'),
+				(timestamp, signature, swap, before, after, tKey, sKey) => {
+					const parts = [`${before}${tKey}=${timestamp}${after}`, `${before}${sKey}=${signature}${after}`];
+					const value = (swap ? parts.reverse() : parts).join(',');
+					expect(parseBuildkiteSignature(value)).toEqual({ timestamp, signature: signature.toLowerCase() });
+				},
+			),
 		);
 	});
 
@@ -304,13 +347,20 @@ describe('parseBuildkiteSignature (properties)', () => {
 
 	it('a delivery signed by the recipe is accepted whatever the spacing and case of the header; any other digest is refused', async () => {
 		await fc.assert(
-			fc.asyncProperty(spaces, anyLetterCase('timestamp'), anyLetterCase('signature'), fc.boolean(), fc.option(digest), async (space, tKey, sKey, upperHex, other) => {
-				const right = hex(TOKEN, SENT, FIXTURE);
-				const signature = other ?? (upperHex ? right.toUpperCase() : right);
-				const value = `${space}${tKey}=${SENT}${space},${space}${sKey}=${signature}${space}`;
-				const outcome = await send(FIXTURE, { 'x-buildkite-signature': value });
-				expect(outcome.status).toBe(other === null || other.toLowerCase() === right ? 200 : 401);
-			}),
+			fc.asyncProperty(
+				spaces,
+				anyLetterCase('timestamp'),
+				anyLetterCase('signature'),
+				fc.boolean(),
+				fc.option(digest),
+				async (space, tKey, sKey, upperHex, other) => {
+					const right = hex(TOKEN, SENT, FIXTURE);
+					const signature = other ?? (upperHex ? right.toUpperCase() : right);
+					const value = `${space}${tKey}=${SENT}${space},${space}${sKey}=${signature}${space}`;
+					const outcome = await send(FIXTURE, { 'x-buildkite-signature': value });
+					expect(outcome.status).toBe(other === null || other.toLowerCase() === right ? 200 : 401);
+				},
+			),
 			{ numRuns: 50 },
 		);
 	});

@@ -17,7 +17,11 @@ const v1 = (secret: string, body: string) => `v1=${createHmac('sha256', secret).
 
 const options = (extra: Partial<ReceiveOptions> = {}) => receiveOptions('circleci', [SECRET], NOW, extra);
 
-const headersFor = (body: string, signature = v1(SECRET, body)) => ({ 'content-type': 'application/json', 'circleci-event-type': 'workflow-completed', 'circleci-signature': signature });
+const headersFor = (body: string, signature = v1(SECRET, body)) => ({
+	'content-type': 'application/json',
+	'circleci-event-type': 'workflow-completed',
+	'circleci-signature': signature,
+});
 
 async function send(payload: unknown, extra: Partial<ReceiveOptions> = {}, headers?: Record<string, string | string[]>) {
 	const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
@@ -30,7 +34,7 @@ const withStatus = (status: unknown) => {
 	return payload;
 };
 
-describe('the test signer follows CircleCI\'s recipe', () => {
+describe("the test signer follows CircleCI's recipe", () => {
 	it.each([
 		['hello world', '734cc62f32841568f45715aeb9f4d7891324e6d948e4c6c60c0621cdac48623a'],
 		['foo', '773ba44693c7553d6ee20f61ea5d2757a9a4f4a44d2841ae4e95b52e4cd62db4'],
@@ -114,7 +118,10 @@ describe('circleci: every workflow status', () => {
 		'an undocumented status %j is answered 200 ignored, starting nothing',
 		async (status) => {
 			const outcome = await send(withStatus(status));
-			expect(outcome).toEqual({ status: 200, body: { received: true, ignored: `CircleCI workflow status ${JSON.stringify(status)} is not one this trigger maps` } });
+			expect(outcome).toEqual({
+				status: 200,
+				body: { received: true, ignored: `CircleCI workflow status ${JSON.stringify(status)} is not one this trigger maps` },
+			});
 		},
 	);
 
@@ -123,7 +130,10 @@ describe('circleci: every workflow status', () => {
 		const missing = example();
 		delete missing.workflow.status;
 		expect((await send(missing)).body.ignored).toBe('CircleCI workflow status null is not one this trigger maps');
-		expect(await send(withStatus(3))).toEqual({ status: 400, body: { error: 'Payload does not match the circleci schema: workflow.status: Expected string, received number' } });
+		expect(await send(withStatus(3))).toEqual({
+			status: 400,
+			body: { error: 'Payload does not match the circleci schema: workflow.status: Expected string, received number' },
+		});
 	});
 
 	it('only the selected events start a run', async () => {
@@ -135,7 +145,12 @@ describe('circleci: every workflow status', () => {
 describe('circleci: pings and job events', () => {
 	// The abbreviated payload of the Test Ping Event button, as observed.
 	const ping = () => ({ type: 'ping', id: 'ping-1', happened_at: new Date(NOW).toISOString(), webhook: { id: 'w', name: 'qa' } });
-	const job = () => ({ ...example(), type: 'job-completed', workflow: { ...example().workflow, status: undefined }, job: { id: 'j', number: 3, name: 'e2e', status: 'failed' } });
+	const job = () => ({
+		...example(),
+		type: 'job-completed',
+		workflow: { ...example().workflow, status: undefined },
+		job: { id: 'j', number: 3, name: 'e2e', status: 'failed' },
+	});
 
 	it.each([
 		['a ping', ping, 'CircleCI event type "ping" is not a run event'],
@@ -277,7 +292,13 @@ describe('circleciV1Signatures (properties)', () => {
 	it('finds every v1 entry of a list, whatever the order, spaces and case, and nothing else', () => {
 		fc.assert(
 			fc.property(
-				fc.array(fc.oneof(hex.map((value) => ({ v1: value })), otherEntry.map((value) => ({ other: value }))), { maxLength: 6 }),
+				fc.array(
+					fc.oneof(
+						hex.map((value) => ({ v1: value })),
+						otherEntry.map((value) => ({ other: value })),
+					),
+					{ maxLength: 6 },
+				),
 				spaces,
 				spaces,
 				fc.boolean(),
@@ -295,12 +316,19 @@ describe('circleciV1Signatures (properties)', () => {
 		const body = FIXTURE;
 		const good = v1(SECRET, body).slice(3);
 		await fc.assert(
-			fc.asyncProperty(fc.array(otherEntry, { maxLength: 4 }), fc.nat(4), spaces, anyLetterCase('v1'), fc.boolean(), async (others, at, space, version, upperHex) => {
-				const list = [...others];
-				list.splice(Math.min(at, list.length), 0, `${space}${version}=${upperHex ? good.toUpperCase() : good}${space}`);
-				const outcome = await send(body, {}, headersFor(body, list.join(',')));
-				expect(outcome.status).toBe(200);
-			}),
+			fc.asyncProperty(
+				fc.array(otherEntry, { maxLength: 4 }),
+				fc.nat(4),
+				spaces,
+				anyLetterCase('v1'),
+				fc.boolean(),
+				async (others, at, space, version, upperHex) => {
+					const list = [...others];
+					list.splice(Math.min(at, list.length), 0, `${space}${version}=${upperHex ? good.toUpperCase() : good}${space}`);
+					const outcome = await send(body, {}, headersFor(body, list.join(',')));
+					expect(outcome.status).toBe(200);
+				},
+			),
 			{ numRuns: 50 },
 		);
 	});
@@ -310,9 +338,16 @@ describe('circleciV1Signatures (properties)', () => {
 		const good = v1(SECRET, body).slice(3);
 		await fc.assert(
 			fc.asyncProperty(
-				fc.array(fc.oneof(otherEntry, hex.filter((value) => value !== good).map((value) => `v1=${value}`), fc.constantFrom(`v2=${good}`, `v1 =${good}`, `v1=${good}0`, `v1=${good.slice(1)}`)), {
-					maxLength: 5,
-				}),
+				fc.array(
+					fc.oneof(
+						otherEntry,
+						hex.filter((value) => value !== good).map((value) => `v1=${value}`),
+						fc.constantFrom(`v2=${good}`, `v1 =${good}`, `v1=${good}0`, `v1=${good.slice(1)}`),
+					),
+					{
+						maxLength: 5,
+					},
+				),
 				async (entries) => {
 					expect((await send(body, {}, headersFor(body, entries.join(',')))).status).toBe(401);
 				},

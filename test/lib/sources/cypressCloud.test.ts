@@ -10,7 +10,8 @@ const CYPRESS_SECRET = 'cypress-cloud-secret-01';
 const cypressExample = fixtureText('cypress-run-completed.json');
 
 /** Cypress Cloud's recipe, written here from its docs: "sha256=" + hex HMAC-SHA256(secret, "<timestamp>.<raw body>"). */
-const cypressSignature = (secret: string, timestamp: string, body: string) => `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+const cypressSignature = (secret: string, timestamp: string, body: string) =>
+	`sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
 function cypressHeaders(body: string, overrides: Record<string, string | string[] | undefined> = {}) {
 	const timestamp = String(SECONDS);
@@ -47,7 +48,13 @@ describe('Cypress Cloud (cypressCloud)', () => {
 				endedAt: '2026-10-20T09:44:02.000Z',
 				durationMs: 1800000,
 				app: { id: 'ab12cd', name: 'storefront-e2e', platform: null },
-				git: { sha: '9f1c2e7d8a0b4c6e1f3a5b7c9d0e2f4a6b8c0d1e', branch: 'feature/checkout', author: 'Dana Lee', message: 'checkout: retry payment step', remote: null },
+				git: {
+					sha: '9f1c2e7d8a0b4c6e1f3a5b7c9d0e2f4a6b8c0d1e',
+					branch: 'feature/checkout',
+					author: 'Dana Lee',
+					message: 'checkout: retry payment step',
+					remote: null,
+				},
 				tags: ['nightly'],
 				totals: { tests: 240, passed: 231, failed: 3, skipped: 2, pending: 4, flaky: 1, retries: null },
 				failures: [],
@@ -73,20 +80,29 @@ describe('Cypress Cloud (cypressCloud)', () => {
 		expect(outcome).toEqual({ status: 200, body: { received: true, ignored: expect.stringContaining(JSON.stringify(status)) } });
 	});
 
-	it.each(['webhook.ping', 'run.accessibility.completed', 'run.uiCoverage.completed'])('answers a genuine %s delivery 200 ignored, and a forged one 401', async (event) => {
-		const body = event === 'webhook.ping' ? '{"message":"Webhook ping"}' : cypressExample;
-		const genuine = await receiveCypress(cypressHeaders(body, { 'x-cypress-event': event }), body);
-		expect(genuine).toEqual({ status: 200, body: { received: true, ignored: `X-Cypress-Event "${event}" is not a run event` } });
-		const forged = { ...cypressHeaders(body, { 'x-cypress-event': event }), 'x-cypress-signature': cypressSignature('another-secret-0001', String(SECONDS), body) };
-		expect((await receiveCypress(forged, body)).status).toBe(401);
-	});
+	it.each(['webhook.ping', 'run.accessibility.completed', 'run.uiCoverage.completed'])(
+		'answers a genuine %s delivery 200 ignored, and a forged one 401',
+		async (event) => {
+			const body = event === 'webhook.ping' ? '{"message":"Webhook ping"}' : cypressExample;
+			const genuine = await receiveCypress(cypressHeaders(body, { 'x-cypress-event': event }), body);
+			expect(genuine).toEqual({ status: 200, body: { received: true, ignored: `X-Cypress-Event "${event}" is not a run event` } });
+			const forged = {
+				...cypressHeaders(body, { 'x-cypress-event': event }),
+				'x-cypress-signature': cypressSignature('another-secret-0001', String(SECONDS), body),
+			};
+			expect((await receiveCypress(forged, body)).status).toBe(401);
+		},
+	);
 
 	it.each([
 		['301 s in the past', -301, /header X-Cypress-Timestamp is 301 s in the past/],
 		['301 s in the future', 301, /header X-Cypress-Timestamp is 301 s in the future/],
 	])('refuses a delivery signed %s with 401 (the signature itself is right)', async (_label, shift, reason) => {
 		const timestamp = String(SECONDS + shift);
-		const headers = cypressHeaders(cypressExample, { 'x-cypress-timestamp': timestamp, 'x-cypress-signature': cypressSignature(CYPRESS_SECRET, timestamp, cypressExample) });
+		const headers = cypressHeaders(cypressExample, {
+			'x-cypress-timestamp': timestamp,
+			'x-cypress-signature': cypressSignature(CYPRESS_SECRET, timestamp, cypressExample),
+		});
 		const outcome = await receiveCypress(headers, cypressExample);
 		expect(outcome.status).toBe(401);
 		expect(outcome.body.error).toMatch(reason);
@@ -95,7 +111,10 @@ describe('Cypress Cloud (cypressCloud)', () => {
 	it('accepts 300 s in the past and in the future', async () => {
 		for (const shift of [-300, 300]) {
 			const timestamp = String(SECONDS + shift);
-			const headers = cypressHeaders(cypressExample, { 'x-cypress-timestamp': timestamp, 'x-cypress-signature': cypressSignature(CYPRESS_SECRET, timestamp, cypressExample) });
+			const headers = cypressHeaders(cypressExample, {
+				'x-cypress-timestamp': timestamp,
+				'x-cypress-signature': cypressSignature(CYPRESS_SECRET, timestamp, cypressExample),
+			});
 			expect((await receiveCypress(headers, cypressExample)).status).toBe(200);
 		}
 	});
@@ -120,7 +139,9 @@ describe('Cypress Cloud (cypressCloud)', () => {
 		expect((await receiveCypress(cypressHeaders(cypressExample, { 'x-cypress-signature': [signature, signature] }), cypressExample)).body.error).toBe(
 			'Unauthorized: missing header X-Cypress-Signature',
 		);
-		expect((await receiveCypress(cypressHeaders(cypressExample, { 'x-cypress-timestamp': [String(SECONDS), String(SECONDS)] }), cypressExample)).status).toBe(401);
+		expect((await receiveCypress(cypressHeaders(cypressExample, { 'x-cypress-timestamp': [String(SECONDS), String(SECONDS)] }), cypressExample)).status).toBe(
+			401,
+		);
 		expect((await receiveCypress(cypressHeaders(cypressExample, { 'x-cypress-timestamp': '1.8e9' }), cypressExample)).body.error).toBe(
 			'Unauthorized: header X-Cypress-Timestamp is not epoch seconds',
 		);
@@ -172,7 +193,10 @@ describe('Cypress Cloud (cypressCloud)', () => {
 
 	it('answers 400 naming the field for a body without a status', async () => {
 		const body = '{"runNumber": 1}';
-		expect(await receiveCypress(cypressHeaders(body), body)).toEqual({ status: 400, body: { error: 'Payload does not match the cypressCloud schema: status: Required' } });
+		expect(await receiveCypress(cypressHeaders(body), body)).toEqual({
+			status: 400,
+			body: { error: 'Payload does not match the cypressCloud schema: status: Required' },
+		});
 	});
 });
 
@@ -185,7 +209,10 @@ describe('signature header parsing: properties', () => {
 				const digits = upper ? signature.slice(7).toUpperCase() : signature.slice(7);
 				const stamp = String(SECONDS + shift);
 				const outcome = await receiveDelivery(
-					{ headers: cypressHeaders(cypressExample, { 'x-cypress-timestamp': stamp, 'x-cypress-signature': `sha256=${digits}` }), rawBody: Buffer.from(cypressExample) },
+					{
+						headers: cypressHeaders(cypressExample, { 'x-cypress-timestamp': stamp, 'x-cypress-signature': `sha256=${digits}` }),
+						rawBody: Buffer.from(cypressExample),
+					},
 					optionsFor(),
 				);
 				expect(outcome.status).toBe(shift === 0 ? 200 : 401);

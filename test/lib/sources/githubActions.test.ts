@@ -37,14 +37,18 @@ describe('GitHub Actions (githubActions)', () => {
 	const unknownBodies = [null, 'pending', 'hasOwnProperty'].map((conclusion) => githubWorkflowRunBody(conclusion));
 	const allBodies = [...workflowRuns, ...pings, ...conclusionBodies, ...unknownBodies];
 	// Signed by GitHub's own library, once for every body (see test/support/github.ts).
-	const signatures = new Map(octokitSignatures(allBodies.map((body) => ({ secret: GITHUB_SECRET, body }))).map((signature, index) => [allBodies[index], signature]));
+	const signatures = new Map(
+		octokitSignatures(allBodies.map((body) => ({ secret: GITHUB_SECRET, body }))).map((signature, index) => [allBodies[index], signature]),
+	);
 	const signed = (body: string, overrides: Record<string, string | string[] | undefined> = {}) => githubHeaders(signatures.get(body)!, overrides);
 
-	it("GitHub's test vector: octokit's signature of \"Hello, World!\" is the documented one", () => {
-		expect(octokitSignatures([{ secret: GITHUB_SECRET, body: 'Hello, World!' }])).toEqual(['sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17']);
+	it('GitHub\'s test vector: octokit\'s signature of "Hello, World!" is the documented one', () => {
+		expect(octokitSignatures([{ secret: GITHUB_SECRET, body: 'Hello, World!' }])).toEqual([
+			'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+		]);
 	});
 
-	it("answers every octokit workflow_run example: completed and in_progress start a run, requested is ignored", async () => {
+	it('answers every octokit workflow_run example: completed and in_progress start a run, requested is ignored', async () => {
 		for (const body of workflowRuns) {
 			const payload = JSON.parse(body);
 			const outcome = await receiveGithub(signed(body), body);
@@ -84,12 +88,18 @@ describe('GitHub Actions (githubActions)', () => {
 		expect(outcome.item).toMatchObject({ event: 'RUN_START', run: { status: 'running', endedAt: null, durationMs: null } });
 	});
 
-	it.each(unknownBodies.map((body) => [JSON.parse(body).workflow_run.conclusion, body]))('answers completed with conclusion %s 200 ignored', async (_conclusion, body) => {
-		const outcome = await receiveGithub(signed(body), body);
-		expect(outcome).toEqual({ status: 200, body: { received: true, ignored: expect.stringMatching(/^workflow_run conclusion (null|"pending"|"hasOwnProperty") is not one this trigger maps$/) } });
-	});
+	it.each(unknownBodies.map((body) => [JSON.parse(body).workflow_run.conclusion, body]))(
+		'answers completed with conclusion %s 200 ignored',
+		async (_conclusion, body) => {
+			const outcome = await receiveGithub(signed(body), body);
+			expect(outcome).toEqual({
+				status: 200,
+				body: { received: true, ignored: expect.stringMatching(/^workflow_run conclusion (null|"pending"|"hasOwnProperty") is not one this trigger maps$/) },
+			});
+		},
+	);
 
-	it("answers each octokit ping example 200 ignored with its proof, 401 with a forged one", async () => {
+	it('answers each octokit ping example 200 ignored with its proof, 401 with a forged one', async () => {
 		for (const body of pings) {
 			expect(await receiveGithub(signed(body, { 'x-github-event': 'ping' }), body)).toEqual({
 				status: 200,
@@ -107,10 +117,15 @@ describe('GitHub Actions (githubActions)', () => {
 		expect((await at({ 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
 		expect((await at({ 'x-hub-signature-256': undefined })).body.error).toBe('Unauthorized: missing header X-Hub-Signature-256');
 		expect((await at({ 'x-hub-signature-256': [good, good] })).body.error).toBe('Unauthorized: missing header X-Hub-Signature-256');
-		expect((await at({ 'x-hub-signature-256': good.replace('sha256=', 'sha1=') })).body.error).toBe('Unauthorized: header X-Hub-Signature-256 does not start with sha256=');
+		expect((await at({ 'x-hub-signature-256': good.replace('sha256=', 'sha1=') })).body.error).toBe(
+			'Unauthorized: header X-Hub-Signature-256 does not start with sha256=',
+		);
 		expect(await at({ 'x-github-event': undefined })).toEqual({ status: 400, body: { error: 'missing header X-GitHub-Event' } });
 		expect(await at({ 'x-github-delivery': '  ' })).toEqual({ status: 400, body: { error: 'header X-GitHub-Delivery is missing or empty' } });
-		expect(await at({ 'x-github-delivery': 'x'.repeat(257) })).toEqual({ status: 400, body: { error: 'header X-GitHub-Delivery is longer than 256 characters' } });
+		expect(await at({ 'x-github-delivery': 'x'.repeat(257) })).toEqual({
+			status: 400,
+			body: { error: 'header X-GitHub-Delivery is longer than 256 characters' },
+		});
 		expect((await receiveGithub(signed(body), body, { secrets: ['', ''] })).body.error).toMatch(/credential field secret is empty/);
 	});
 
@@ -151,7 +166,15 @@ describe('signature header parsing: properties', () => {
 		const good = `sha256=${hex}`;
 		const variant = fc.oneof(
 			fc.nat({ max: good.length }).map((at) => `${good.slice(0, at)} ${good.slice(at)}`),
-			fc.constantFrom(`${good},${good}`, `${good} ${good}`, `sha256=${'0'.repeat(64)},${good}`, `SHA256=${hex}`, `Sha256=${hex}`, `sha256:${hex}`, `sha256=${hex}00`),
+			fc.constantFrom(
+				`${good},${good}`,
+				`${good} ${good}`,
+				`sha256=${'0'.repeat(64)},${good}`,
+				`SHA256=${hex}`,
+				`Sha256=${hex}`,
+				`sha256:${hex}`,
+				`sha256=${hex}00`,
+			),
 		);
 		await fc.assert(
 			fc.asyncProperty(variant, async (signature) => {

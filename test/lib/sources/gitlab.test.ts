@@ -100,7 +100,13 @@ describe('GitLab: the example request of ci-platforms.md C.6', () => {
 	it('with a plain secret token in X-Gitlab-Token: the same item, the Idempotency-Key as delivery id', async () => {
 		const outcome = await receive(tokened(), example, [SECRET_TOKEN]);
 		expect(outcome.status).toBe(200);
-		expect(outcome.item).toEqual({ event: 'RUN_TIMEOUT', source: 'gitlab', deliveryId: `gitlab:${IDEMPOTENCY_KEY}`, receivedAt: new Date(NOW).toISOString(), run: EXPECTED_RUN });
+		expect(outcome.item).toEqual({
+			event: 'RUN_TIMEOUT',
+			source: 'gitlab',
+			deliveryId: `gitlab:${IDEMPOTENCY_KEY}`,
+			receivedAt: new Date(NOW).toISOString(),
+			run: EXPECTED_RUN,
+		});
 	});
 
 	it('keeps the payload as received in raw when asked', async () => {
@@ -131,13 +137,25 @@ describe('GitLab: every pipeline status', () => {
 	});
 
 	// All 13 values GitLab knows (C.4) but the four that map, and one it may add later.
-	it.each(['created', 'waiting_for_resource', 'preparing', 'waiting_for_callback', 'pending', 'canceling', 'skipped', 'manual', 'scheduled', 'some_future_status', ''])(
-		'%j is answered 200 ignored and starts nothing',
-		async (status) => {
-			const body = withStatus(status);
-			expect(await receive(signed(body), body)).toEqual({ status: 200, body: { received: true, ignored: `pipeline status ${JSON.stringify(status)} is not a run event` } });
-		},
-	);
+	it.each([
+		'created',
+		'waiting_for_resource',
+		'preparing',
+		'waiting_for_callback',
+		'pending',
+		'canceling',
+		'skipped',
+		'manual',
+		'scheduled',
+		'some_future_status',
+		'',
+	])('%j is answered 200 ignored and starts nothing', async (status) => {
+		const body = withStatus(status);
+		expect(await receive(signed(body), body)).toEqual({
+			status: 200,
+			body: { received: true, ignored: `pipeline status ${JSON.stringify(status)} is not a run event` },
+		});
+	});
 
 	it('an ignored status is quoted back cut short and escaped', async () => {
 		const body = withStatus(`${'x'.repeat(500)}\r\n`);
@@ -160,15 +178,50 @@ describe('GitLab: which failure reasons mean a timeout', () => {
 	];
 	/** Every other failure_reason value of C.4's enum, and a null reason. */
 	const OTHERS = [
-		'unknown_failure', 'script_failure', 'api_failure', 'runner_system_failure', 'missing_dependency_failure', 'runner_unsupported', 'stale_schedule',
-		'archived_failure', 'unmet_prerequisites', 'scheduler_failure', 'data_integrity_failure', 'forward_deployment_failure', 'user_blocked', 'project_deleted',
-		'ci_quota_exceeded', 'pipeline_loop_detected', 'no_matching_runner', 'trace_size_exceeded', 'builds_disabled', 'environment_creation_failure',
-		'deployment_rejected', 'failed_outdated_deployment_job', 'runner_configuration_error', 'runner_external_dependency_failure', 'runner_interrupted',
-		'protected_environment_failure', 'insufficient_bridge_permissions', 'downstream_bridge_project_not_found', 'invalid_bridge_trigger',
-		'upstream_bridge_project_not_found', 'insufficient_upstream_permissions', 'bridge_pipeline_is_child_pipeline', 'downstream_pipeline_creation_failed',
-		'secrets_provider_not_found', 'reached_max_descendant_pipelines_depth', 'ip_restriction_failure', 'reached_max_pipeline_hierarchy_size',
-		'reached_downstream_pipeline_trigger_rate_limit', 'duo_workflow_not_allowed', 'job_router_failure', 'job_token_expired', 'id_token_burned_project_path',
-		'downstream_project_trigger_resolved_to_empty', null,
+		'unknown_failure',
+		'script_failure',
+		'api_failure',
+		'runner_system_failure',
+		'missing_dependency_failure',
+		'runner_unsupported',
+		'stale_schedule',
+		'archived_failure',
+		'unmet_prerequisites',
+		'scheduler_failure',
+		'data_integrity_failure',
+		'forward_deployment_failure',
+		'user_blocked',
+		'project_deleted',
+		'ci_quota_exceeded',
+		'pipeline_loop_detected',
+		'no_matching_runner',
+		'trace_size_exceeded',
+		'builds_disabled',
+		'environment_creation_failure',
+		'deployment_rejected',
+		'failed_outdated_deployment_job',
+		'runner_configuration_error',
+		'runner_external_dependency_failure',
+		'runner_interrupted',
+		'protected_environment_failure',
+		'insufficient_bridge_permissions',
+		'downstream_bridge_project_not_found',
+		'invalid_bridge_trigger',
+		'upstream_bridge_project_not_found',
+		'insufficient_upstream_permissions',
+		'bridge_pipeline_is_child_pipeline',
+		'downstream_pipeline_creation_failed',
+		'secrets_provider_not_found',
+		'reached_max_descendant_pipelines_depth',
+		'ip_restriction_failure',
+		'reached_max_pipeline_hierarchy_size',
+		'reached_downstream_pipeline_trigger_rate_limit',
+		'duo_workflow_not_allowed',
+		'job_router_failure',
+		'job_token_expired',
+		'id_token_burned_project_path',
+		'downstream_project_trigger_resolved_to_empty',
+		null,
 	];
 
 	it.each(TIMEOUTS)('%s → RUN_TIMEOUT (timedOut)', async (reason) => {
@@ -187,7 +240,10 @@ describe('GitLab: which failure reasons mean a timeout', () => {
 			payload.builds.push({ id: 9003, stage: 'test', name: 'unit', status: 'failed', failure_reason: 'script_failure', allow_failure: false });
 		});
 		const outcome = await receive(signed(body), body);
-		expect(outcome.item).toMatchObject({ event: 'RUN_FINISH', run: { status: 'failed', failures: [{ name: 'test: unit', url: 'https://gitlab.com/acme/storefront/-/jobs/9003', reason: 'script_failure' }] } });
+		expect(outcome.item).toMatchObject({
+			event: 'RUN_FINISH',
+			run: { status: 'failed', failures: [{ name: 'test: unit', url: 'https://gitlab.com/acme/storefront/-/jobs/9003', reason: 'script_failure' }] },
+		});
 		expect(outcome.item?.run.failures).toHaveLength(1);
 	});
 
@@ -221,7 +277,10 @@ describe('GitLab: the proof', () => {
 
 	it('a wrong secret token is 401; the token is compared exactly (no trimming, case, or Bearer prefix)', async () => {
 		for (const token of [`${SECRET_TOKEN}x`, SECRET_TOKEN.toUpperCase(), ` ${SECRET_TOKEN}`, `Bearer ${SECRET_TOKEN}`, '']) {
-			expect(await receive(tokened(token), example, [SECRET_TOKEN])).toEqual({ status: 401, body: { error: 'Unauthorized: wrong token in header X-Gitlab-Token' } });
+			expect(await receive(tokened(token), example, [SECRET_TOKEN])).toEqual({
+				status: 401,
+				body: { error: 'Unauthorized: wrong token in header X-Gitlab-Token' },
+			});
 		}
 	});
 
@@ -239,7 +298,10 @@ describe('GitLab: the proof', () => {
 	});
 
 	it.each([
-		['webhook-signature', 'Unauthorized: missing header webhook-signature (the credential holds a whsec_ signing token: GitLab signs only when the webhook has that Signing token)'],
+		[
+			'webhook-signature',
+			'Unauthorized: missing header webhook-signature (the credential holds a whsec_ signing token: GitLab signs only when the webhook has that Signing token)',
+		],
 		['webhook-id', 'Unauthorized: missing header webhook-id'],
 		['webhook-timestamp', 'Unauthorized: missing header webhook-timestamp'],
 	])('with a signing token, a delivery without %s is 401 naming it', async (name, error) => {
@@ -260,14 +322,20 @@ describe('GitLab: the proof', () => {
 		expect((await receive({ ...tokened(), 'x-gitlab-token': [SECRET_TOKEN, SECRET_TOKEN] }, example, [SECRET_TOKEN])).status).toBe(401);
 		const both: Headers = { ...signed(example), 'x-gitlab-token': SECRET_TOKEN };
 		const repeated = { ...both, 'webhook-signature': [both['webhook-signature'] as string, both['webhook-signature'] as string] };
-		expect(await receive(repeated, example, [SIGNING_TOKEN, SECRET_TOKEN])).toEqual({ status: 401, body: { error: 'Unauthorized: missing header webhook-signature' } });
+		expect(await receive(repeated, example, [SIGNING_TOKEN, SECRET_TOKEN])).toEqual({
+			status: 401,
+			body: { error: 'Unauthorized: missing header webhook-signature' },
+		});
 	});
 
 	it('a signature of another version or without its prefix is 401', async () => {
 		const headers = signed(example);
 		const signature = headers['webhook-signature'] as string;
 		for (const wrong of [signature.replace('v1,', 'v2,'), signature.slice('v1,'.length), `V1,${signature.slice(3)}`, `v1=${signature.slice(3)}`]) {
-			expect(await receive({ ...headers, 'webhook-signature': wrong }, example)).toEqual({ status: 401, body: { error: 'Unauthorized: header webhook-signature has no v1 signature' } });
+			expect(await receive({ ...headers, 'webhook-signature': wrong }, example)).toEqual({
+				status: 401,
+				body: { error: 'Unauthorized: header webhook-signature has no v1 signature' },
+			});
 		}
 	});
 
@@ -279,7 +347,9 @@ describe('GitLab: the proof', () => {
 		['whsec_ with a 15-byte key', `whsec_${Buffer.alloc(15, 1).toString('base64')}`, /field secret holds less than 16 bytes/],
 		['whsec_ with no base64 at all', 'whsec_!!!!!!!!!!!!!!!!!!!!!!!!', /field secret holds less than 16 bytes/],
 	])('a credential secret that is %s refuses even a delivery proven with it', async (_label, secret, reason) => {
-		const headers = secret.startsWith('whsec_') ? { ...common(), 'webhook-id': 'x', 'webhook-timestamp': String(SECONDS), 'webhook-signature': 'v1,AAAA' } : tokened(secret);
+		const headers = secret.startsWith('whsec_')
+			? { ...common(), 'webhook-id': 'x', 'webhook-timestamp': String(SECONDS), 'webhook-signature': 'v1,AAAA' }
+			: tokened(secret);
 		const outcome = await receive(headers, example, [secret, '']);
 		expect(outcome.status).toBe(401);
 		expect(outcome.body.error).toMatch(reason);
@@ -296,8 +366,14 @@ describe('GitLab: a signing token and a secret token together', () => {
 	it('GitLab sends both headers when both tokens are set: the signature decides', async () => {
 		const headers = { ...signed(example), 'x-gitlab-token': SECRET_TOKEN };
 		expect((await receive(headers, example, both)).item?.deliveryId).toBe(`gitlab:${IDEMPOTENCY_KEY}`);
-		const forged = { ...headers, 'webhook-signature': new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).sign(IDEMPOTENCY_KEY, new Date(NOW), example) };
-		expect(await receive(forged, example, both)).toEqual({ status: 401, body: { error: 'Unauthorized: no signature in header webhook-signature matches the body' } });
+		const forged = {
+			...headers,
+			'webhook-signature': new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).sign(IDEMPOTENCY_KEY, new Date(NOW), example),
+		};
+		expect(await receive(forged, example, both)).toEqual({
+			status: 401,
+			body: { error: 'Unauthorized: no signature in header webhook-signature matches the body' },
+		});
 		const stale = { ...signed(example, { atSeconds: SECONDS - 3600 }), 'x-gitlab-token': SECRET_TOKEN };
 		expect((await receive(stale, example, both)).status).toBe(401);
 	});
@@ -320,14 +396,17 @@ describe('GitLab: a signing token and a secret token together', () => {
 });
 
 describe('GitLab: events, the Test button, delivery ids', () => {
-	it.each(['Push Hook', 'Job Hook', 'Merge Request Hook', 'System Hook', 'pipeline hook'])('a genuine %j delivery is answered 200 ignored; a forged one 401', async (event) => {
-		const body = '{"object_kind":"push"}';
-		expect(await receive({ ...signed(body), 'x-gitlab-event': event }, body)).toEqual({
-			status: 200,
-			body: { received: true, ignored: `X-Gitlab-Event ${JSON.stringify(event)} is not a run event` },
-		});
-		expect((await receive({ ...tokened('forged-token-0000000'), 'x-gitlab-event': event }, body, [SECRET_TOKEN])).status).toBe(401);
-	});
+	it.each(['Push Hook', 'Job Hook', 'Merge Request Hook', 'System Hook', 'pipeline hook'])(
+		'a genuine %j delivery is answered 200 ignored; a forged one 401',
+		async (event) => {
+			const body = '{"object_kind":"push"}';
+			expect(await receive({ ...signed(body), 'x-gitlab-event': event }, body)).toEqual({
+				status: 200,
+				body: { received: true, ignored: `X-Gitlab-Event ${JSON.stringify(event)} is not a run event` },
+			});
+			expect((await receive({ ...tokened('forged-token-0000000'), 'x-gitlab-event': event }, body, [SECRET_TOKEN])).status).toBe(401);
+		},
+	);
 
 	it('without X-Gitlab-Event: 400 naming it (after the proof)', async () => {
 		const headers = signed(example);
@@ -338,7 +417,10 @@ describe('GitLab: events, the Test button, delivery ids', () => {
 
 	it('the Test button sends the newest pipeline as a real event: started when its status maps, ignored when not, 401 when forged', async () => {
 		expect((await receive(tokened(), withStatus('success'), [SECRET_TOKEN])).item).toMatchObject({ event: 'RUN_FINISH', run: { status: 'passed' } });
-		expect((await receive(tokened(), withStatus('pending'), [SECRET_TOKEN])).body).toEqual({ received: true, ignored: 'pipeline status "pending" is not a run event' });
+		expect((await receive(tokened(), withStatus('pending'), [SECRET_TOKEN])).body).toEqual({
+			received: true,
+			ignored: 'pipeline status "pending" is not a run event',
+		});
 		expect((await receive(tokened('forged-token-0000000'), withStatus('success'), [SECRET_TOKEN])).status).toBe(401);
 	});
 
@@ -370,7 +452,9 @@ describe('GitLab: events, the Test button, delivery ids', () => {
 	});
 
 	it('an empty or overlong Idempotency-Key is 400 naming it (no fallback: GitLab sent one)', async () => {
-		expect((await receive({ ...tokened(), 'idempotency-key': ' ' }, example, [SECRET_TOKEN])).body).toEqual({ error: 'header Idempotency-Key is missing or empty' });
+		expect((await receive({ ...tokened(), 'idempotency-key': ' ' }, example, [SECRET_TOKEN])).body).toEqual({
+			error: 'header Idempotency-Key is missing or empty',
+		});
 		expect((await receive({ ...tokened(), 'idempotency-key': 'k'.repeat(257) }, example, [SECRET_TOKEN])).body).toEqual({
 			error: 'header Idempotency-Key is longer than 256 characters',
 		});
@@ -420,7 +504,11 @@ describe('GitLab: the payload', () => {
 		['object_kind', (p: Payload) => (p.object_kind = 'build'), /object_kind: Invalid literal value/],
 		['project.name', (p: Payload) => (p.project!.name = 42), /project\.name: Expected string, received number/],
 		['builds', (p: Payload) => Object.assign(p, { builds: 'none' }), /builds: Expected array, received string/],
-		['builds.1.failure_reason', (p: Payload) => (p.builds[1].failure_reason = ['job_execution_timeout']), /builds\.1\.failure_reason: Expected string, received array/],
+		[
+			'builds.1.failure_reason',
+			(p: Payload) => (p.builds[1].failure_reason = ['job_execution_timeout']),
+			/builds\.1\.failure_reason: Expected string, received array/,
+		],
 		['commit.author.name', (p: Payload) => (p.commit!.author = { name: true }), /commit\.author\.name: Expected string, received boolean/],
 	])('a wrong %s is 400 naming the field', async (_field, change, reason) => {
 		expect(await error(pipeline(change))).toMatch(reason);
@@ -428,7 +516,13 @@ describe('GitLab: the payload', () => {
 
 	it('without builds, project or commit: no failures, no app, git from the pipeline; a name and URL from the iid and project', async () => {
 		const run = (await item(pipeline((p) => (Object.assign(p, { builds: null }), delete p.project, delete p.commit)))).run;
-		expect(run).toMatchObject({ app: null, failures: [], startedAt: null, status: 'failed', git: { sha: '9f1c2e7d8a0b4c6e1f3a5b7c9d0e2f4a6b8c0d1e', branch: 'feature/checkout', author: null, message: null, remote: null } });
+		expect(run).toMatchObject({
+			app: null,
+			failures: [],
+			startedAt: null,
+			status: 'failed',
+			git: { sha: '9f1c2e7d8a0b4c6e1f3a5b7c9d0e2f4a6b8c0d1e', branch: 'feature/checkout', author: null, message: null, remote: null },
+		});
 		const unnamed = (await item(pipeline((p) => (delete p.object_attributes.name, delete p.object_attributes.url)))).run;
 		expect(unnamed).toMatchObject({ name: 'Pipeline #4821', url: 'https://gitlab.com/acme/storefront/-/pipelines/1501234567' });
 	});
@@ -439,7 +533,13 @@ describe('GitLab: the payload', () => {
 
 	it('ten thousand failed jobs are all listed', async () => {
 		const body = pipeline((p) => {
-			p.builds = Array.from({ length: 10_000 }, (_, index) => ({ id: index, stage: 's', name: `j${index}`, status: 'failed', failure_reason: 'script_failure' }));
+			p.builds = Array.from({ length: 10_000 }, (_, index) => ({
+				id: index,
+				stage: 's',
+				name: `j${index}`,
+				status: 'failed',
+				failure_reason: 'script_failure',
+			}));
 		});
 		expect((await item(body)).run.failures).toHaveLength(10_000);
 	});
@@ -472,12 +572,24 @@ describe('GitLab: properties of the signature header and the header names', () =
 	it('header names are matched in any case', async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.tuple(anyLetterCase('x-gitlab-event'), anyLetterCase('idempotency-key'), anyLetterCase('x-gitlab-token'), anyLetterCase('webhook-signature'), anyLetterCase('webhook-id'), anyLetterCase('webhook-timestamp')),
+				fc.tuple(
+					anyLetterCase('x-gitlab-event'),
+					anyLetterCase('idempotency-key'),
+					anyLetterCase('x-gitlab-token'),
+					anyLetterCase('webhook-signature'),
+					anyLetterCase('webhook-id'),
+					anyLetterCase('webhook-timestamp'),
+				),
 				async ([event, idKey, token, signature, id, timestamp]) => {
 					const genuine = signed(example);
 					const tokenHeaders = { [event]: 'Pipeline Hook', [idKey]: IDEMPOTENCY_KEY, [token]: SECRET_TOKEN };
 					expect((await receive(tokenHeaders, example, [SECRET_TOKEN])).status).toBe(200);
-					const signedHeaders = { [event]: 'Pipeline Hook', [signature]: genuine['webhook-signature'], [id]: genuine['webhook-id'], [timestamp]: genuine['webhook-timestamp'] };
+					const signedHeaders = {
+						[event]: 'Pipeline Hook',
+						[signature]: genuine['webhook-signature'],
+						[id]: genuine['webhook-id'],
+						[timestamp]: genuine['webhook-timestamp'],
+					};
 					expect((await receive(signedHeaders, example)).status).toBe(200);
 				},
 			),
@@ -497,10 +609,16 @@ describe('GitLab: properties of the signature header and the header names', () =
 
 	it('any JSON body with a valid proof is answered 200, 400 or 401, never a throw', async () => {
 		await fc.assert(
-			fc.asyncProperty(fc.oneof(fc.json({ maxDepth: 5 }), fc.json({ maxDepth: 3 }).map((json) => example.replace('"failed"', json))), async (body) => {
-				const outcome = await receive(tokened(), body, [SECRET_TOKEN]);
-				expect([200, 400]).toContain(outcome.status);
-			}),
+			fc.asyncProperty(
+				fc.oneof(
+					fc.json({ maxDepth: 5 }),
+					fc.json({ maxDepth: 3 }).map((json) => example.replace('"failed"', json)),
+				),
+				async (body) => {
+					const outcome = await receive(tokened(), body, [SECRET_TOKEN]);
+					expect([200, 400]).toContain(outcome.status);
+				},
+			),
 			{ numRuns: 200 },
 		);
 	});

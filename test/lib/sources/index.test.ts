@@ -6,7 +6,6 @@ import { TestRunTrigger } from '../../../nodes/TestRunTrigger/TestRunTrigger.nod
 import { sourcesTable } from '../../../scripts/sources-table';
 import { fixtureJson } from '../../support/fixtures';
 
-
 function normalized(source: Parameters<typeof normalizePayload>[0], payload: unknown) {
 	const result = normalizePayload(source, payload);
 	if (!result.ok) throw new Error(result.reason);
@@ -26,7 +25,13 @@ describe('normalization', () => {
 				endedAt: null,
 				durationMs: null,
 				app: null,
-				git: { sha: '9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c', branch: 'feature/checkout', author: 'Ada Lovelace', message: 'Fix checkout button', remote: 'https://github.com/example/shop' },
+				git: {
+					sha: '9b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c',
+					branch: 'feature/checkout',
+					author: 'Ada Lovelace',
+					message: 'Fix checkout button',
+					remote: 'https://github.com/example/shop',
+				},
 				tags: ['nightly', 'checkout'],
 				totals: { tests: 120, passed: 112, failed: 3, skipped: 3, pending: 2, flaky: 2, retries: 4 },
 				failures: [],
@@ -108,7 +113,12 @@ describe('normalization', () => {
 			summary: { total_groups: groups.length, passed_groups: groups.length - failedGroups, failed_groups: failedGroups },
 			run_groups: groups,
 		});
-		const group = (name: string | null, status: string, runs: Group['runs'] = []): Group => ({ name, status, url: `https://autosana.ai/runs/groups/${name ?? 'unnamed'}`, runs });
+		const group = (name: string | null, status: string, runs: Group['runs'] = []): Group => ({
+			name,
+			status,
+			url: `https://autosana.ai/runs/groups/${name ?? 'unnamed'}`,
+			runs,
+		});
 
 		it('a failed group listing no failed run is a failure under its own name and URL', () => {
 			const run = normalized('autosana', batch([group('Setup Suite', 'failed', [{ name: 'boots', status: 'passed', url: null }])])).run;
@@ -160,7 +170,11 @@ describe('normalization', () => {
 	});
 
 	it('Maestro epoch times beyond what a date holds (1e20, -1e20) are null, not a thrown RangeError', () => {
-		expect(normalized('maestro', { id: 'x', startTime: 1e20, endTime: -1e20, flows: [] }).run).toMatchObject({ startedAt: null, endedAt: null, durationMs: null });
+		expect(normalized('maestro', { id: 'x', startTime: 1e20, endTime: -1e20, flows: [] }).run).toMatchObject({
+			startedAt: null,
+			endedAt: null,
+			durationMs: null,
+		});
 		expect(normalized('maestro', { id: 'x', startTime: 8.64e15, flows: [] }).run.startedAt).toBe('+275760-09-13T00:00:00.000Z');
 	});
 });
@@ -196,7 +210,11 @@ describe('the source registry, the trigger and the README', () => {
 			const source = property('source');
 			expect(source.default).toBe('currents');
 			expect(source.options).toEqual(
-				SOURCE_DEFINITIONS.map((definition) => ({ name: definition.displayName, value: definition.value, description: `${definition.group} · ${definition.summary}` })),
+				SOURCE_DEFINITIONS.map((definition) => ({
+					name: definition.displayName,
+					value: definition.value,
+					description: `${definition.group} · ${definition.summary}`,
+				})),
 			);
 		});
 

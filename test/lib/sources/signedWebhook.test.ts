@@ -37,8 +37,12 @@ function headersFor(body = BODY, { secret = SECRET, timestamp = SECONDS, id = 'd
 const optionsWith = (settings: Settings, extra: Partial<ReceiveOptions> = {}): ReceiveOptions =>
 	receiveOptions('signedWebhook', [SECRET, ''], NOW, { sourceParameters: settings, includeRawPayload: true, ...extra });
 
-const receive = async (headers: Record<string, string | string[]>, body = BODY, settings: Settings = SIGNED_WEBHOOK_SETTINGS, extra: Partial<ReceiveOptions> = {}) =>
-	await receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsWith(settings, extra));
+const receive = async (
+	headers: Record<string, string | string[]>,
+	body = BODY,
+	settings: Settings = SIGNED_WEBHOOK_SETTINGS,
+	extra: Partial<ReceiveOptions> = {},
+) => await receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsWith(settings, extra));
 
 const errorOf = (outcome: { body: Record<string, unknown> }) => outcome.body.error as string;
 
@@ -93,12 +97,18 @@ describe('signedWebhook: the proof, for every algorithm, encoding and signed con
 	it('finds the valid signature in a list separated by spaces or commas, with others and any case of prefix around it', async () => {
 		const noise = fc.constantFrom('sha256=00', 'sha1=abc', 'v0=zz', 'sha256=', '', 't=1700000000', `sha256=${'f'.repeat(64)}`);
 		await fc.assert(
-			fc.asyncProperty(fc.array(noise, { maxLength: 4 }), fc.array(noise, { maxLength: 4 }), fc.constantFrom(' ', ',', ', ', '  ,\t'), fc.boolean(), async (before, after, separator, upper) => {
-				const signature = headersFor()['x-signature'];
-				const presented = upper ? `SHA256=${signature.slice('sha256='.length)}` : signature;
-				const list = [...before, presented, ...after].join(separator);
-				expect((await receive({ ...headersFor(), 'x-signature': list })).status).toBe(200);
-			}),
+			fc.asyncProperty(
+				fc.array(noise, { maxLength: 4 }),
+				fc.array(noise, { maxLength: 4 }),
+				fc.constantFrom(' ', ',', ', ', '  ,\t'),
+				fc.boolean(),
+				async (before, after, separator, upper) => {
+					const signature = headersFor()['x-signature'];
+					const presented = upper ? `SHA256=${signature.slice('sha256='.length)}` : signature;
+					const list = [...before, presented, ...after].join(separator);
+					expect((await receive({ ...headersFor(), 'x-signature': list })).status).toBe(200);
+				},
+			),
 			{ numRuns: 100 },
 		);
 	});
@@ -190,7 +200,9 @@ describe('signedWebhook: replays', () => {
 		expect((await receive(signed('b'), BODY, settings, { memory })).body).toEqual({ received: true });
 		expect((await receive(signed('a'), BODY, settings, { memory })).body).toEqual({ received: true, duplicate: true });
 		expect((await receive({ ...signed('a'), 'x-delivery-id': 'c' }, BODY, settings, { memory })).status).toBe(401);
-		expect(errorOf(await receive({ ...signed(''), 'x-delivery-id': ' ' }, BODY, settings, { memory }))).toMatch(/^Unauthorized|header X-Delivery-Id is missing or empty/);
+		expect(errorOf(await receive({ ...signed(''), 'x-delivery-id': ' ' }, BODY, settings, { memory }))).toMatch(
+			/^Unauthorized|header X-Delivery-Id is missing or empty/,
+		);
 	});
 
 	it('without a timestamp header nothing dates a delivery: an old one is accepted once and refused as a duplicate only by the memory', async () => {
@@ -215,7 +227,11 @@ describe('signedWebhook: settings, refused with the parameter named', () => {
 		['an unknown signed content', without('signedContent', '{body}.{timestamp}'), /signedContent\) is none of/],
 		['a prefix with a space', without('signaturePrefix', 'sha256 ='), /signaturePrefix\) holds a space/],
 		['{timestamp} content without a timestamp header', without('timestampHeader'), /Timestamp Header \(timestampHeader\) is empty/],
-		['{id} content without a delivery id header', { ...without('deliveryIdHeader'), signedContent: '{id}.{timestamp}.{body}' }, /Delivery ID Header \(deliveryIdHeader\) is empty/],
+		[
+			'{id} content without a delivery id header',
+			{ ...without('deliveryIdHeader'), signedContent: '{id}.{timestamp}.{body}' },
+			/Delivery ID Header \(deliveryIdHeader\) is empty/,
+		],
 		['no event field', without('eventField'), /Event Field \(eventField\) is empty/],
 		['an event field a..b', without('eventField', 'a..b'), /eventField\) has an empty segment/],
 		['an event field ending in a dot', without('eventField', 'type.'), /eventField\) has an empty segment/],
@@ -223,8 +239,16 @@ describe('signedWebhook: settings, refused with the parameter named', () => {
 		['a run field a..b', without('runFields', { id: 'a..b' }), /Run Fields \(runFields\): id has an empty segment/],
 		['a run field that is a number', without('runFields', { url: 7 }), /runFields\): url is not text/],
 		['run fields that are a list', without('runFields', ['id']), /runFields\) is not a collection/],
-		['no values for any event', { ...SIGNED_WEBHOOK_SETTINGS, runStartValues: '', runFinishValues: ' , ', runTimeoutValues: '', runCanceledValues: '' }, /every run event's values are empty/],
-		['one value for two events', without('runCanceledValues', 'test_run.canceled, TEST_RUN.FINISHED'), /Run Finish Values \(runFinishValues\) and the parameter Run Canceled Values \(runCanceledValues\) both hold the value "test_run.finished"|runCanceledValues\) and the parameter Run Finish Values/],
+		[
+			'no values for any event',
+			{ ...SIGNED_WEBHOOK_SETTINGS, runStartValues: '', runFinishValues: ' , ', runTimeoutValues: '', runCanceledValues: '' },
+			/every run event's values are empty/,
+		],
+		[
+			'one value for two events',
+			without('runCanceledValues', 'test_run.canceled, TEST_RUN.FINISHED'),
+			/Run Finish Values \(runFinishValues\) and the parameter Run Canceled Values \(runCanceledValues\) both hold the value "test_run.finished"|runCanceledValues\) and the parameter Run Finish Values/,
+		],
 	])('%s: every request 401, before any proof is checked', async (_label, settings, reason) => {
 		const outcome = await receive(headersFor(), BODY, settings as Settings);
 		expect(outcome.status).toBe(401);

@@ -95,7 +95,7 @@ const rendering: Case[] = [
 	['& joins text', "${ name & '!' }", 'ada lovelace!'],
 	['& joins numbers as text', "${ n & '/' & 10 }", '7/10'],
 	['& with booleans', "${ yes & '' }", 'True'],
-	['& binds looser than +', "${ 1 + 2 & 3 }", '33'],
+	['& binds looser than +', '${ 1 + 2 & 3 }', '33'],
 	['& with a decimal prints it rounded', "${ 'pi=' & pi }", 'pi=3.14'],
 	// comparisons
 	['= on numbers', '@{ if n = 7 }y@{ else }n@{ end if }', 'y'],
@@ -153,13 +153,21 @@ const rendering: Case[] = [
 	['set a string variable', "@{ set greeting = 'hi ' & name }${ greeting }", 'hi ada lovelace'],
 	['set again replaces', '@{ set x = 1 }@{ set x = x + 1 }${ x }', '2'],
 	['set inside a loop updates the outer variable', '@{ set count = 0 }@{ for t in tags }@{ set count = count + 1 }@{ end for }${ count }', '2'],
-	['set inside nested loops updates the outer variable', '@{ set total = 0 }@{ for f in run.failures }@{ for s in f.steps }@{ set total = total + s.n }@{ end for }@{ end for }${ total }', '6'],
+	[
+		'set inside nested loops updates the outer variable',
+		'@{ set total = 0 }@{ for f in run.failures }@{ for s in f.steps }@{ set total = total + s.n }@{ end for }@{ end for }${ total }',
+		'6',
+	],
 	['a variable first set in a loop stays inside it', '@{ for t in tags }@{ set last = t }${ last }@{ end for }', 'smokenightly'],
 	['variable names ignore case', '@{ set Total = 5 }${ TOTAL }', '5'],
 	['a variable shadows a field', '@{ set name = "x" }${ name }', 'x'],
 	['set a comma-separated join', '@{ set sep = "" }@{ for t in tags }${ sep }${ t }@{ set sep = ", " }@{ end for }', 'smoke, nightly'],
 	['set the loop variable inside the loop: it holds until the next pass', '@{ for t in tags }${ t }@{ set t = "x" }${ t }@{ end for }', 'smokexnightlyx'],
-	['a nested loop with the same variable shadows the outer one', '@{ for f in run.failures }@{ for f in f.steps }${ f.n }@{ end for }${ f.name }@{ end for }', '12Login3Pay'],
+	[
+		'a nested loop with the same variable shadows the outer one',
+		'@{ for f in run.failures }@{ for f in f.steps }${ f.n }@{ end for }${ f.name }@{ end for }',
+		'12Login3Pay',
+	],
 	['a variable set in a loop is gone after it: the name reads the field again', '@{ for t in tags }@{ set name = t }@{ end for }${ name }', 'ada lovelace'],
 	['a variable may hold null', '@{ for t in tags }@{ set v = nothing }${ v = null }@{ end for }', 'TrueTrue'],
 	['a loop variable ignores case', '@{ for t in tags }${ T }@{ end for }', 'smokenightly'],
@@ -262,9 +270,21 @@ const json: Case[] = [
 	['JSON mode prints numbers at full precision', '{"pi": ${ pi }}', '{"pi": 3.14159}'],
 	['JSON mode prints booleans as literals', '{"yes": ${ yes }, "no": ${ no }}', '{"yes": true, "no": false}'],
 	['JSON mode keeps unicode', '{"u": "${ unicode }"}', '{"u": "héllo wörld"}'],
-	['JSON mode with a loop building an array', '[@{ set sep = "" }@{ for f in run.failures }${ sep }{"name": "${ f.name }"}@{ set sep = "," }@{ end for }]', '[{"name": "Login"},{"name": "Pay"}]'],
-	['JSON mode prints a decimal sum exactly', '{"sum": ${ 0.1 + 0.2 }, "product": ${ 1.005 * 1000 }, "third": ${ 1 / 3 }}', '{"sum": 0.3, "product": 1005, "third": 0.3333333333333333}'],
-	['JSON mode: decimal results past double-sized coefficients stay exact', '{"product": ${ tiny * small }, "quotient": ${ 0.1 / micro }, "percent": ${ 4.35 * 100 }}', '{"product": 2e-14, "quotient": 333333.3333333333, "percent": 435}'],
+	[
+		'JSON mode with a loop building an array',
+		'[@{ set sep = "" }@{ for f in run.failures }${ sep }{"name": "${ f.name }"}@{ set sep = "," }@{ end for }]',
+		'[{"name": "Login"},{"name": "Pay"}]',
+	],
+	[
+		'JSON mode prints a decimal sum exactly',
+		'{"sum": ${ 0.1 + 0.2 }, "product": ${ 1.005 * 1000 }, "third": ${ 1 / 3 }}',
+		'{"sum": 0.3, "product": 1005, "third": 0.3333333333333333}',
+	],
+	[
+		'JSON mode: decimal results past double-sized coefficients stay exact',
+		'{"product": ${ tiny * small }, "quotient": ${ 0.1 / micro }, "percent": ${ 4.35 * 100 }}',
+		'{"product": 2e-14, "quotient": 333333.3333333333, "percent": 435}',
+	],
 	['JSON mode text from & is escaped too', '{"a": "${ quote & "!" }"}', '{"a": "say \\"hi\\"\\n\\tnow!"}'],
 ];
 
@@ -304,8 +324,8 @@ const errors: ErrorCase[] = [
 	['+ on strings', "${ name + 'x' }", /"\+" works on numbers only, got a string and a string; join text with "&"/, 1, 9],
 	['* with null', '${ nothing * 2 }', /"\*" works on numbers only, got null and a number/, 1, 12],
 	['division by zero', '${ n / zero }', /Division by zero/, 1, 6],
-	['comparing a string with a number', "@{ if name = 1 }x@{ end if }", /Cannot compare a string with a number/, 1, 12],
-	['ordering a string and a number', "@{ if name < 1 }x@{ end if }", /"<" compares two numbers or two texts/, 1, 12],
+	['comparing a string with a number', '@{ if name = 1 }x@{ end if }', /Cannot compare a string with a number/, 1, 12],
+	['ordering a string and a number', '@{ if name < 1 }x@{ end if }', /"<" compares two numbers or two texts/, 1, 12],
 	['a function given null', '${ ToUpper(nothing) }', /ToUpper got null; handle it with ReplaceIfEmpty/, 1, 4],
 	['Substring from 0', '${ Substring(name, 0, 2) }', /Substring counts from 1; got a start of 0/, 1, 4],
 	['Truncate with a negative length', '${ Truncate(name, -1) }', /Truncate needs a length of 5 or more, got -1/, 1, 4],
@@ -322,18 +342,36 @@ const errors: ErrorCase[] = [
 	['prototype resolves to nothing', '${ constructor }', /Unknown field or variable "constructor"/, 1, 4],
 	['a keyword as a variable name', '@{ set and = 1 }', /Expected a variable name but found "and"/, 1, 8],
 	['set without =', '@{ set x 1 }', /Expected "=" but found "1"/, 1, 10],
-	['a variable set in one loop pass is gone in the next', '@{ for t in tags }@{ if t = "nightly" }${ kept }@{ end if }@{ set kept = t }@{ end for }', /Unknown field or variable "kept"/, 1, 43],
+	[
+		'a variable set in one loop pass is gone in the next',
+		'@{ for t in tags }@{ if t = "nightly" }${ kept }@{ end if }@{ set kept = t }@{ end for }',
+		/Unknown field or variable "kept"/,
+		1,
+		43,
+	],
 	['for without in', '@{ for x tags }@{ end for }', /Expected "in" but found "tags"/, 1, 10],
 	['end without a block name', '@{ if yes }@{ end }', /"end" must be followed by "if" or "for"/, 1, 12],
 	['an error reports the line of a later line', 'line 1\nline 2\n  ${ missing }', /Unknown field or variable "missing"/, 3, 6],
 ];
 
 const jsonErrors: ErrorCase[] = [
-	['JSON mode: an unquoted string output breaks JSON at the tag', '{\n  "a": ${ name }\n}', /not valid JSON: expected a JSON value but found "ada lovelace/, 2, 8],
+	[
+		'JSON mode: an unquoted string output breaks JSON at the tag',
+		'{\n  "a": ${ name }\n}',
+		/not valid JSON: expected a JSON value but found "ada lovelace/,
+		2,
+		8,
+	],
 	['JSON mode: a trailing comma in the template text', '{"a": 1,}', /not valid JSON: expected a property name in double quotes but found "}"/, 1, 9],
 	['JSON mode: text after the document', '{"a": 1} x', /not valid JSON: expected the end of the text/, 1, 10],
 	['JSON mode: an unclosed object', '{"a": ${ n }', /not valid JSON: expected "," or "}" but found the end/, 1, 13],
-	['JSON mode: an error in the text right after an output points into that text', '{"a": ${ n },}', /expected a property name in double quotes but found "}"/, 1, 14],
+	[
+		'JSON mode: an error in the text right after an output points into that text',
+		'{"a": ${ n },}',
+		/expected a property name in double quotes but found "}"/,
+		1,
+		14,
+	],
 	['JSON mode: an error in the text right before an output points into that text', '{"a": x${ n }}', /expected a JSON value but found "x7}"/, 1, 7],
 ];
 
@@ -371,7 +409,9 @@ describe('template engine: errors carry line and column', () => {
 
 describe('template engine: limits', () => {
 	it('stops output past the size limit', () => {
-		expect(() => renderTemplate('@{ for t in tags }${ name }@{ end for }', data, { limits: { maxOutputLength: 20 } })).toThrow(/Output is longer than 20 characters/);
+		expect(() => renderTemplate('@{ for t in tags }${ name }@{ end for }', data, { limits: { maxOutputLength: 20 } })).toThrow(
+			/Output is longer than 20 characters/,
+		);
 		// The text that crosses the limit is named, whether it comes after an output or before one.
 		expect(errorOf('@{ for t in tags }${ t } and more text@{ end for }', data, { maxOutputLength: 10 })).toMatchObject({ line: 1, column: 25 });
 		expect(errorOf('@{ for t in tags }text ${ t }@{ end for }', data, { maxOutputLength: 12 })).toMatchObject({ line: 1, column: 19 });
@@ -450,12 +490,68 @@ describe('template engine: properties', () => {
 
 	/** Fragments that make template-like text, so the parser is exercised, not just plain text. */
 	const fragment = fc.constantFrom(
-		'${', '@{', '@{*', '*}', '}', '{', ' ', '\n', 'a', 'n', 'list', 'obj.x', 'obj.inner', 'nothing', 'yes',
-		'if ', 'else ', 'end if', 'for ', ' in ', 'end for', 'set ', ' = ', '=', '!=', '<', '>',
-		'and ', 'or ', 'not ', '(', ')', '[', ']', ',', '|', '&', '+', '-', '*', '/', '.', '"', "'", '\\',
-		'1', '0', '2.5', 'null', 'true', 'ToUpper(', 'Count(', 'Substring(', 'ReplaceIfEmpty(', 'x', '$', '@',
+		'${',
+		'@{',
+		'@{*',
+		'*}',
+		'}',
+		'{',
+		' ',
+		'\n',
+		'a',
+		'n',
+		'list',
+		'obj.x',
+		'obj.inner',
+		'nothing',
+		'yes',
+		'if ',
+		'else ',
+		'end if',
+		'for ',
+		' in ',
+		'end for',
+		'set ',
+		' = ',
+		'=',
+		'!=',
+		'<',
+		'>',
+		'and ',
+		'or ',
+		'not ',
+		'(',
+		')',
+		'[',
+		']',
+		',',
+		'|',
+		'&',
+		'+',
+		'-',
+		'*',
+		'/',
+		'.',
+		'"',
+		"'",
+		'\\',
+		'1',
+		'0',
+		'2.5',
+		'null',
+		'true',
+		'ToUpper(',
+		'Count(',
+		'Substring(',
+		'ReplaceIfEmpty(',
+		'x',
+		'$',
+		'@',
 	);
-	const templateText = fc.oneof(fc.array(fragment, { maxLength: 40 }).map((parts) => parts.join('')), fc.string({ maxLength: 60 }));
+	const templateText = fc.oneof(
+		fc.array(fragment, { maxLength: 40 }).map((parts) => parts.join('')),
+		fc.string({ maxLength: 60 }),
+	);
 	const limits = { maxIterations: 2000, maxOutputLength: 20_000, maxDepth: 32 };
 
 	it('any input text either renders or throws a TemplateError, never anything else', () => {
@@ -476,14 +572,31 @@ describe('template engine: properties', () => {
 
 	it('degenerate templates (text that doubles, grows through functions, nested loops) over any data end in text or a TemplateError, in bounded time and memory', () => {
 		const statement = fc.constantFrom(
-			'@{ set a = a & a }', '@{ set a = a & b }', '@{ set a = ToHexadecimal(a) }', '@{ set a = ToBase64(a & a) }', '@{ set a = MD5(a) & a }',
-			'${ Substring(a, 2, 5) }', '${ Truncate(a, 7) }', '${ Capitalize(a) }', '${ Length(a) }', '${ SHA256(a) }', '${ a }',
-			'@{ if a = b }x@{ end if }', '@{ set n = n * 10.5 }', '@{ set n = n / 3 }', '@{ set n = n + 0.1 }', '${ n }', '${ ReplaceIfEmpty(b, a) }',
+			'@{ set a = a & a }',
+			'@{ set a = a & b }',
+			'@{ set a = ToHexadecimal(a) }',
+			'@{ set a = ToBase64(a & a) }',
+			'@{ set a = MD5(a) & a }',
+			'${ Substring(a, 2, 5) }',
+			'${ Truncate(a, 7) }',
+			'${ Capitalize(a) }',
+			'${ Length(a) }',
+			'${ SHA256(a) }',
+			'${ a }',
+			'@{ if a = b }x@{ end if }',
+			'@{ set n = n * 10.5 }',
+			'@{ set n = n / 3 }',
+			'@{ set n = n + 0.1 }',
+			'${ n }',
+			'${ ReplaceIfEmpty(b, a) }',
 		);
 		const block: fc.Memo<string> = fc.memo((depth) =>
 			depth <= 1
 				? statement
-				: fc.oneof(statement, fc.array(block(depth - 1), { maxLength: 4 }).map((body) => `@{ for i in list }${body.join('')}@{ end for }`)),
+				: fc.oneof(
+						statement,
+						fc.array(block(depth - 1), { maxLength: 4 }).map((body) => `@{ for i in list }${body.join('')}@{ end for }`),
+					),
 		);
 		const template = fc.array(block(4), { minLength: 1, maxLength: 6 }).map((parts) => `@{ set a = seed }@{ set n = 1.5 }${parts.join('')}`);
 		const values = fc.record({
@@ -533,7 +646,8 @@ describe('template engine: properties', () => {
 	});
 
 	it('in JSON mode, any data values make valid JSON for a template that quotes its text outputs', () => {
-		const template = '{"text": "${ text }", "number": ${ number }, "flag": ${ flag }, "items": [@{ set sep = "" }@{ for s in items }${ sep }"${ s }"@{ set sep = "," }@{ end for }]}';
+		const template =
+			'{"text": "${ text }", "number": ${ number }, "flag": ${ flag }, "items": [@{ set sep = "" }@{ for s in items }${ sep }"${ s }"@{ set sep = "," }@{ end for }]}';
 		fc.assert(
 			fc.property(
 				fc.record({

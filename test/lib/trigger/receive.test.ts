@@ -20,7 +20,18 @@ import { propertyRuns } from '../../support/propertyRuns';
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const autosanaBody = (timestamp: string) => fixtureText('autosana-batch.json').replace('2025-01-31T12:34:56.789Z', timestamp);
 const circleciBody = (timestamp: string) => fixtureText('circleci-workflow-completed.json').replace('2026-10-20T09:44:12.318Z', timestamp);
-const SOURCES: Source[] = ['currents', 'cypressCloud', 'maestro', 'autosana', 'githubActions', 'gitlab', 'circleci', 'buildkite', 'standardWebhooks', 'signedWebhook'];
+const SOURCES: Source[] = [
+	'currents',
+	'cypressCloud',
+	'maestro',
+	'autosana',
+	'githubActions',
+	'gitlab',
+	'circleci',
+	'buildkite',
+	'standardWebhooks',
+	'signedWebhook',
+];
 const GOOD: Record<Source, string> = {
 	currents: 'currents-shared-secret-1',
 	cypressCloud: 'cypress-cloud-secret-01',
@@ -87,7 +98,10 @@ describe.each(SOURCES)('secrets with too little key material (%s)', (source) => 
 
 	it('a tiny previousSecret refuses every request, even one proven with the good secret, naming previousSecret', async () => {
 		const outcome = await deliver(source, GOOD[source], [GOOD[source], 'whsec_']);
-		expect(outcome).toEqual({ status: 401, body: { error: expect.stringMatching(/^Unauthorized: the credential field previousSecret holds less than 16 bytes/) } });
+		expect(outcome).toEqual({
+			status: 401,
+			body: { error: expect.stringMatching(/^Unauthorized: the credential field previousSecret holds less than 16 bytes/) },
+		});
 	});
 
 	it.each([
@@ -182,7 +196,11 @@ describe('Autosana: the signed body timestamp', () => {
 		`;
 		// tsx's own CLI, wherever node_modules is (a mutation-testing sandbox has none of its own).
 		const tsx = require.resolve('tsx/cli');
-		const output = execFileSync(process.execPath, [tsx, '-e', script], { cwd: join(__dirname, '..', '..', '..'), env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+		const output = execFileSync(process.execPath, [tsx, '-e', script], {
+			cwd: join(__dirname, '..', '..', '..'),
+			env: { ...process.env, TZ: tz },
+			encoding: 'utf8',
+		});
 		const result = JSON.parse(output.trim()) as { offset: number; status: number; endedAt: string };
 		expect(result.offset).not.toBe(0); // the zone really is not UTC in that process
 		expect(result).toMatchObject({ status: 200, endedAt: '2026-11-24T12:00:00.000Z' });
@@ -271,8 +289,13 @@ describe('the hint for a secret that does not match', () => {
 });
 
 describe('each source: the proof headers, edge by edge', () => {
-	const at = (source: Source, headers: Record<string, string | string[]>, secrets: string[] = [GOOD[source]], body = BODY[source](), extra: Partial<ReceiveOptions> = {}) =>
-		receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsFor(source, secrets, extra));
+	const at = (
+		source: Source,
+		headers: Record<string, string | string[]>,
+		secrets: string[] = [GOOD[source]],
+		body = BODY[source](),
+		extra: Partial<ReceiveOptions> = {},
+	) => receiveDelivery({ headers, rawBody: Buffer.from(body) }, optionsFor(source, secrets, extra));
 	const errorOf = async (...args: Parameters<typeof at>) => (await at(...args)).body.error;
 
 	it('Currents: x-timestamp in ms or s, exactly at the tolerance, and refusals that name the header', async () => {
@@ -282,19 +305,28 @@ describe('each source: the proof headers, edge by edge', () => {
 		expect((await at('currents', headers(String(NOW / 1000)), undefined, BODY.currents().replace('"RUN_FINISH"', '"RUN_FINISH" '))).status).toBe(200);
 		expect((await at('currents', headers(String(NOW - 300_000)), undefined, `${BODY.currents()} `)).status).toBe(200);
 		expect(await errorOf('currents', headers(String(NOW - 301_000)))).toBe('Unauthorized: header x-timestamp is 301 s in the past; at most 300 s is accepted');
-		expect(await errorOf('currents', headers(String(NOW + 301_000)))).toBe('Unauthorized: header x-timestamp is 301 s in the future; at most 300 s is accepted');
+		expect(await errorOf('currents', headers(String(NOW + 301_000)))).toBe(
+			'Unauthorized: header x-timestamp is 301 s in the future; at most 300 s is accepted',
+		);
 		expect(await errorOf('currents', headers())).toBe('Unauthorized: missing header x-timestamp');
-		for (const stamp of ['soon', '', '1.5', '12345678901234567']) expect(await errorOf('currents', headers(stamp))).toBe('Unauthorized: header x-timestamp is not an epoch time');
+		for (const stamp of ['soon', '', '1.5', '12345678901234567'])
+			expect(await errorOf('currents', headers(stamp))).toBe('Unauthorized: header x-timestamp is not an epoch time');
 		expect(await errorOf('currents', { 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
-		expect(await errorOf('currents', { 'X-Webhook-Secret': secret.toUpperCase(), 'x-timestamp': String(NOW) })).toBe('Unauthorized: wrong value in header x-webhook-secret');
-		expect(await errorOf('currents', { 'x-webhook-secret': `${secret}x`, 'x-timestamp': String(NOW) })).toBe('Unauthorized: wrong value in header x-webhook-secret');
+		expect(await errorOf('currents', { 'X-Webhook-Secret': secret.toUpperCase(), 'x-timestamp': String(NOW) })).toBe(
+			'Unauthorized: wrong value in header x-webhook-secret',
+		);
+		expect(await errorOf('currents', { 'x-webhook-secret': `${secret}x`, 'x-timestamp': String(NOW) })).toBe(
+			'Unauthorized: wrong value in header x-webhook-secret',
+		);
 	});
 
 	it('headers are matched case-insensitively; a header sent twice counts as missing, once in a list as sent', async () => {
 		const secret = GOOD.currents;
 		expect((await at('currents', { 'X-WEBHOOK-SECRET': secret, 'X-Timestamp': String(NOW) })).status).toBe(200);
 		expect((await at('currents', { 'x-webhook-secret': [secret], 'x-timestamp': String(NOW) }, undefined, `${BODY.currents()}\n`)).status).toBe(200);
-		expect(await errorOf('currents', { 'x-webhook-secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
+		expect(await errorOf('currents', { 'x-webhook-secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe(
+			'Unauthorized: missing header x-webhook-secret',
+		);
 	});
 
 	it('Currents: x-timestamp surrounded by spaces is read; 10^11 and above are milliseconds, below are seconds', async () => {
@@ -310,7 +342,9 @@ describe('each source: the proof headers, edge by edge', () => {
 	it('a header sent twice under a name in another case counts as missing, once in a list as sent', async () => {
 		const secret = GOOD.currents;
 		expect((await at('currents', { 'X-Webhook-Secret': [secret], 'x-timestamp': String(NOW) })).status).toBe(200);
-		expect(await errorOf('currents', { 'X-Webhook-Secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe('Unauthorized: missing header x-webhook-secret');
+		expect(await errorOf('currents', { 'X-Webhook-Secret': [secret, secret], 'x-timestamp': String(NOW) })).toBe(
+			'Unauthorized: missing header x-webhook-secret',
+		);
 	});
 
 	it('the current secret is accepted while a previous one is set, and each of two is checked', async () => {
@@ -335,9 +369,15 @@ describe('each source: the proof headers, edge by edge', () => {
 		const signed = forgedHeaders('autosana', body, GOOD.autosana)['X-Autosana-Signature-256'];
 		expect((await at('autosana', { 'x-autosana-signature-256': signed.toUpperCase().replace('SHA256=', 'sha256=') })).status).toBe(200);
 		expect(await errorOf('autosana', {})).toBe('Unauthorized: missing header X-Autosana-Signature-256');
-		expect(await errorOf('autosana', { 'x-autosana-signature-256': signed.slice('sha256='.length) })).toBe('Unauthorized: header X-Autosana-Signature-256 does not start with sha256=');
-		expect(await errorOf('autosana', { 'x-autosana-signature-256': `x${signed}` })).toBe('Unauthorized: header X-Autosana-Signature-256 does not start with sha256=');
-		expect(await errorOf('autosana', { 'x-autosana-signature-256': `${signed}0` })).toBe('Unauthorized: signature in header X-Autosana-Signature-256 does not match the body');
+		expect(await errorOf('autosana', { 'x-autosana-signature-256': signed.slice('sha256='.length) })).toBe(
+			'Unauthorized: header X-Autosana-Signature-256 does not start with sha256=',
+		);
+		expect(await errorOf('autosana', { 'x-autosana-signature-256': `x${signed}` })).toBe(
+			'Unauthorized: header X-Autosana-Signature-256 does not start with sha256=',
+		);
+		expect(await errorOf('autosana', { 'x-autosana-signature-256': `${signed}0` })).toBe(
+			'Unauthorized: signature in header X-Autosana-Signature-256 does not match the body',
+		);
 	});
 
 	it('Standard Webhooks: refusals that name the header, and any v1 entry of the list may match', async () => {
@@ -348,9 +388,15 @@ describe('each source: the proof headers, edge by edge', () => {
 		expect(await errorOf('standardWebhooks', without('webhook-timestamp'))).toBe('Unauthorized: missing header webhook-timestamp');
 		expect(await errorOf('standardWebhooks', without('webhook-signature'))).toBe('Unauthorized: missing header webhook-signature');
 		const signature = signed['webhook-signature'];
-		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': signature.replace('v1,', 'v2,') })).toBe('Unauthorized: header webhook-signature has no v1 signature');
-		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': `x${signature}` })).toBe('Unauthorized: header webhook-signature has no v1 signature');
-		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': `${signature}x` })).toMatch(/^Unauthorized: no signature in header webhook-signature matches the body/);
+		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': signature.replace('v1,', 'v2,') })).toBe(
+			'Unauthorized: header webhook-signature has no v1 signature',
+		);
+		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': `x${signature}` })).toBe(
+			'Unauthorized: header webhook-signature has no v1 signature',
+		);
+		expect(await errorOf('standardWebhooks', { ...signed, 'webhook-signature': `${signature}x` })).toMatch(
+			/^Unauthorized: no signature in header webhook-signature matches the body/,
+		);
 		expect((await at('standardWebhooks', { ...signed, 'webhook-signature': `v1,AAAA v2,${signature.slice(3)} ${signature}` })).status).toBe(200);
 		const stale = forgedHeaders('standardWebhooks', body, GOOD.standardWebhooks, NOW - 301_000, 'msg_stale');
 		expect(await errorOf('standardWebhooks', stale)).toBe('Unauthorized: header webhook-timestamp is 301 s in the past; at most 300 s is accepted');
@@ -371,11 +417,17 @@ describe('after the proof: body, event filter, deduplication, item', () => {
 	});
 
 	it('a body that breaks the schema is 400 naming the source and the field', async () => {
-		expect(await at('{"id": 5, "flows": []}')).toEqual({ status: 400, body: { error: 'Payload does not match the maestro schema: id: Expected string, received number' } });
+		expect(await at('{"id": 5, "flows": []}')).toEqual({
+			status: 400,
+			body: { error: 'Payload does not match the maestro schema: id: Expected string, received number' },
+		});
 	});
 
 	it('an event that is not selected is acknowledged and ignored', async () => {
-		expect(await at(BODY.maestro(), { events: ['RUN_START'] })).toEqual({ status: 200, body: { received: true, ignored: 'event RUN_FINISH is not selected in this trigger' } });
+		expect(await at(BODY.maestro(), { events: ['RUN_START'] })).toEqual({
+			status: 200,
+			body: { received: true, ignored: 'event RUN_FINISH is not selected in this trigger' },
+		});
 	});
 
 	it('the item: event, source, delivery id from the body hash, receivedAt from the clock, raw only when asked', async () => {
@@ -420,15 +472,41 @@ describe('after the proof: body, event filter, deduplication, item', () => {
 });
 
 describe('receiveDelivery through the trigger node: properties', () => {
-	const degenerateText = fc.constantFrom('', ' ', '\t', '\r\n', 'Bearer ', 'sha256=', 'v1,', 'whsec_', '%00', '%0d%0a', '%2e%2e%2f', '\u0000', 'é', '\uFFFF', 'x'.repeat(100_000));
+	const degenerateText = fc.constantFrom(
+		'',
+		' ',
+		'\t',
+		'\r\n',
+		'Bearer ',
+		'sha256=',
+		'v1,',
+		'whsec_',
+		'%00',
+		'%0d%0a',
+		'%2e%2e%2f',
+		'\u0000',
+		'é',
+		'\uFFFF',
+		'x'.repeat(100_000),
+	);
 	const text = fc.oneof(degenerateText, fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.webUrl());
 	const secret = fc.oneof(
 		fc.constantFrom('', '   ', 'whsec_', 'short', 'a'.repeat(15), 'currents-shared-secret-1', `whsec_${Buffer.alloc(32, 5).toString('base64')}`),
 		text,
 	);
 	const headerName = fc.constantFrom(
-		'x-webhook-secret', 'X-Timestamp', 'authorization', 'x-autosana-signature-256', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'x-other',
-		'x-signature', 'x-signature-timestamp', 'x-delivery-id',
+		'x-webhook-secret',
+		'X-Timestamp',
+		'authorization',
+		'x-autosana-signature-256',
+		'webhook-id',
+		'webhook-timestamp',
+		'webhook-signature',
+		'content-type',
+		'x-other',
+		'x-signature',
+		'x-signature-timestamp',
+		'x-delivery-id',
 	);
 	const headerValue = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.constant(undefined));
 	const headers = fc.dictionary(headerName, headerValue, { maxKeys: 8 });
@@ -481,10 +559,16 @@ describe('receiveDelivery through the trigger node: properties', () => {
 
 		it('any headers, body and secrets: only 200, 400 or 401 comes out, never an exception', async () => {
 			await fc.assert(
-				fc.asyncProperty(fc.constantFrom(...REGISTERED_SOURCES), headers, body, fc.array(secret, { maxLength: 3 }), async (source, requestHeaders, requestBody, secrets) => {
-					const outcome = await receiveDelivery({ headers: requestHeaders, rawBody: Buffer.from(requestBody) }, optionsFor(source, secrets));
-					expectAnswer(outcome);
-				}),
+				fc.asyncProperty(
+					fc.constantFrom(...REGISTERED_SOURCES),
+					headers,
+					body,
+					fc.array(secret, { maxLength: 3 }),
+					async (source, requestHeaders, requestBody, secrets) => {
+						const outcome = await receiveDelivery({ headers: requestHeaders, rawBody: Buffer.from(requestBody) }, optionsFor(source, secrets));
+						expectAnswer(outcome);
+					},
+				),
 				{ numRuns: propertyRuns(600) },
 			);
 		});
@@ -580,11 +664,39 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 	const REMOVED = Symbol('removed');
 	/** JSON text that JSON.parse reads into values fast-check's JSON never holds, or that is large. */
 	const RAW = [
-		'1e20', '-1e20', '1e400', '-1e400', '1e-400', '-0', '-1', '0.5', '9007199254740993', '1e308',
-		'"1e20"', '"NaN"', '"Infinity"', '"-1"', '""', '" "', '"\\r\\n"', '"../../etc"', '"%0d%0a"', '"__proto__"', '"constructor"',
-		'"2026-02-30T25:61:00Z"', '"+275760-09-13T00:00:00.001Z"', '"-271821-04-19T00:00:00Z"', '"9999-12-31T23:59:59.999999999Z"', '"0000-01-01T00:00:00Z"',
-		'"2026-11-24T12:00:00+99:99"', `"${'9'.repeat(400)}"`, `"${'x'.repeat(200_000)}"`,
-		`[${'1,'.repeat(50_000)}1]`, `[${'"a",'.repeat(50_000)}"a"]`, `${'['.repeat(5000)}${']'.repeat(5000)}`, `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+		'1e20',
+		'-1e20',
+		'1e400',
+		'-1e400',
+		'1e-400',
+		'-0',
+		'-1',
+		'0.5',
+		'9007199254740993',
+		'1e308',
+		'"1e20"',
+		'"NaN"',
+		'"Infinity"',
+		'"-1"',
+		'""',
+		'" "',
+		'"\\r\\n"',
+		'"../../etc"',
+		'"%0d%0a"',
+		'"__proto__"',
+		'"constructor"',
+		'"2026-02-30T25:61:00Z"',
+		'"+275760-09-13T00:00:00.001Z"',
+		'"-271821-04-19T00:00:00Z"',
+		'"9999-12-31T23:59:59.999999999Z"',
+		'"0000-01-01T00:00:00Z"',
+		'"2026-11-24T12:00:00+99:99"',
+		`"${'9'.repeat(400)}"`,
+		`"${'x'.repeat(200_000)}"`,
+		`[${'1,'.repeat(50_000)}1]`,
+		`[${'"a",'.repeat(50_000)}"a"]`,
+		`${'['.repeat(5000)}${']'.repeat(5000)}`,
+		`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
 	];
 	const RAW_MARK = '\u0000raw:';
 	const replacement = fc.oneof(
@@ -677,11 +789,29 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 		const cases: Array<[string, number, Path, Json | typeof REMOVED, string]> = [
 			['Standard Webhooks item without run.totals.flaky', ITEM, ['run', 'totals', 'flaky'], REMOVED, 'run.totals.flaky: Required'],
 			['Standard Webhooks item with a text count', ITEM, ['run', 'totals', 'failed'], '3', 'run.totals.failed: Expected number, received string'],
-			['Standard Webhooks item with a failure name that is a number', ITEM, ['run', 'failures', 2, 'name'], 5, 'run.failures.2.name: Expected string, received number'],
-			['Standard Webhooks item with an unknown status', ITEM, ['run', 'status'], 'exploded', "run.status: Invalid enum value. Expected 'running' | 'passed' | 'failed' | 'timedOut' | 'canceled', received \"exploded\""],
+			[
+				'Standard Webhooks item with a failure name that is a number',
+				ITEM,
+				['run', 'failures', 2, 'name'],
+				5,
+				'run.failures.2.name: Expected string, received number',
+			],
+			[
+				'Standard Webhooks item with an unknown status',
+				ITEM,
+				['run', 'status'],
+				'exploded',
+				"run.status: Invalid enum value. Expected 'running' | 'passed' | 'failed' | 'timedOut' | 'canceled', received \"exploded\"",
+			],
 			['Standard Webhooks item without event', ITEM, ['event'], REMOVED, 'event: Required'],
 			['Standard Webhooks Currents event without overall', CURRENTS_SHAPED, ['overall'], REMOVED, 'overall: Required'],
-			['Standard Webhooks Currents event with a commit sha that is a number', CURRENTS_SHAPED, ['commit', 'sha'], 5, 'commit.sha: Expected string, received number'],
+			[
+				'Standard Webhooks Currents event with a commit sha that is a number',
+				CURRENTS_SHAPED,
+				['commit', 'sha'],
+				5,
+				'commit.sha: Expected string, received number',
+			],
 			['Currents without passes', CURRENTS, ['passes'], REMOVED, 'passes: Required'],
 			['Currents with passes beyond 2^53', CURRENTS, ['passes'], raw('1e20'), 'passes: Number must be less than or equal to 9007199254740991'],
 			['Currents with a tag that is a number', CURRENTS, ['tags', 1], 7, 'tags.1: Expected string, received number'],
@@ -690,20 +820,38 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 			['Maestro with a flow without status', MAESTRO, ['flows', 2, 'status'], REMOVED, 'flows.2.status: Required'],
 			['Maestro with a flow tag that is an object', MAESTRO, ['flows', 1, 'tags', 0], { a: 1 }, 'flows.1.tags.0: Expected string, received object'],
 			['Autosana without summary.failed_groups', AUTOSANA, ['summary', 'failed_groups'], REMOVED, 'summary.failed_groups: Required'],
-			['Autosana with a run status that is a number', AUTOSANA, ['run_groups', 1, 'runs', 0, 'status'], 0, 'run_groups.1.runs.0.status: Expected string, received number'],
+			[
+				'Autosana with a run status that is a number',
+				AUTOSANA,
+				['run_groups', 1, 'runs', 0, 'status'],
+				0,
+				'run_groups.1.runs.0.status: Expected string, received number',
+			],
 			['Cypress Cloud without status', CYPRESS, ['status'], REMOVED, 'status: Required'],
 			['Cypress Cloud with a tag that is a number', CYPRESS, ['tags', 0], 1, 'tags.0: Expected string, received number'],
 			['GitHub Actions without workflow_run', GITHUB, ['workflow_run'], REMOVED, 'workflow_run: Required'],
-			['GitHub Actions with a commit author name that is a number', GITHUB, ['workflow_run', 'head_commit', 'author', 'name'], 1, 'workflow_run.head_commit.author.name: Expected string, received number'],
+			[
+				'GitHub Actions with a commit author name that is a number',
+				GITHUB,
+				['workflow_run', 'head_commit', 'author', 'name'],
+				1,
+				'workflow_run.head_commit.author.name: Expected string, received number',
+			],
 		];
 
 		it.each(cases)('%s', async (_name, index, path, value, reason) => {
 			const [source, base] = BASES[index];
-			expect(await receive(source, mutated(base, path, value))).toEqual({ status: 400, body: { error: `Payload does not match the ${source} schema: ${reason}` } });
+			expect(await receive(source, mutated(base, path, value))).toEqual({
+				status: 400,
+				body: { error: `Payload does not match the ${source} schema: ${reason}` },
+			});
 		});
 
-		it("names the field in the union branch the body fits best, not the union (for a source whose schema is one)", () => {
-			const schema = z.union([z.object({ kind: z.literal('a'), a: z.object({ b: z.object({ c: z.number() }) }) }), z.object({ kind: z.literal('b'), d: z.number() })]);
+		it('names the field in the union branch the body fits best, not the union (for a source whose schema is one)', () => {
+			const schema = z.union([
+				z.object({ kind: z.literal('a'), a: z.object({ b: z.object({ c: z.number() }) }) }),
+				z.object({ kind: z.literal('b'), d: z.number() }),
+			]);
 			const definition = { ...sourceDefinition('currents'), schema } as unknown as Parameters<typeof parsePayload>[0];
 			expect(parsePayload(definition, { kind: 'a', a: { b: {} } })).toEqual({ ok: false, reason: 'a.b.c: Required' });
 			expect(parsePayload(definition, { kind: 'b', d: 'x' })).toEqual({ ok: false, reason: 'd: Expected number, received string' });
@@ -719,7 +867,7 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 		});
 	});
 
-	describe('a value beyond its type\'s range is null in the item (issue 24 item 12)', () => {
+	describe("a value beyond its type's range is null in the item (issue 24 item 12)", () => {
 		const itemOf = async (index: number, path: Path, value: Json) => {
 			const [source, base] = BASES[index];
 			const outcome = await receive(source, mutated(base, path, value));
@@ -747,11 +895,18 @@ describe('receiveDelivery: any value in any payload field, every source', () => 
 			expect((await itemOf(ITEM, ['run', 'durationMs'], raw(value))).durationMs).toBeNull();
 		});
 
-		it.each([['yesterday'], ['+275760-09-13T00:00:00.001Z'], ['2026-11-24T12:00:00+99:99'], ['']])('a Standard Webhooks item time of %j is null', async (value) => {
-			expect((await itemOf(ITEM, ['run', 'startedAt'], value)).startedAt).toBeNull();
-		});
+		it.each([['yesterday'], ['+275760-09-13T00:00:00.001Z'], ['2026-11-24T12:00:00+99:99'], ['']])(
+			'a Standard Webhooks item time of %j is null',
+			async (value) => {
+				expect((await itemOf(ITEM, ['run', 'startedAt'], value)).startedAt).toBeNull();
+			},
+		);
 
-		it.each([['runNumber', '1e20'], ['runNumber', '-0.5'], ['projectId', '1e400']])('a Cypress Cloud id %s of %s that a number cannot hold exactly is null', async (field, value) => {
+		it.each([
+			['runNumber', '1e20'],
+			['runNumber', '-0.5'],
+			['projectId', '1e400'],
+		])('a Cypress Cloud id %s of %s that a number cannot hold exactly is null', async (field, value) => {
 			const run = await itemOf(CYPRESS, [field], raw(value));
 			expect(field === 'runNumber' ? run.id : run.app!.id).toBeNull();
 		});

@@ -116,7 +116,10 @@ describe('CoalescedSecretReader', () => {
 	it('prepares again when a secret is added: a list that grows is not the same list', async () => {
 		const reader = new CoalescedSecretReader((secrets) => [...secrets]);
 		expect(await reader.get('t', async () => ['secret-b-0000000000000'])).toEqual(['secret-b-0000000000000']);
-		expect(await reader.get('t', async () => ['secret-b-0000000000000', 'secret-a-0000000000000'])).toEqual(['secret-b-0000000000000', 'secret-a-0000000000000']);
+		expect(await reader.get('t', async () => ['secret-b-0000000000000', 'secret-a-0000000000000'])).toEqual([
+			'secret-b-0000000000000',
+			'secret-a-0000000000000',
+		]);
 	});
 
 	it('a request that arrives while no read is in flight starts its read at once', async () => {

@@ -9,7 +9,13 @@ describe('known-answer vectors', () => {
 		const digest = hmacSha256("It's a Secret to Everybody", 'Hello, World!', 'hex');
 		expect(digest).toBe('757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17');
 		const verdict = verifyHexSignature(
-			{ headers: { 'x-autosana-signature-256': `sha256=${digest}` }, rawBody: Buffer.from('Hello, World!'), secrets: ["It's a Secret to Everybody"], toleranceSeconds: 300, nowMs: now },
+			{
+				headers: { 'x-autosana-signature-256': `sha256=${digest}` },
+				rawBody: Buffer.from('Hello, World!'),
+				secrets: ["It's a Secret to Everybody"],
+				toleranceSeconds: 300,
+				nowMs: now,
+			},
 			'X-Autosana-Signature-256',
 		);
 		expect(verdict).toEqual({ ok: true });
@@ -21,11 +27,16 @@ describe('known-answer vectors', () => {
 		const theirs = new Webhook(secret).sign('msg_1', new Date(now), body);
 		expect(signStandardWebhook(secret, 'msg_1', now / 1000, body)).toBe(theirs);
 		const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now / 1000), 'webhook-signature': theirs };
-		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(body), secrets: [secret], toleranceSeconds: 300, nowMs: now })).toEqual({ ok: true, deliveryId: 'msg_1' });
+		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(body), secrets: [secret], toleranceSeconds: 300, nowMs: now })).toEqual({
+			ok: true,
+			deliveryId: 'msg_1',
+		});
 		// Their verify checks the time against the real clock, so sign for now.
 		const fresh = Math.floor(Date.now() / 1000);
 		const ours = signStandardWebhook(secret, 'msg_2', fresh, body);
-		expect(new Webhook(secret).verify(body, { 'webhook-id': 'msg_2', 'webhook-timestamp': String(fresh), 'webhook-signature': ours })).toEqual({ event: 'RUN_FINISH' });
+		expect(new Webhook(secret).verify(body, { 'webhook-id': 'msg_2', 'webhook-timestamp': String(fresh), 'webhook-signature': ours })).toEqual({
+			event: 'RUN_FINISH',
+		});
 	});
 
 	it('accepts any one valid signature in a space-separated webhook-signature list', () => {
