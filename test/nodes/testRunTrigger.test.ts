@@ -9,6 +9,12 @@ import { forgedHeaders, newStandardSecret, senderHeaders } from '../support/sign
 import { SIGNED_WEBHOOK_SETTINGS } from '../support/signedWebhook';
 import { secretTriggerHarness, TRIGGER_NODE_TYPES as nodeTypes } from '../support/triggerHarness';
 import type { TriggerHarness } from '../support/webhook';
+import fc from 'fast-check';
+import { SOURCES as REGISTERED_SOURCES } from '../../lib/sources';
+import { hostileBody, hostileHeaders } from '../support/arbitraries';
+import { fixtureJson } from '../support/fixtures';
+import { propertyRuns } from '../support/propertyRuns';
+import { runPayload } from '../support/recipeRuns';
 
 /** Secrets of at least 16 bytes: shorter ones are refused (see the secret tests). */
 const SECRET = 'currents-shared-secret';
@@ -565,5 +571,63 @@ describe.each(CI_CASES)('Test Run Trigger in the engine, source $source', (c) =>
 		const forged = await harness.deliver(c.sign(body, `${c.secret}-forged`, kind), body);
 		expect(forged.status).toBe(401);
 		expect(harness.executions).toHaveLength(0);
+	});
+});
+
+describe('hostile requests through the node in n8n-core', () => {
+	it('any request to any source answers 200, 400 or 401, never a 5xx or a thrown error', async () => {
+		const harnesses = Object.fromEntries(
+			REGISTERED_SOURCES.map((source) => [
+				source,
+				secretTriggerHarness({ source, registration: 'manual', ...SIGNED_WEBHOOK_SETTINGS }, { secret: 'currents-shared-secret-1' }),
+			]),
+		) as Record<Source, TriggerHarness>;
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom(...REGISTERED_SOURCES), hostileHeaders, hostileBody, async (source, requestHeaders, requestBody) => {
+				const flat = Object.fromEntries(Object.entries(requestHeaders).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+				const answer = await harnesses[source].deliver(flat, requestBody);
+				expect([200, 400, 401]).toContain(answer.status);
+			}),
+			{ numRuns: propertyRuns(150) },
+		);
+	});
+
+	describe('out-of-range values and schema errors', () => {
+		const MAESTRO_SECRET = 'maestro-project-token-1';
+		const STANDARD_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+		const harnessFor = (source: Source, secret: string) => secretTriggerHarness({ source, registration: 'manual' }, { secret });
+		const deliver = (harness: TriggerHarness, source: Source, secret: string, body: string) =>
+			harness.deliver(senderHeaders(source, body, secret, Date.now()), body);
+		/** A genuine Standard Webhooks run item, as JSON to edit. */
+		const standardItem = () => runPayload({ status: 'failed', failures: 3 }) as unknown as { run: { durationMs: number; totals: Record<string, unknown> } };
+
+		it('Maestro startTime 1e20 starts one execution whose item has startedAt and durationMs null, never a 500', async () => {
+			const harness = harnessFor('maestro', MAESTRO_SECRET);
+			const upload = { ...(fixtureJson('maestro-upload.json') as object), startTime: '<startTime>' };
+			const body = JSON.stringify(upload).replace('"<startTime>"', '1e20');
+			const answer = await deliver(harness, 'maestro', MAESTRO_SECRET, body);
+			expect(answer.status).toBe(200);
+			expect(harness.executions).toHaveLength(1);
+			expect(harness.lastItem()).toMatchObject({ run: { startedAt: null, durationMs: null, endedAt: '2022-08-01T01:00:00.000Z' } });
+		});
+
+		it('a Standard Webhooks item without run.totals.flaky is answered 400 naming the field, and starts nothing', async () => {
+			const harness = harnessFor('standardWebhooks', STANDARD_SECRET);
+			const item = standardItem();
+			delete item.run.totals.flaky;
+			const answer = await deliver(harness, 'standardWebhooks', STANDARD_SECRET, JSON.stringify(item));
+			expect(answer).toEqual({ status: 400, body: { error: 'Payload does not match the standardWebhooks schema: run.totals.flaky: Required' } });
+			expect(harness.executions).toHaveLength(0);
+		});
+
+		it('a Standard Webhooks item with counts and a duration out of range starts one execution with them null', async () => {
+			const harness = harnessFor('standardWebhooks', STANDARD_SECRET);
+			const item = standardItem();
+			item.run.durationMs = -754000;
+			item.run.totals.tests = '<tests>';
+			const body = JSON.stringify(item).replace('"<tests>"', '1e400');
+			expect((await deliver(harness, 'standardWebhooks', STANDARD_SECRET, body)).status).toBe(200);
+			expect(harness.lastItem()).toMatchObject({ run: { durationMs: null, totals: { tests: null, failed: 3 } } });
+		});
 	});
 });
