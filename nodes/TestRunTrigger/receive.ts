@@ -3,7 +3,7 @@ import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { NUMERIC_FIELDS, readNumericField } from '../../lib/numericFields';
 import { RedisDeliveryMemory } from '../../lib/redis';
-import { CoalescedSecretReader, InProcessDeliveryMemory, receiveDelivery, type DeliveryMemory } from '../../lib/trigger';
+import { CoalescedSecretReader, InProcessDeliveryMemory, receiveDelivery, type DeliveryMemory, type ReceiveOptions } from '../../lib/trigger';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { redisOrInProcess, type Leased } from '../shared/redisOrInProcess';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
@@ -67,31 +67,68 @@ async function sharedMemory(fn: IWebhookFunctions): Promise<Leased<DeliveryMemor
 	}
 }
 
-export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const request = this.getRequestObject() as RawRequest;
-	const response = this.getResponseObject();
-	const source = this.getNodeParameter('source') as Source;
-	const options = this.getNodeParameter('options', {}) as {
+type Answer = (status: number, body: Record<string, unknown>) => IWebhookResponseData;
+
+/** Answers the request itself (n8n then sends nothing more). */
+function answerWith(response: ReturnType<IWebhookFunctions['getResponseObject']>): Answer {
+	return (status, body) => {
+		response.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+}
+
+type DeliveryOptions = Pick<ReceiveOptions, 'timestampToleranceSeconds' | 'deduplicationWindowSeconds' | 'includeRawPayload'>;
+
+/**
+ * The trigger's options. Out of range: clamped, and said in the log (a webhook call has no
+ * output pane). Not a number: the trigger is misconfigured (thrown, naming the field).
+ */
+function deliveryOptions(fn: IWebhookFunctions): DeliveryOptions {
+	const options = fn.getNodeParameter('options', {}) as {
 		timestampToleranceSeconds?: unknown;
 		deduplicationWindowSeconds?: unknown;
 		includeRawPayload?: boolean;
 	};
-	const answer = (status: number, body: Record<string, unknown>): IWebhookResponseData => {
-		response.status(status).json(body);
-		return { noWebhookResponse: true };
-	};
+	const tolerance = readNumericField(NUMERIC_FIELDS.timestampToleranceSeconds, options.timestampToleranceSeconds);
+	const window = readNumericField(NUMERIC_FIELDS.deduplicationWindowSeconds, options.deduplicationWindowSeconds);
+	for (const notice of [tolerance.notice, window.notice]) if (notice) fn.logger.warn(`Test Run Trigger: ${notice}`);
+	return { timestampToleranceSeconds: tolerance.value, deduplicationWindowSeconds: window.value, includeRawPayload: options.includeRawPayload ?? true };
+}
 
-	// Out of range: clamped, and said in the log (a webhook call has no output pane). Not a
-	// number: the trigger is misconfigured, answered 500 naming the field so the sender retries.
-	let tolerance, window;
+/** What receiveDelivery needs from the node: its parameters, the secrets and the memory. */
+function receiveOptions(
+	fn: IWebhookFunctions,
+	shared: { options: DeliveryOptions; secrets: readonly string[]; automatic: boolean; memory: DeliveryMemory },
+): ReceiveOptions {
+	const source = fn.getNodeParameter('source') as Source;
+	return {
+		...shared.options,
+		source,
+		events: fn.getNodeParameter('events', []) as RunEvent[],
+		secrets: shared.secrets,
+		secretHeaderName: secretHeaderName(fn),
+		sourceParameters: source === 'signedWebhook' ? signedWebhookParameters(fn) : undefined,
+		// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
+		memoryScope: `${fn.getWorkflow().id ?? ''}:${fn.getNode().id}:${fn.getMode()}`,
+		memory: shared.memory,
+		secretMismatchHint: shared.automatic ? DERIVED_SECRET_MISMATCH : undefined,
+	};
+}
+
+/** One request: options → raw bytes → secrets → deduplication memory → receiveDelivery → the answer. */
+export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = this.getRequestObject() as RawRequest;
+	const response = this.getResponseObject();
+	const answer = answerWith(response);
+
+	let options: DeliveryOptions;
 	try {
-		tolerance = readNumericField(NUMERIC_FIELDS.timestampToleranceSeconds, options.timestampToleranceSeconds);
-		window = readNumericField(NUMERIC_FIELDS.deduplicationWindowSeconds, options.deduplicationWindowSeconds);
+		options = deliveryOptions(this);
 	} catch (error) {
+		// Answered 500 naming the field, so the sender retries once the trigger is fixed.
 		this.logger.error(`Test Run Trigger: ${(error as Error).message}`);
 		return answer(500, { error: `The trigger is misconfigured: ${(error as Error).message}` });
 	}
-	for (const notice of [tolerance.notice, window.notice]) if (notice) this.logger.warn(`Test Run Trigger: ${notice}`);
 
 	// Signatures cover the bytes as sent; without them nothing can be verified.
 	const rawBody = await rawBodyOf(request);
@@ -113,20 +150,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	}
 	const outcome = await receiveDelivery(
 		{ headers: request.headers, rawBody },
-		{
-			source,
-			events: this.getNodeParameter('events', []) as RunEvent[],
-			secrets,
-			secretHeaderName: secretHeaderName(this),
-			sourceParameters: source === 'signedWebhook' ? signedWebhookParameters(this) : undefined,
-			timestampToleranceSeconds: tolerance.value,
-			deduplicationWindowSeconds: window.value,
-			includeRawPayload: options.includeRawPayload ?? true,
-			// getMode() is 'manual' on the test URL and 'webhook' on the production URL.
-			memoryScope: `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`,
-			memory: shared.value,
-			secretMismatchHint: automatic ? DERIVED_SECRET_MISMATCH : undefined,
-		},
+		receiveOptions(this, { options, secrets, automatic, memory: shared.value }),
 	).finally(shared.release);
 	if (outcome.cause) {
 		this.logger.warn(`Test Run Trigger: delivery answered ${outcome.status}: ${outcome.cause}`);
