@@ -108,19 +108,7 @@ describe('delivery engine', () => {
 	it('a transactional id sent as a header the user named counts as carried', async () => {
 		receiver = await scriptedReceiver([503, 200]);
 		const prepared = prepareRequest(
-			{
-				method: 'POST',
-				rootUrl: receiver.url,
-				path: '',
-				query: [],
-				inheritedHeaders: {},
-				secretHeaders: {},
-				nodeHeaders: [{ name: 'X-Request-Id', value: TX }],
-				excludeInheritedHeaders: [],
-				bodyContentType: 'none',
-				body: '',
-				signed: false,
-			},
+			requestTemplate({ rootUrl: receiver.url, nodeHeaders: [{ name: 'X-Request-Id', value: TX }], bodyContentType: 'none', body: '' }),
 			{},
 			TX,
 		);
@@ -214,14 +202,6 @@ describe('deliver: outcomes, signing and the retry window', () => {
 
 	const TX = 'tx-0001';
 	const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-	const policy = (overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy => ({
-		maxRetries: 3,
-		retryWindowMs: 360_000,
-		timeoutMs: 5000,
-		blockPrivateNetworks: false,
-		...overrides,
-	});
-
 	function request(url: string, overrides: Partial<RequestTemplate> = {}) {
 		return prepareRequest(requestTemplate({ rootUrl: url, path: '/hook', nodeHeaders: IDEMPOTENCY_KEY_HEADERS, body: '{"a": 1}', ...overrides }), {}, TX);
 	}

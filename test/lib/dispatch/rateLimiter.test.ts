@@ -1,6 +1,7 @@
 import { deliver, prepareRequest, RateLimiter, RateLimiterRegistry, type Clock } from '../../../lib/dispatch';
 import { startReceiver, type LoopbackServer } from '../../../tools/httpServer';
 import { FakeClock } from '../../support/fakeClock';
+import { requestTemplate } from '../../support/requestTemplate';
 
 /**
  * Virtual time with real timer semantics: sleepers wake in due order, and a stall (a busy event
@@ -178,24 +179,7 @@ describe('the retry window with a rate limit of 1/s', () => {
 		let calls = 0;
 		receiver = await startReceiver(() => (calls++ === 0 ? { status: 503, headers: { 'retry-after': retryAfter } } : { status: 200, body: {} }));
 	}
-	const post = () =>
-		prepareRequest(
-			{
-				method: 'POST',
-				rootUrl: receiver.url,
-				path: '',
-				query: [],
-				inheritedHeaders: {},
-				secretHeaders: {},
-				nodeHeaders: [],
-				excludeInheritedHeaders: [],
-				bodyContentType: 'json',
-				body: '{"id": "${ WebhookRequest.TransactionalId }"}',
-				signed: false,
-			},
-			{},
-			TX,
-		);
+	const post = () => prepareRequest(requestTemplate({ rootUrl: receiver.url, body: '{"id": "${ WebhookRequest.TransactionalId }"}' }), {}, TX);
 	const policy = (retryWindowMs: number) => ({ maxRetries: 3, retryWindowMs, timeoutMs: 5000, blockPrivateNetworks: false });
 
 	it('queue time before the first attempt does not count', async () => {
