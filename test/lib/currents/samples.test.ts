@@ -1,4 +1,5 @@
-import { RUN_EVENTS, sampleRunEvent } from '../../../lib/currents';
+import { sampleRunEvent } from '../../../lib/currents';
+import { receiveOptions } from '../../support/receiveOptions';
 import { InProcessDeliveryMemory, receiveDelivery } from '../../../lib/trigger';
 
 describe('Send Test samples', () => {
@@ -19,18 +20,7 @@ describe('Send Test samples', () => {
 		const receive = (body: string) =>
 			receiveDelivery(
 				{ headers: { 'x-webhook-secret': secret, 'x-timestamp': String(nowMs) }, rawBody: Buffer.from(body) },
-				{
-					source: 'currents',
-					events: [...RUN_EVENTS],
-					secrets: [secret],
-					secretHeaderName: 'x-webhook-secret',
-					timestampToleranceSeconds: 300,
-					deduplicationWindowSeconds: 600,
-					includeRawPayload: false,
-					memoryScope: 's',
-					memory,
-					nowMs,
-				},
+				receiveOptions('currents', [secret], nowMs, { memoryScope: 's', memory }),
 			);
 		const now = new Date(nowMs);
 		const first = await receive(JSON.stringify(sampleRunEvent('RUN_FINISH', now)));

@@ -1,4 +1,5 @@
 import { RUN_EVENTS } from '../../../lib/currents';
+import { receiveOptions } from '../../support/receiveOptions';
 import { deliver } from '../../../lib/dispatch/deliver';
 import type { PreparedRequest } from '../../../lib/dispatch/request';
 import {
@@ -133,17 +134,8 @@ describeWithRedis('Redis deduplication and rate limit against a real redis-serve
 	describe('through receiveDelivery', () => {
 		const secret = newStandardSecret();
 		const body = RUN_FINISH_BODY;
-		const options = (memoryScope: string): ReceiveOptions => ({
-			source: 'standardWebhooks',
-			events: [...RUN_EVENTS],
-			secrets: [secret],
-			secretHeaderName: 'x-webhook-secret',
-			timestampToleranceSeconds: 300,
-			deduplicationWindowSeconds: 600,
-			includeRawPayload: false,
-			memoryScope,
-			memory: new RedisDeliveryMemory(pool.acquire(settings).client, settings),
-		});
+		const options = (memoryScope: string): ReceiveOptions =>
+			receiveOptions('standardWebhooks', [secret], Date.now(), { memoryScope, memory: new RedisDeliveryMemory(pool.acquire(settings).client, settings) });
 		const receive = async (scope: string, id: string) =>
 			await receiveDelivery({ headers: senderHeaders('standardWebhooks', body, secret, Date.now(), id), rawBody: Buffer.from(body) }, options(scope));
 
