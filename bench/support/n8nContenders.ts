@@ -7,6 +7,7 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { N8nServer, type ImportedCredential, type N8nInstall } from '../../tools/n8nServer';
+import { workflowJson } from '../../tools/workflowJson';
 
 const ROOT = resolve(__dirname, '..', '..');
 const PKG = 'n8n-nodes-test-run-webhooks';
@@ -49,16 +50,7 @@ export const ID = {
 	bare: { workflow: 'benchBare0000001', webhook: 'b0000000-0000-4000-8000-000000000006' },
 };
 
-export const workflow = (id: string, name: string, nodes: object[], connections: object = {}, staticData?: object) => ({
-	id,
-	name,
-	active: false,
-	nodes,
-	connections,
-	settings: { executionOrder: 'v1' },
-	pinData: {},
-	...(staticData ? { staticData } : {}),
-});
+export const workflow = workflowJson;
 
 export const webhookNode = (id: { webhook: string }, path: string, parameters: object = {}) => ({
 	id: `${id.webhook}-node`,

@@ -1,4 +1,5 @@
 /** The workflows and credentials the end-to-end suite imports into a real n8n. */
+import { workflowJson } from '../../../tools/workflowJson';
 
 const PKG = 'n8n-nodes-test-run-webhooks';
 let position = 0;
@@ -84,15 +85,7 @@ function webhooksNode(name: string, parameters: Record<string, unknown>, extra: 
 }
 
 const link = (to: string) => [{ node: to, type: 'main', index: 0 }];
-const workflow = (id: string, name: string, nodes: object[], connections: object) => ({
-	id,
-	name,
-	active: false,
-	nodes,
-	connections,
-	settings: { executionOrder: 'v1' },
-	pinData: {},
-});
+const workflow = workflowJson;
 
 /** The failures of a run as a JSON message; the transactional id is the idempotency key. */
 export const NOTIFY_TEMPLATE = `{
