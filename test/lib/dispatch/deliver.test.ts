@@ -412,6 +412,28 @@ describe('deliver and RateLimiter: a stop ends every wait', () => {
 		});
 	});
 
+	describe('a rate limit that cannot be applied (the shared limit: Redis unreachable)', () => {
+		const unavailable = new Error('Redis is unreachable: connect ECONNREFUSED 127.0.0.1:6390');
+
+		it('for the first slot: not sent, kind rateLimit, its message kept', async () => {
+			receiver = await startReceiver();
+			const limiter: Limiter = { acquire: () => Promise.reject(unavailable) };
+			const outcome = await deliver(request(), TX, policy, { clock: new FakeClock(), limiter });
+			expect(outcome).toMatchObject({ success: false, attempts: [], error: { kind: 'rateLimit', message: unavailable.message } });
+			expect(receiver.requests).toHaveLength(0);
+		});
+
+		it('for a retry slot: the answered attempt is the outcome, not retried, naming the cause', async () => {
+			receiver = await startReceiver(() => ({ status: 503 }));
+			let calls = 0;
+			const limiter: Limiter = { acquire: () => (++calls === 1 ? Promise.resolve(true) : Promise.reject(unavailable)) };
+			const outcome = await deliver(request(), TX, policy, { clock: new FakeClock(), limiter, random: () => 0 });
+			expect(outcome.error).toEqual({ kind: 'http', message: `The receiver answered 503; not retried: ${unavailable.message}` });
+			expect(outcome.attempts).toHaveLength(1);
+			expect(receiver.requests).toHaveLength(1);
+		});
+	});
+
 	describe('RateLimiter, stopped', () => {
 		it('a stopped caller gives up its place without taking a slot: the next caller gets the slot it would have had', async () => {
 			// Virtual time only: nothing here depends on how fast the machine is.
