@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MIN_SECRET_BYTES, prepareSecrets, PreparedSecretsCache, type PreparedSecrets, type SecretRefusal } from '../../../lib/verify';
+import { MIN_SECRET_BYTES, prepareSecrets, PreparedSecretsCache, secretCredentialProblem, type PreparedSecrets, type SecretRefusal } from '../../../lib/verify';
 
 const key32 = Buffer.alloc(32, 0xfb); // base64 "+/v7…": both characters the URL-safe alphabet replaces
 const whsec = (key: Buffer) => `whsec_${key.toString('base64')}`;
@@ -86,5 +86,35 @@ describe('PreparedSecretsCache: prepared once per distinct values, visible and b
 		cache.get(['c'], 'text');
 		expect(cache.get(['b'], 'text')).toBe(b);
 		expect(cache.get(['a'], 'text')).not.toBe(a);
+	});
+});
+
+describe('secretCredentialProblem: the trigger credential test', () => {
+	const LONG = 'currents-shared-secret-1';
+
+	it('a usable secret, with or without a previous one, has no problem', () => {
+		expect(secretCredentialProblem({ secret: LONG })).toBeUndefined();
+		expect(secretCredentialProblem({ secret: LONG, previousSecret: `${LONG}-old` })).toBeUndefined();
+		expect(secretCredentialProblem({ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`, previousSecret: '' })).toBeUndefined();
+	});
+
+	it('spaces around either secret are named before any other problem', () => {
+		expect(secretCredentialProblem({ secret: ` ${LONG}` })).toBe('The secret has spaces around it');
+		expect(secretCredentialProblem({ secret: LONG, previousSecret: `abc ` })).toBe('The previousSecret has spaces around it');
+	});
+
+	it('a short secret names its field, the rule and the remedy', () => {
+		expect(secretCredentialProblem({ secret: 'abc' })).toBe(
+			'The secret holds less than 16 bytes of key material: the trigger refuses every request until it is set to a longer secret',
+		);
+		expect(secretCredentialProblem({ secret: LONG, previousSecret: 'whsec_' })).toBe(
+			'The previousSecret holds less than 16 bytes of key material (nothing follows whsec_): the trigger refuses every request until it is set to a longer secret',
+		);
+	});
+
+	it('a value that is not text (a number, an object, absent) is read as empty', () => {
+		expect(secretCredentialProblem({ secret: 12345678901234567890 })).toMatch(/^The secret /);
+		expect(secretCredentialProblem({ secret: { value: LONG } })).toMatch(/^The secret /);
+		expect(secretCredentialProblem({})).toMatch(/^The secret /);
 	});
 });
