@@ -29,7 +29,8 @@ export interface DeliveryPolicy {
 	maxRetries: number;
 	retryWindowMs: number;
 	timeoutMs: number;
-	signingSecret?: string;
+	/** A whsec_ secret, or its key already decoded (once per run, not per attempt). */
+	signingSecret?: string | Buffer;
 	/** Refuse loopback, private, link-local and metadata addresses, after DNS resolution. */
 	blockPrivateNetworks: boolean;
 	/** The n8n instance's own outbound policy, applied in addition to Block Private Networks. */
@@ -105,7 +106,12 @@ export function judgeAttempt(result: AttemptResult, context: { timeoutMs: number
 }
 
 /** The request's headers for an attempt starting at `startedAtMs`: with a signing secret, signed for that moment (Standard Webhooks). */
-function signedHeaders(request: PreparedRequest, transactionalId: string, signingSecret: string | undefined, startedAtMs: number): Record<string, string> {
+function signedHeaders(
+	request: PreparedRequest,
+	transactionalId: string,
+	signingSecret: string | Buffer | undefined,
+	startedAtMs: number,
+): Record<string, string> {
 	if (!signingSecret) return request.headers;
 	const timestamp = Math.floor(startedAtMs / 1000);
 	return {

@@ -26,6 +26,7 @@ import { NUMERIC_FIELDS } from '../../lib/numericFields';
 import { Redactor } from '../../lib/redact';
 import { RedisRateLimiter } from '../../lib/redis';
 import { timerDelay } from '../../lib/timers';
+import { decodeStandardWebhooksKey } from '../../lib/verify';
 import { instanceEgress } from '../shared/instanceEgress';
 import { addNotices, numericOption } from '../shared/numericOption';
 import { redisOrInProcess, type Leased } from '../shared/redisOrInProcess';
@@ -107,7 +108,8 @@ function readRun(fn: IExecuteFunctions, integration: Integration): DispatchRun {
 			maxRetries,
 			retryWindowMs,
 			timeoutMs: integration.timeoutMs,
-			signingSecret: integration.signingSecret || undefined,
+			// Decoded once here: every attempt of every item signs with it.
+			signingSecret: integration.signingSecret ? decodeStandardWebhooksKey(integration.signingSecret).key : undefined,
 			blockPrivateNetworks: integration.blockPrivateNetworks,
 			instanceEgress: egress,
 			redirects: redirect?.followRedirects ? { maxRedirects, secretHeaderNames } : undefined,
