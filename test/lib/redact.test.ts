@@ -1,5 +1,6 @@
 import { credentialOf, MASK, MIN_MASKED_LENGTH, Redactor } from '../../lib/redact';
 import { ALPHABETS, expectMaskedEverywhere, secretOf } from '../support/secrets';
+import { inMutationRun } from '../support/propertyRuns';
 
 const TOKEN = 'tok_9f8e7d6c5b4a';
 const BEARER = `Bearer ${TOKEN}`;
@@ -120,7 +121,7 @@ describe('Redactor: hostile secrets', () => {
 
 // Apart from the other sizes as it takes seconds: the lib-level mutation run (stryker.lib.config.mjs,
 // whose workers carry STRYKER_MUTATOR_WORKER) leaves it out, the code paths are the same.
-const describeUnlessMutating = process.env.STRYKER_MUTATOR_WORKER === undefined ? describe : describe.skip;
+const describeUnlessMutating = inMutationRun ? describe.skip : describe;
 describeUnlessMutating('Redactor: a secret of a million characters', () => {
 	it('mixing regular-expression characters, unicode, CR/LF and base64 is masked in every echoed form', () => {
 		expectMaskedEverywhere(secretOf(ALPHABETS.map(([, alphabet]) => alphabet).join(''), 1_000_000));
