@@ -21,11 +21,11 @@ import {
 	TARGET_NAMES,
 	TARGETS,
 	webhookNode,
-	workflow,
 	type BenchN8n,
 	type EngineMode,
 	type Target,
 } from './support/n8nContenders';
+import { workflowJson } from '../tools/workflowJson';
 
 const PKG = 'n8n-nodes-test-run-webhooks';
 const ID = {
@@ -46,7 +46,7 @@ function dispatchWorkflows() {
 	};
 	const lastNode = { responseMode: 'lastNode', options: { responseData: 'noData' } };
 	return [
-		workflow(
+		workflowJson(
 			ID.dispatch.workflow,
 			'Bench: Webhook Dispatch',
 			[
@@ -71,7 +71,7 @@ function dispatchWorkflows() {
 			],
 			{ Webhook: { main: [link('Split Out')] }, 'Split Out': { main: [link('Webhook Dispatch')] } },
 		),
-		workflow(
+		workflowJson(
 			ID.http.workflow,
 			'Bench: HTTP Request node',
 			[

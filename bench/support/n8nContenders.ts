@@ -50,8 +50,6 @@ export const ID = {
 	bare: { workflow: 'benchBare0000001', webhook: 'b0000000-0000-4000-8000-000000000006' },
 };
 
-export const workflow = workflowJson;
-
 export const webhookNode = (id: { webhook: string }, path: string, parameters: object = {}) => ({
 	id: `${id.webhook}-node`,
 	name: 'Webhook',
@@ -76,8 +74,8 @@ const triggerNode = (id: { webhook: string }, name: string, type: string, typeVe
 /** One workflow per target (n8n 1.x has no Currents Trigger: left out there). */
 function triggerWorkflows(targets: readonly Target[]): object[] {
 	const all: Record<Target, object> = {
-		webhook: workflow(ID.webhook.workflow, 'Bench: Webhook node', [webhookNode(ID.webhook, 'bench-webhook')]),
-		currents: workflow(
+		webhook: workflowJson(ID.webhook.workflow, 'Bench: Webhook node', [webhookNode(ID.webhook, 'bench-webhook')]),
+		currents: workflowJson(
 			ID.currents.workflow,
 			"Bench: n8n's Currents Trigger",
 			[
@@ -95,7 +93,7 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 			{},
 			{ 'node:Currents Trigger': { webhookSecret: CURRENTS_SECRET, hookId: 'bench-0' } },
 		),
-		ours: workflow(ID.ours.workflow, 'Bench: Test Run Trigger', [
+		ours: workflowJson(ID.ours.workflow, 'Bench: Test Run Trigger', [
 			triggerNode(
 				ID.ours,
 				'Test Run Trigger',
@@ -107,7 +105,7 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 				},
 			),
 		]),
-		bare: workflow(ID.bare.workflow, 'Bench: bare community trigger', [
+		bare: workflowJson(ID.bare.workflow, 'Bench: bare community trigger', [
 			triggerNode(ID.bare, 'Bench Bare Trigger', 'n8n-nodes-bench-bare-trigger.benchBareTrigger', 1.1, {}),
 		]),
 	};

@@ -85,7 +85,6 @@ function webhooksNode(name: string, parameters: Record<string, unknown>, extra: 
 }
 
 const link = (to: string) => [{ node: to, type: 'main', index: 0 }];
-const workflow = workflowJson;
 
 /** The failures of a run as a JSON message; the transactional id is the idempotency key. */
 export const NOTIFY_TEMPLATE = `{
@@ -102,7 +101,7 @@ const CI_TEMPLATE = `{"source": "\${ source }", "event": "\${ event }", "status"
 
 export function workflows() {
 	position = 0;
-	const currents = workflow(
+	const currents = workflowJson(
 		IDS.currents.workflow,
 		'E2E: Currents run → notify',
 		[
@@ -127,19 +126,19 @@ export function workflows() {
 		],
 		{ 'Test Run Trigger': { main: [link('Notify')] }, Notify: { main: [link('Report Success'), link('Report Failure')] } },
 	);
-	const maestro = workflow(
+	const maestro = workflowJson(
 		IDS.maestro.workflow,
 		'E2E: Maestro upload → normalized',
 		[trigger('Test Run Trigger', IDS.maestro.webhook, { source: 'maestro' }, credentialRef.maestro), dispatch('Forward', '/maestro', NORMALIZED_TEMPLATE)],
 		{ 'Test Run Trigger': { main: [link('Forward')] } },
 	);
-	const autosana = workflow(
+	const autosana = workflowJson(
 		IDS.autosana.workflow,
 		'E2E: Autosana batch → normalized',
 		[trigger('Test Run Trigger', IDS.autosana.webhook, { source: 'autosana' }, credentialRef.autosana), dispatch('Forward', '/autosana', NORMALIZED_TEMPLATE)],
 		{ 'Test Run Trigger': { main: [link('Forward')] } },
 	);
-	const manage = workflow(
+	const manage = workflowJson(
 		IDS.manage.workflow,
 		'E2E: manage webhooks',
 		[
@@ -170,7 +169,7 @@ export function workflows() {
 		{ Start: { main: [link('Create')] }, Create: { main: [link('List')] }, List: { main: [link('Send Test')] }, 'Send Test': { main: [link('Delete')] } },
 	);
 	const ciPlatforms = (['cypressCloud', 'githubActions'] as const).map((source) =>
-		workflow(
+		workflowJson(
 			IDS[source].workflow,
 			`E2E: ${source} run → normalized`,
 			[trigger('Test Run Trigger', IDS[source].webhook, { source }, credentialRef[source]), dispatch('Forward', `/${source}`, CI_TEMPLATE)],
