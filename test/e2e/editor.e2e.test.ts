@@ -18,7 +18,7 @@ let page: Page;
 beforeAll(async () => {
 	mkdirSync(DOCS, { recursive: true });
 	n8n = new N8nServer(installN8n(process.env.E2E_EDITOR_N8N_VERSION ?? N8N_2), packPackage());
-	await n8n.start();
+	await n8n.start({ setUpOwner: false });
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		// As root, in a closed network: no sandbox, no background traffic.
