@@ -1,4 +1,5 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { SECRET_FRESHNESS_SECONDS } from '../lib/trigger/secretCache';
 
 // SPEC.md fixes this credential's public name; it holds a shared secret, not an API's key,
 // so the "-Api" naming rules meant for API credentials do not fit it.
@@ -30,7 +31,7 @@ export class TestRunWebhookSecret implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'While rotating, the old secret, still accepted until you clear it',
+			description: `While rotating, the old secret, still accepted until you clear it (and for at most ${SECRET_FRESHNESS_SECONDS} seconds after)`,
 		},
 	];
 }

@@ -3,7 +3,16 @@ import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { NUMERIC_FIELDS, readNumericField } from '../../lib/numericFields';
 import { RedisDeliveryMemory } from '../../lib/redis';
-import { CoalescedSecretReader, InProcessDeliveryMemory, receiveDelivery, type DeliveryMemory, type ReceiveOptions } from '../../lib/trigger';
+import {
+	CoalescedSecretReader,
+	SECRET_FRESHNESS_SECONDS,
+	InProcessDeliveryMemory,
+	receiveDelivery,
+	type DeliveryMemory,
+	type ReceiveOptions,
+	type ReceiveOutcome,
+	type SecretRead,
+} from '../../lib/trigger';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { redisOrInProcess, type Leased } from '../shared/redisOrInProcess';
 import { derivedSecret, isAutomaticRegistration, secretHeaderName } from './settings';
@@ -18,24 +27,29 @@ const DERIVED_SECRET_MISMATCH =
 const deliveryMemory = new InProcessDeliveryMemory();
 
 /**
- * The credential reads of this process's triggers, shared by the requests that arrive while
- * one is in flight (see CoalescedSecretReader: never older than the request). The same list
+ * The credential reads of this process's triggers (see CoalescedSecretReader). The same list
  * instance is handed out until the credential changes, so the verifiers' per-list preparation
  * (hashed secrets, decoded keys) is done once per credential change.
  */
-const secretReader = new CoalescedSecretReader<readonly string[]>((secrets) => Object.freeze([...secrets]));
+const secretReader = new CoalescedSecretReader<readonly string[]>({ prepare: (secrets) => Object.freeze([...secrets]) });
 
-/** The secrets a delivery may prove itself with: derived (automatic Currents) or the credential's. */
-async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean): Promise<readonly string[]> {
+/**
+ * The secrets a delivery may prove itself with: derived (automatic Currents) or the
+ * credential's. `fresh`: from a read that started after the request arrived.
+ */
+async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, { fresh }: { fresh: boolean }): Promise<SecretRead<readonly string[]>> {
 	const node = fn.getNode();
 	const credentialType = automatic ? PLATFORM_CREDENTIAL : SECRET_CREDENTIAL;
 	// One scope per trigger (the derived secret depends on workflow and node) and credential.
 	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${node.webhookId ?? ''}:${credentialType}:${node.credentials?.[credentialType]?.id ?? ''}`;
-	return await secretReader.get(scope, async () => {
+	const read = async () => {
 		if (automatic) return [await derivedSecret(fn)];
 		const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
 		return [secret ?? '', previousSecret ?? ''];
-	});
+	};
+	// getMode() is 'manual' on the Test URL.
+	if (fresh || fn.getMode() === 'manual') return { value: await secretReader.get(scope, read), fresh: true };
+	return await secretReader.recent(scope, read, SECRET_FRESHNESS_SECONDS * 1000);
 }
 
 type RawRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer; readRawBody?: () => Promise<void> };
@@ -115,6 +129,26 @@ function receiveOptions(
 	};
 }
 
+/**
+ * A refusal judged by a read that started before the request arrived is judged again by a
+ * fresh read, so a secret just added to the credential is never refused. Refusals do not touch
+ * the deduplication memory, so judging twice records nothing twice.
+ */
+async function judgedByCurrentSecrets(
+	fn: IWebhookFunctions,
+	{ secrets, automatic, judge }: { secrets: SecretRead<readonly string[]>; automatic: boolean; judge: (secrets: readonly string[]) => Promise<ReceiveOutcome> },
+): Promise<ReceiveOutcome> {
+	const outcome = await judge(secrets.value);
+	if (outcome.status !== 401 || secrets.fresh) return outcome;
+	let current: readonly string[];
+	try {
+		current = (await acceptedSecrets(fn, automatic, { fresh: true })).value;
+	} catch {
+		return outcome;
+	}
+	return current === secrets.value ? outcome : await judge(current);
+}
+
 /** One request: options → raw bytes → secrets → deduplication memory → receiveDelivery → the answer. */
 export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = this.getRequestObject() as RawRequest;
@@ -135,9 +169,9 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	if (!rawBody) return answer(400, { error: 'The request body could not be read as raw bytes' });
 
 	const automatic = isAutomaticRegistration(this);
-	let secrets: readonly string[];
+	let secrets: SecretRead<readonly string[]>;
 	try {
-		secrets = await acceptedSecrets(this, automatic);
+		secrets = await acceptedSecrets(this, automatic, { fresh: false });
 	} catch {
 		// No credential attached: fail closed without saying more to the caller.
 		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });
@@ -148,10 +182,9 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 		response.setHeader('Retry-After', '5');
 		return answer(503, { error: 'Deduplication is unavailable, the delivery was not accepted; retry later' });
 	}
-	const outcome = await receiveDelivery(
-		{ headers: request.headers, rawBody },
-		receiveOptions(this, { options, secrets, automatic, memory: shared.value }),
-	).finally(shared.release);
+	const judge = async (accepted: readonly string[]) =>
+		await receiveDelivery({ headers: request.headers, rawBody }, receiveOptions(this, { options, secrets: accepted, automatic, memory: shared.value }));
+	const outcome = await judgedByCurrentSecrets(this, { secrets, automatic, judge }).finally(shared.release);
 	if (outcome.cause) {
 		this.logger.warn(`Test Run Trigger: delivery answered ${outcome.status}: ${outcome.cause}`);
 		response.setHeader('Retry-After', '5');

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import type { Source } from '../../lib/sources';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
+import { SECRET_FRESHNESS_SECONDS } from '../../lib/trigger';
 import { buildWorkflow, node } from '../support/engine';
 import { fixtureText } from '../support/fixtures';
 import { githubWorkflowRunBody } from '../support/github';
@@ -420,23 +421,98 @@ const deliverCurrents = async (h: TriggerHarness, secret: string) => {
 	return (await h.deliver(senderHeaders('currents', unique, secret, Date.now()), unique)).status;
 };
 
-describe('Test Run Trigger: the credential is read fresh for every request, shared only between concurrent ones', () => {
-	it('an edited secret takes effect for the next request: the old one is refused at once', async () => {
+/** Counts the trigger's credential reads, and lets the test edit the credential. */
+function countedCredential(h: TriggerHarness, initial: { secret: string; previousSecret: string }) {
+	let current = initial;
+	let reads = 0;
+	h.credentials = {
+		get testRunWebhookSecret() {
+			reads++;
+			return current;
+		},
+	};
+	return {
+		get reads() {
+			return reads;
+		},
+		edit(next: { secret: string; previousSecret: string }) {
+			current = next;
+		},
+	};
+}
+
+/** Moves Date.now forward for the rest of a test (the freshness bound is measured with it). */
+function laterBy(ms: number) {
+	const real = Date.now.bind(Date);
+	jest.spyOn(Date, 'now').mockImplementation(() => real() + ms);
+}
+
+describe(`Test Run Trigger: the credential, read at most every ${SECRET_FRESHNESS_SECONDS} s on the Production URL and fresh on the Test URL`, () => {
+	afterEach(() => jest.restoreAllMocks());
+	const BOUND_MS = SECRET_FRESHNESS_SECONDS * 1000;
+
+	it('production deliveries within the bound are judged by one read', async () => {
 		const h = harnessFor('currents', OLD);
+		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
+		for (let i = 0; i < 5; i++) expect(await deliverCurrents(h, OLD)).toBe(200);
+		expect(credential.reads).toBe(1);
+		laterBy(BOUND_MS + 1);
 		expect(await deliverCurrents(h, OLD)).toBe(200);
-		h.credentials = { testRunWebhookSecret: { secret: NEW, previousSecret: '' } };
+		expect(credential.reads).toBe(2);
+	});
+
+	it('a new secret works at once: a refusal judged by an earlier read is judged again by a fresh one', async () => {
+		const h = harnessFor('currents', OLD);
+		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
+		expect(await deliverCurrents(h, OLD)).toBe(200);
+		credential.edit({ secret: NEW, previousSecret: '' });
+		expect(await deliverCurrents(h, NEW)).toBe(200);
+		expect(credential.reads).toBe(2);
+		expect(h.executions).toHaveLength(2);
+	});
+
+	it(`a removed secret is refused once ${SECRET_FRESHNESS_SECONDS} s have passed since the edit`, async () => {
+		const h = harnessFor('currents', OLD);
+		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
+		expect(await deliverCurrents(h, OLD)).toBe(200);
+		credential.edit({ secret: NEW, previousSecret: '' });
+		laterBy(BOUND_MS + 1);
 		expect(await deliverCurrents(h, OLD)).toBe(401);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
 	});
 
-	it('rotation: old and new both pass while previousSecret holds the old one; clearing it ends the old one', async () => {
+	it('rotation: old and new both pass while previousSecret holds the old one; clearing it ends the old one within the bound', async () => {
 		const h = harnessFor('currents', OLD);
-		h.credentials = { testRunWebhookSecret: { secret: NEW, previousSecret: OLD } };
+		const credential = countedCredential(h, { secret: NEW, previousSecret: OLD });
 		expect(await deliverCurrents(h, OLD)).toBe(200);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
-		h.credentials = { testRunWebhookSecret: { secret: NEW, previousSecret: '' } };
+		credential.edit({ secret: NEW, previousSecret: '' });
+		laterBy(BOUND_MS + 1);
 		expect(await deliverCurrents(h, OLD)).toBe(401);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
+	});
+
+	it('a forged delivery costs at most one fresh read, and a refusal by the current secrets is not judged twice', async () => {
+		const h = harnessFor('currents', OLD);
+		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
+		expect(await deliverCurrents(h, OLD)).toBe(200);
+		expect(await deliverCurrents(h, 'not-the-secret-000000')).toBe(401);
+		expect(credential.reads).toBe(2);
+		expect(h.executions).toHaveLength(1);
+	});
+
+	it('on the Test URL an edited secret takes effect for the next request: the old one is refused at once', async () => {
+		const h = harnessFor('currents', OLD);
+		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
+		const deliverTest = async (secret: string) => {
+			const unique = currentsBody().replace('"RUN_FINISH"', `"RUN_FINISH"${' '.repeat(++n)}`);
+			return (await h.deliver(senderHeaders('currents', unique, secret, Date.now()), unique, { test: true })).status;
+		};
+		expect(await deliverTest(OLD)).toBe(200);
+		credential.edit({ secret: NEW, previousSecret: '' });
+		expect(await deliverTest(OLD)).toBe(401);
+		expect(await deliverTest(NEW)).toBe(200);
+		expect(credential.reads).toBe(3);
 	});
 
 	it('concurrent deliveries are all judged by the credential as it is when they arrive', async () => {

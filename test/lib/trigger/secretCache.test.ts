@@ -37,7 +37,7 @@ const settle = async <T>(promise: Promise<T>, store: { releaseAll(): Promise<voi
 
 describe('CoalescedSecretReader', () => {
 	it('reads again for a request that arrives after the previous read ended: an edit takes effect at once', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['old-secret-0000000000']);
 		expect(await settle(reader.get('t', store.read), store)).toEqual(['old-secret-0000000000']);
 		store.set(['new-secret-0000000000']);
@@ -46,7 +46,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('never answers a request with a read that started before it arrived', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['old-secret-0000000000']);
 		const early = reader.get('t', store.read);
 		// The credential is saved while that read is in flight; then a request arrives.
@@ -59,7 +59,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('serves every request that arrived during a read with one next read', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['secret-000000000000000']);
 		const first = reader.get('t', store.read);
 		const waiting = Array.from({ length: 20 }, () => reader.get('t', store.read));
@@ -70,7 +70,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('keeps rotation: both secrets while previousSecret is set, only the new one once it is cleared', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['secret-a-0000000000000', '']);
 		store.set(['secret-b-0000000000000', 'secret-a-0000000000000']);
 		expect(await settle(reader.get('t', store.read), store)).toEqual(['secret-b-0000000000000', 'secret-a-0000000000000']);
@@ -80,7 +80,7 @@ describe('CoalescedSecretReader', () => {
 
 	it('prepares once per distinct credential content and hands out the same prepared value', async () => {
 		const prepare = jest.fn((secrets: readonly string[]) => ({ keys: secrets.map((s) => s.length) }));
-		const reader = new CoalescedSecretReader(prepare);
+		const reader = new CoalescedSecretReader({ prepare });
 		const store = controlledStore(['secret-000000000000000']);
 		const a = await settle(reader.get('t', store.read), store);
 		const b = await settle(reader.get('t', store.read), store);
@@ -92,7 +92,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('fails every waiter of a failed read, and the next request reads again', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
 		let fail = true;
 		const read = jest.fn(async () => {
 			if (fail) throw new Error('no credential');
@@ -104,7 +104,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('keeps scopes apart and bounded', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets, 2);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, maxScopes: 2 });
 		await reader.get('a', async () => ['a-secret-0000000000000']);
 		await reader.get('b', async () => ['b-secret-0000000000000']);
 		await reader.get('c', async () => ['c-secret-0000000000000']);
@@ -114,7 +114,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('prepares again when a secret is added: a list that grows is not the same list', async () => {
-		const reader = new CoalescedSecretReader((secrets) => [...secrets]);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => [...secrets] });
 		expect(await reader.get('t', async () => ['secret-b-0000000000000'])).toEqual(['secret-b-0000000000000']);
 		expect(await reader.get('t', async () => ['secret-b-0000000000000', 'secret-a-0000000000000'])).toEqual([
 			'secret-b-0000000000000',
@@ -123,7 +123,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('a request that arrives while no read is in flight starts its read at once', async () => {
-		const reader = new CoalescedSecretReader((secrets) => secrets);
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['secret-000000000000000']);
 		await settle(reader.get('t', store.read), store);
 		const again = reader.get('t', store.read);
@@ -134,7 +134,7 @@ describe('CoalescedSecretReader', () => {
 
 	it('forget drops what was prepared for the scope: the same secrets are prepared again', async () => {
 		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
-		const reader = new CoalescedSecretReader(prepare);
+		const reader = new CoalescedSecretReader({ prepare });
 		const read = async () => ['secret-000000000000000'];
 		const before = await reader.get('t', read);
 		expect(await reader.get('t', read)).toBe(before);
@@ -145,7 +145,7 @@ describe('CoalescedSecretReader', () => {
 
 	it('beyond maxScopes, forgets the scope remembered first, and only that one', async () => {
 		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
-		const reader = new CoalescedSecretReader(prepare, 2);
+		const reader = new CoalescedSecretReader({ prepare, maxScopes: 2 });
 		const read = async () => ['secret-000000000000000'];
 		const a = await reader.get('a', read);
 		const b = await reader.get('b', read);
@@ -157,5 +157,83 @@ describe('CoalescedSecretReader', () => {
 		expect(await reader.get('c', read)).toBe(c);
 		expect(await reader.get('a', read)).not.toBe(a);
 		expect(prepare).toHaveBeenCalledTimes(4);
+	});
+});
+
+describe('CoalescedSecretReader.recent', () => {
+	/** A clock the test moves. */
+	const clock = () => {
+		let now = 1_000_000;
+		return { now: () => now, advance: (ms: number) => void (now += ms) };
+	};
+
+	it('serves a read that started within maxAgeMs without reading, not fresh; one that started earlier reads again, fresh', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const store = controlledStore(['old-secret-0000000000']);
+		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['old-secret-0000000000'], fresh: true });
+		store.set(['new-secret-0000000000']);
+		time.advance(5000);
+		expect(await reader.recent('t', store.read, 5000)).toEqual({ value: ['old-secret-0000000000'], fresh: false });
+		expect(store.reads).toBe(1);
+		time.advance(1);
+		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['new-secret-0000000000'], fresh: true });
+		expect(store.reads).toBe(2);
+	});
+
+	it('the age is that of the read that started last, even when it found the same secrets', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const store = controlledStore(['secret-000000000000000']);
+		await settle(reader.recent('t', store.read, 5000), store);
+		time.advance(4000);
+		await settle(reader.get('t', store.read), store);
+		time.advance(4000);
+		await reader.recent('t', store.read, 5000);
+		expect(store.reads).toBe(2);
+	});
+
+	it('shares a read in flight that started within maxAgeMs instead of starting another', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const store = controlledStore(['secret-000000000000000']);
+		const first = reader.recent('t', store.read, 5000);
+		time.advance(100);
+		const second = reader.recent('t', store.read, 5000);
+		await store.releaseAll();
+		expect(await first).toEqual({ value: ['secret-000000000000000'], fresh: true });
+		expect(await second).toEqual({ value: ['secret-000000000000000'], fresh: false });
+		expect(store.reads).toBe(1);
+	});
+
+	it('does not share a read in flight that started longer ago than maxAgeMs: waits for the next', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const store = controlledStore(['old-secret-0000000000']);
+		const first = reader.recent('t', store.read, 5000);
+		time.advance(5001);
+		store.set(['new-secret-0000000000']);
+		const second = reader.recent('t', store.read, 5000);
+		await store.releaseAll();
+		await store.releaseAll();
+		expect((await first).value).toEqual(['old-secret-0000000000']);
+		expect(await second).toEqual({ value: ['new-secret-0000000000'], fresh: true });
+		expect(store.reads).toBe(2);
+	});
+
+	it('a failed read leaves nothing newer: the previous secrets serve until they are older than maxAgeMs', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		let fail = false;
+		const read = jest.fn(async () => {
+			if (fail) throw new Error('no credential');
+			return ['secret-000000000000000'];
+		});
+		await reader.recent('t', read, 5000);
+		fail = true;
+		await expect(reader.get('t', read)).rejects.toThrow('no credential');
+		expect(await reader.recent('t', read, 5000)).toEqual({ value: ['secret-000000000000000'], fresh: false });
+		time.advance(5001);
+		await expect(reader.recent('t', read, 5000)).rejects.toThrow('no credential');
 	});
 });
