@@ -31,7 +31,7 @@ export class TestRunWebhookSecret implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: `While rotating, the old secret, still accepted until you clear it (and for at most ${SECRET_FRESHNESS_SECONDS} seconds after)`,
+			description: `While rotating, the old secret, still accepted until you clear it (and for at most ${SECRET_FRESHNESS_SECONDS.accepted} seconds after)`,
 		},
 	];
 }

@@ -1,12 +1,13 @@
 import { sameSecrets } from '../verify/secrets';
 
 /**
- * How long a production delivery may be judged by a credential read that started before it
- * arrived. A secret removed from the credential stops verifying within this bound; a new
- * secret works at once, because a refusal judged by such a read is judged again by a fresh
- * one. The Test URL always reads fresh: that is where a user tries an edit.
+ * How old a credential read may be when it judges a production delivery: to accept it, and to
+ * refuse it. A secret removed from the credential stops verifying within `accepted`; a new
+ * secret works within `refused`, because a refusal by an older read is judged again by a newer
+ * one (so forged requests cost at most one read per `refused`). The Test URL always reads
+ * fresh: that is where a user tries an edit.
  */
-export const SECRET_FRESHNESS_SECONDS = 5;
+export const SECRET_FRESHNESS_SECONDS = { accepted: 5, refused: 1 } as const;
 
 /**
  * The secrets a trigger verifies with, read from n8n once for many requests instead of once per
@@ -21,9 +22,8 @@ export const SECRET_FRESHNESS_SECONDS = 5;
  *   arriving while a read is in flight share the next read, which starts the moment the current
  *   one ends, so under load one read serves every request that came in meanwhile, and a
  *   credential saved before a request arrived is what that request sees.
- * - `recent`: a read that started at most `maxAgeMs` ago is good enough. The caller asks `get`
- *   when the answer was not `fresh` and it matters (a refusal), so a new secret works at once
- *   and only a removed one lingers, for at most `maxAgeMs`.
+ * - `recent`: a read that started at most `maxAgeMs` ago is good enough, and the answer says
+ *   when its read started, so a caller can ask again with a smaller bound when it matters.
  *
  * What a read yields is prepared once per distinct credential content (`prepare`, e.g. key
  * decoding) and kept only in this process's memory: nothing is written to workflow static data.
@@ -50,26 +50,21 @@ export class CoalescedSecretReader<T> {
 	 * after it. `read` fetches the current secrets (n8n's `getCredentials`).
 	 */
 	async get(scope: string, read: () => Promise<readonly string[]>): Promise<T> {
-		const slot = this.slot(scope);
-		if (!slot.running) return await this.start(slot, read);
-		// The running read may have started before this request arrived: wait for the next one.
-		slot.next ??= slot.running.value.then(noop, noop).then(async () => {
-			slot.next = undefined;
-			return await this.start(slot, read);
-		});
-		return await slot.next;
+		return (await this.freshRead(this.slot(scope), read)).value;
 	}
 
 	/**
 	 * The prepared secrets of `scope` from a read that started at most `maxAgeMs` ago (a
-	 * finished one, else the one in flight), or from a fresh read as `get` makes one.
+	 * finished one, else the one in flight), or from a fresh read as `get` makes one (always,
+	 * when `maxAgeMs` is 0).
 	 */
 	async recent(scope: string, read: () => Promise<readonly string[]>, maxAgeMs: number): Promise<SecretRead<T>> {
 		const slot = this.slot(scope);
-		const oldestStart = this.now() - maxAgeMs;
-		if (slot.prepared && slot.prepared.startedAt >= oldestStart) return { value: slot.prepared.value, fresh: false };
-		if (slot.running && slot.running.startedAt >= oldestStart) return { value: await slot.running.value, fresh: false };
-		return { value: await this.get(scope, read), fresh: true };
+		// 0: only a read that starts after this call (one in the same millisecond may not).
+		const oldestStart = maxAgeMs > 0 ? this.now() - maxAgeMs : Infinity;
+		if (slot.prepared && slot.prepared.startedAt >= oldestStart) return { value: slot.prepared.value, startedAt: slot.prepared.startedAt };
+		if (slot.running && slot.running.startedAt >= oldestStart) return await slot.running.read;
+		return await this.freshRead(slot, read);
 	}
 
 	/** Forgets a scope (its trigger was deactivated). */
@@ -87,9 +82,19 @@ export class CoalescedSecretReader<T> {
 		return slot;
 	}
 
-	private start(slot: Slot<T>, read: () => Promise<readonly string[]>): Promise<T> {
+	private async freshRead(slot: Slot<T>, read: () => Promise<readonly string[]>): Promise<SecretRead<T>> {
+		if (!slot.running) return await this.start(slot, read);
+		// The running read may have started before this request arrived: wait for the next one.
+		slot.next ??= slot.running.read.then(noop, noop).then(async () => {
+			slot.next = undefined;
+			return await this.start(slot, read);
+		});
+		return await slot.next;
+	}
+
+	private start(slot: Slot<T>, read: () => Promise<readonly string[]>): Promise<SecretRead<T>> {
 		const startedAt = this.now();
-		const value = (async () => {
+		const prepared = (async () => {
 			const secrets = await read();
 			if (!slot.prepared || !sameSecrets(slot.prepared.secrets, secrets)) {
 				slot.prepared = { secrets: [...secrets], value: this.prepare(secrets), startedAt };
@@ -97,29 +102,29 @@ export class CoalescedSecretReader<T> {
 				// Reads of a scope run one after another, so this one is the newest.
 				slot.prepared.startedAt = startedAt;
 			}
-			return slot.prepared.value;
+			return { value: slot.prepared.value, startedAt };
 		})();
-		const running = { value, startedAt };
+		const running = { read: prepared, startedAt };
 		slot.running = running;
 		const clear = () => {
 			if (slot.running === running) slot.running = undefined;
 		};
-		value.then(clear, clear);
-		return value;
+		prepared.then(clear, clear);
+		return prepared;
 	}
 }
 
-/** Prepared secrets, and whether the read that gave them started after they were asked for. */
+/** Prepared secrets, and when the read that gave them started (epoch ms). */
 export interface SecretRead<T> {
 	value: T;
-	fresh: boolean;
+	startedAt: number;
 }
 
 interface Slot<T> {
 	/** The read in flight, and when it started. */
-	running?: { value: Promise<T>; startedAt: number };
+	running?: { read: Promise<SecretRead<T>>; startedAt: number };
 	/** The read that starts when `running` ends, shared by everyone who arrived meanwhile. */
-	next?: Promise<T>;
+	next?: Promise<SecretRead<T>>;
 	/** The last secrets read, what was prepared from them, and when the read that gave them started. */
 	prepared?: { secrets: readonly string[]; value: T; startedAt: number };
 }

@@ -35,9 +35,9 @@ const secretReader = new CoalescedSecretReader<readonly string[]>({ prepare: (se
 
 /**
  * The secrets a delivery may prove itself with: derived (automatic Currents) or the
- * credential's. `fresh`: from a read that started after the request arrived.
+ * credential's, from a read at most `maxAgeSeconds` old (on the Test URL always a fresh one).
  */
-async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, { fresh }: { fresh: boolean }): Promise<SecretRead<readonly string[]>> {
+async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, maxAgeSeconds: number): Promise<SecretRead<readonly string[]>> {
 	const node = fn.getNode();
 	const credentialType = automatic ? PLATFORM_CREDENTIAL : SECRET_CREDENTIAL;
 	// One scope per trigger (the derived secret depends on workflow and node) and credential.
@@ -48,8 +48,7 @@ async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, { fres
 		return [secret ?? '', previousSecret ?? ''];
 	};
 	// getMode() is 'manual' on the Test URL.
-	if (fresh || fn.getMode() === 'manual') return { value: await secretReader.get(scope, read), fresh: true };
-	return await secretReader.recent(scope, read, SECRET_FRESHNESS_SECONDS * 1000);
+	return await secretReader.recent(scope, read, fn.getMode() === 'manual' ? 0 : maxAgeSeconds * 1000);
 }
 
 type RawRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer; readRawBody?: () => Promise<void> };
@@ -130,23 +129,23 @@ function receiveOptions(
 }
 
 /**
- * A refusal judged by a read that started before the request arrived is judged again by a
- * fresh read, so a secret just added to the credential is never refused. Refusals do not touch
- * the deduplication memory, so judging twice records nothing twice.
+ * A refusal by a read older than SECRET_FRESHNESS_SECONDS.refused is judged again by a newer
+ * one, so a secret just added to the credential is not refused for long. Refusals do not
+ * touch the deduplication memory, so judging twice records nothing twice.
  */
 async function judgedByCurrentSecrets(
 	fn: IWebhookFunctions,
 	{ secrets, automatic, judge }: { secrets: SecretRead<readonly string[]>; automatic: boolean; judge: (secrets: readonly string[]) => Promise<ReceiveOutcome> },
 ): Promise<ReceiveOutcome> {
 	const outcome = await judge(secrets.value);
-	if (outcome.status !== 401 || secrets.fresh) return outcome;
-	let current: readonly string[];
+	if (outcome.status !== 401 || Date.now() - secrets.startedAt <= SECRET_FRESHNESS_SECONDS.refused * 1000) return outcome;
+	let newer: readonly string[];
 	try {
-		current = (await acceptedSecrets(fn, automatic, { fresh: true })).value;
+		newer = (await acceptedSecrets(fn, automatic, SECRET_FRESHNESS_SECONDS.refused)).value;
 	} catch {
 		return outcome;
 	}
-	return current === secrets.value ? outcome : await judge(current);
+	return newer === secrets.value ? outcome : await judge(newer);
 }
 
 /** One request: options → raw bytes → secrets → deduplication memory → receiveDelivery → the answer. */
@@ -171,7 +170,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	const automatic = isAutomaticRegistration(this);
 	let secrets: SecretRead<readonly string[]>;
 	try {
-		secrets = await acceptedSecrets(this, automatic, { fresh: false });
+		secrets = await acceptedSecrets(this, automatic, SECRET_FRESHNESS_SECONDS.accepted);
 	} catch {
 		// No credential attached: fail closed without saying more to the caller.
 		return answer(401, { error: 'Unauthorized: no secret is configured for this trigger' });

@@ -447,36 +447,38 @@ function laterBy(ms: number) {
 	jest.spyOn(Date, 'now').mockImplementation(() => real() + ms);
 }
 
-describe(`Test Run Trigger: the credential, read at most every ${SECRET_FRESHNESS_SECONDS} s on the Production URL and fresh on the Test URL`, () => {
+describe(`Test Run Trigger: the credential, read at most every ${SECRET_FRESHNESS_SECONDS.accepted} s on the Production URL and fresh on the Test URL`, () => {
 	afterEach(() => jest.restoreAllMocks());
-	const BOUND_MS = SECRET_FRESHNESS_SECONDS * 1000;
+	const ACCEPTED_MS = SECRET_FRESHNESS_SECONDS.accepted * 1000;
+	const REFUSED_MS = SECRET_FRESHNESS_SECONDS.refused * 1000;
 
 	it('production deliveries within the bound are judged by one read', async () => {
 		const h = harnessFor('currents', OLD);
 		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
 		for (let i = 0; i < 5; i++) expect(await deliverCurrents(h, OLD)).toBe(200);
 		expect(credential.reads).toBe(1);
-		laterBy(BOUND_MS + 1);
+		laterBy(ACCEPTED_MS + 1);
 		expect(await deliverCurrents(h, OLD)).toBe(200);
 		expect(credential.reads).toBe(2);
 	});
 
-	it('a new secret works at once: a refusal judged by an earlier read is judged again by a fresh one', async () => {
+	it(`a new secret works once the last read is ${SECRET_FRESHNESS_SECONDS.refused} s old: the refusal is judged again by a newer read`, async () => {
 		const h = harnessFor('currents', OLD);
 		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
 		expect(await deliverCurrents(h, OLD)).toBe(200);
 		credential.edit({ secret: NEW, previousSecret: '' });
+		laterBy(REFUSED_MS + 1);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
 		expect(credential.reads).toBe(2);
 		expect(h.executions).toHaveLength(2);
 	});
 
-	it(`a removed secret is refused once ${SECRET_FRESHNESS_SECONDS} s have passed since the edit`, async () => {
+	it(`a removed secret is refused once ${SECRET_FRESHNESS_SECONDS.accepted} s have passed since the edit`, async () => {
 		const h = harnessFor('currents', OLD);
 		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
 		expect(await deliverCurrents(h, OLD)).toBe(200);
 		credential.edit({ secret: NEW, previousSecret: '' });
-		laterBy(BOUND_MS + 1);
+		laterBy(ACCEPTED_MS + 1);
 		expect(await deliverCurrents(h, OLD)).toBe(401);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
 	});
@@ -487,16 +489,19 @@ describe(`Test Run Trigger: the credential, read at most every ${SECRET_FRESHNES
 		expect(await deliverCurrents(h, OLD)).toBe(200);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
 		credential.edit({ secret: NEW, previousSecret: '' });
-		laterBy(BOUND_MS + 1);
+		laterBy(ACCEPTED_MS + 1);
 		expect(await deliverCurrents(h, OLD)).toBe(401);
 		expect(await deliverCurrents(h, NEW)).toBe(200);
 	});
 
-	it('a forged delivery costs at most one fresh read, and a refusal by the current secrets is not judged twice', async () => {
+	it(`forged deliveries cost at most one read per ${SECRET_FRESHNESS_SECONDS.refused} s, and a refusal by unchanged secrets is not judged twice`, async () => {
 		const h = harnessFor('currents', OLD);
 		const credential = countedCredential(h, { secret: OLD, previousSecret: '' });
 		expect(await deliverCurrents(h, OLD)).toBe(200);
-		expect(await deliverCurrents(h, 'not-the-secret-000000')).toBe(401);
+		for (let i = 0; i < 5; i++) expect(await deliverCurrents(h, 'not-the-secret-000000')).toBe(401);
+		expect(credential.reads).toBe(1);
+		laterBy(REFUSED_MS + 1);
+		for (let i = 0; i < 5; i++) expect(await deliverCurrents(h, 'not-the-secret-000000')).toBe(401);
 		expect(credential.reads).toBe(2);
 		expect(h.executions).toHaveLength(1);
 	});

@@ -167,17 +167,17 @@ describe('CoalescedSecretReader.recent', () => {
 		return { now: () => now, advance: (ms: number) => void (now += ms) };
 	};
 
-	it('serves a read that started within maxAgeMs without reading, not fresh; one that started earlier reads again, fresh', async () => {
+	it('serves a read that started within maxAgeMs without reading; one that started earlier reads again', async () => {
 		const time = clock();
 		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['old-secret-0000000000']);
-		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['old-secret-0000000000'], fresh: true });
+		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['old-secret-0000000000'], startedAt: 1_000_000 });
 		store.set(['new-secret-0000000000']);
 		time.advance(5000);
-		expect(await reader.recent('t', store.read, 5000)).toEqual({ value: ['old-secret-0000000000'], fresh: false });
+		expect(await reader.recent('t', store.read, 5000)).toEqual({ value: ['old-secret-0000000000'], startedAt: 1_000_000 });
 		expect(store.reads).toBe(1);
 		time.advance(1);
-		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['new-secret-0000000000'], fresh: true });
+		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['new-secret-0000000000'], startedAt: 1_005_001 });
 		expect(store.reads).toBe(2);
 	});
 
@@ -201,8 +201,8 @@ describe('CoalescedSecretReader.recent', () => {
 		time.advance(100);
 		const second = reader.recent('t', store.read, 5000);
 		await store.releaseAll();
-		expect(await first).toEqual({ value: ['secret-000000000000000'], fresh: true });
-		expect(await second).toEqual({ value: ['secret-000000000000000'], fresh: false });
+		expect(await first).toEqual({ value: ['secret-000000000000000'], startedAt: 1_000_000 });
+		expect(await second).toEqual({ value: ['secret-000000000000000'], startedAt: 1_000_000 });
 		expect(store.reads).toBe(1);
 	});
 
@@ -217,7 +217,7 @@ describe('CoalescedSecretReader.recent', () => {
 		await store.releaseAll();
 		await store.releaseAll();
 		expect((await first).value).toEqual(['old-secret-0000000000']);
-		expect(await second).toEqual({ value: ['new-secret-0000000000'], fresh: true });
+		expect(await second).toEqual({ value: ['new-secret-0000000000'], startedAt: 1_005_001 });
 		expect(store.reads).toBe(2);
 	});
 
@@ -232,8 +232,18 @@ describe('CoalescedSecretReader.recent', () => {
 		await reader.recent('t', read, 5000);
 		fail = true;
 		await expect(reader.get('t', read)).rejects.toThrow('no credential');
-		expect(await reader.recent('t', read, 5000)).toEqual({ value: ['secret-000000000000000'], fresh: false });
+		expect(await reader.recent('t', read, 5000)).toEqual({ value: ['secret-000000000000000'], startedAt: 1_000_000 });
 		time.advance(5001);
 		await expect(reader.recent('t', read, 5000)).rejects.toThrow('no credential');
+	});
+
+	it('maxAgeMs 0 always reads, even in the millisecond of the last read', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const store = controlledStore(['old-secret-0000000000']);
+		await settle(reader.recent('t', store.read, 0), store);
+		store.set(['new-secret-0000000000']);
+		expect(await settle(reader.recent('t', store.read, 0), store)).toEqual({ value: ['new-secret-0000000000'], startedAt: 1_000_000 });
+		expect(store.reads).toBe(2);
 	});
 });

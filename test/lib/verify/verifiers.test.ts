@@ -42,7 +42,7 @@ describe('known-answer vectors', () => {
 	it('accepts any one valid signature in a space-separated webhook-signature list', () => {
 		const secret = newStandardSecret();
 		const body = '{}';
-		const good = signStandardWebhook(secret, 'msg_3', now / 1000, body);
+		const good = new Webhook(secret).sign('msg_3', new Date(now), body);
 		const headers = { 'webhook-id': 'msg_3', 'webhook-timestamp': String(now / 1000), 'webhook-signature': `v1,Zm9v v2,abc ${good}` };
 		expect(verifyStandardWebhook({ headers, rawBody: Buffer.from(body), secrets: [secret], toleranceSeconds: 300, nowMs: now }).ok).toBe(true);
 		headers['webhook-signature'] = 'v1,Zm9v v1,YmFy';
@@ -76,7 +76,7 @@ describe('verifyStandardWebhook: signatures compared as bytes', () => {
 			toleranceSeconds: 300,
 			nowMs,
 		}).ok;
-	const genuine = signStandardWebhook(secret, 'msg_1', nowMs / 1000, body);
+	const genuine = new Webhook(secret).sign('msg_1', new Date(nowMs), body.toString());
 
 	it('accepts the genuine signature among others, and refuses it altered, truncated or written another way', () => {
 		expect(check(genuine)).toBe(true);
