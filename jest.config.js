@@ -6,6 +6,5 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	setupFiles: ['<rootDir>/test/support/env.ts'],
-	setupFilesAfterEnv: ['<rootDir>/test/support/teardown.ts'],
 	testTimeout: 30000,
 };

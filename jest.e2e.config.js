@@ -6,7 +6,6 @@ module.exports = {
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	setupFiles: ['<rootDir>/test/support/env.ts'],
-	setupFilesAfterEnv: ['<rootDir>/test/support/teardown.ts'],
 	testTimeout: 120000,
 	maxWorkers: 1,
 };

@@ -17,6 +17,15 @@ import {
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
+import { Container } from '@n8n/di';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
+
+// n8n-core's SSH client manager keeps a 60 s interval that would hold jest open. Registered here,
+// in the test files that load n8n-core, not in every test file: loading it costs about half a
+// second per file (most of the time of a lib-only run, and of every mutant Stryker tries).
+afterAll(() => {
+	Container.get(SSHClientsManager).onShutdown();
+});
 
 export const PACKAGE = 'n8n-nodes-test-run-webhooks';
 
