@@ -104,10 +104,10 @@ export class CoalescedSecretReader<T> {
 			}
 			return { value: slot.prepared.value, startedAt };
 		})();
-		const running = { read: prepared, startedAt };
-		slot.running = running;
+		slot.running = { read: prepared, startedAt };
+		// Registered before anyone can chain the next read on this one, so it runs first.
 		const clear = () => {
-			if (slot.running === running) slot.running = undefined;
+			slot.running = undefined;
 		};
 		prepared.then(clear, clear);
 		return prepared;

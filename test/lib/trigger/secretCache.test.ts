@@ -246,4 +246,34 @@ describe('CoalescedSecretReader.recent', () => {
 		expect(await settle(reader.recent('t', store.read, 0), store)).toEqual({ value: ['new-secret-0000000000'], startedAt: 1_000_000 });
 		expect(store.reads).toBe(2);
 	});
+
+	it('shares a read in flight that started exactly maxAgeMs ago', async () => {
+		const time = clock();
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const store = controlledStore(['secret-000000000000000']);
+		const first = reader.recent('t', store.read, 5000);
+		time.advance(5000);
+		const second = reader.recent('t', store.read, 5000);
+		await store.releaseAll();
+		expect(await second).toEqual({ value: ['secret-000000000000000'], startedAt: 1_000_000 });
+		await first;
+		expect(store.reads).toBe(1);
+	});
+
+	it('measures ages with Date.now when given no clock', async () => {
+		const now = jest.spyOn(Date, 'now').mockReturnValue(2_000_000);
+		try {
+			const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+			const read = jest.fn(async () => ['secret-000000000000000']);
+			expect(await reader.recent('t', read, 5000)).toEqual({ value: ['secret-000000000000000'], startedAt: 2_000_000 });
+			now.mockReturnValue(2_005_000);
+			await reader.recent('t', read, 5000);
+			expect(read).toHaveBeenCalledTimes(1);
+			now.mockReturnValue(2_005_001);
+			await reader.recent('t', read, 5000);
+			expect(read).toHaveBeenCalledTimes(2);
+		} finally {
+			now.mockRestore();
+		}
+	});
 });
