@@ -46,6 +46,11 @@ export default {
 	// default for an unhandled rejection), and Stryker would start a new one: seconds each, for
 	// a mutant that the awaiting test fails anyway.
 	testRunnerNodeArgs: ['--unhandled-rejections=warn'],
+	// A run re-tests only the mutants whose code or covering tests changed since the report in
+	// this file, which is committed: from nothing the run takes about 66 minutes here (2072
+	// mutants, December 2026), after a small change a few. `-- --force` tests everything again.
+	incremental: true,
+	incrementalFile: 'reports/stryker-incremental.json',
 	reporters: ['clear-text', 'progress', 'json'],
 	jsonReporter: { fileName: 'reports/mutation/mutation.json' },
 };

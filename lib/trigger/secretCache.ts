@@ -67,11 +67,6 @@ export class CoalescedSecretReader<T> {
 		return await this.freshRead(slot, read);
 	}
 
-	/** Forgets a scope (its trigger was deactivated). */
-	forget(scope: string): void {
-		this.slots.delete(scope);
-	}
-
 	private slot(scope: string): Slot<T> {
 		let slot = this.slots.get(scope);
 		if (!slot) {

@@ -103,14 +103,11 @@ describe('CoalescedSecretReader', () => {
 		await expect(reader.get('t', read)).resolves.toEqual(['secret-000000000000000']);
 	});
 
-	it('keeps scopes apart and bounded', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, maxScopes: 2 });
-		await reader.get('a', async () => ['a-secret-0000000000000']);
-		await reader.get('b', async () => ['b-secret-0000000000000']);
-		await reader.get('c', async () => ['c-secret-0000000000000']);
-		expect(await reader.get('b', async () => ['b-secret-0000000000000'])).toEqual(['b-secret-0000000000000']);
-		reader.forget('b');
-		expect(await reader.get('b', async () => ['b-secret-1111111111111'])).toEqual(['b-secret-1111111111111']);
+	it('keeps scopes apart: a recent read of one scope never answers another', async () => {
+		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: () => 1_000_000 });
+		await reader.recent('a', async () => ['a-secret-0000000000000'], 5000);
+		expect((await reader.recent('b', async () => ['b-secret-0000000000000'], 5000)).value).toEqual(['b-secret-0000000000000']);
+		expect((await reader.recent('a', async () => ['a-secret-1111111111111'], 5000)).value).toEqual(['a-secret-0000000000000']);
 	});
 
 	it('prepares again when a secret is added: a list that grows is not the same list', async () => {
@@ -130,17 +127,6 @@ describe('CoalescedSecretReader', () => {
 		expect(store.reads).toBe(2);
 		await store.releaseAll();
 		await again;
-	});
-
-	it('forget drops what was prepared for the scope: the same secrets are prepared again', async () => {
-		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
-		const reader = new CoalescedSecretReader({ prepare });
-		const read = async () => ['secret-000000000000000'];
-		const before = await reader.get('t', read);
-		expect(await reader.get('t', read)).toBe(before);
-		reader.forget('t');
-		expect(await reader.get('t', read)).not.toBe(before);
-		expect(prepare).toHaveBeenCalledTimes(2);
 	});
 
 	it('beyond maxScopes, forgets the scope remembered first, and only that one', async () => {
