@@ -54,6 +54,64 @@ describe('Redactor: every form a secret comes back in', () => {
 	});
 });
 
+describe('Redactor: what counts as URL or JSON encoding', () => {
+	/** The secret `key-<character>-end`, and the text holding the character written as `written`. */
+	const masks = (character: string, written: string) => new Redactor([`key-${character}-end`]).text(`<key-${written}-end>`);
+
+	it.each([
+		['hex digits 0 and 9', '09', '%30%39'],
+		['hex letters a and f, either case', ':?:?', '%3a%3f%3A%3F'],
+		['the smallest two-byte UTF-8 character, U+0080', '\u0080', '%C2%80'],
+		['the largest two-byte one, U+07FF', '\u07ff', '%DF%BF'],
+		['the smallest three-byte one, U+0800', '\u0800', '%E0%A0%80'],
+		['the largest three-byte one, U+FFFF', '\uffff', '%EF%BF%BF'],
+		['the smallest four-byte one, U+10000', '\u{10000}', '%F0%90%80%80'],
+		['the largest code point, U+10FFFF', '\u{10ffff}', '%F4%8F%BF%BF'],
+		['a space written as + (forms)', 'a b', 'a+b'],
+	])('decodes %s', (_what, character, written) => {
+		expect(masks(character, written)).toBe(`<${MASK}>`);
+	});
+
+	it.each([
+		['a character past f', '@', '%3g'],
+		['a character before a', '9', '%3`'],
+		['a character past 9', ':', '%3:'],
+		['an overlong two-byte form (C0)', '/', '%C0%AF'],
+		['an overlong two-byte form (C1)', '\u007f', '%C1%BF'],
+		['an overlong three-byte form', '/', '%E0%80%AF'],
+		['an overlong four-byte form', '/', '%F0%80%80%AF'],
+		['a UTF-16 surrogate', '\ud800', '%ED%A0%80'],
+		['a code point past U+10FFFF', '\ufffd', '%F4%90%80%80'],
+		['a five-byte lead (F8)', '\ufffd', '%F8%88%80%80%80'],
+		['a continuation byte that is none', '\u00e9', '%C3%29'],
+		['a sequence cut short', '\u20ac', '%E2%82'],
+	])('leaves %s undecoded: the text is not the secret', (_what, character, written) => {
+		expect(masks(character, written)).toBe(`<key-${written}-end>`);
+	});
+
+	it.each([
+		['\\b \\f \\n \\r \\t \\/', '\b\f\n\r\t/', '\\b\\f\\n\\r\\t\\/'],
+		['\\u with four hex digits, either case', '\u00e9\u00e9', '\\u00e9\\u00E9'],
+	])('decodes the JSON escapes %s', (_what, character, written) => {
+		expect(masks(character, written)).toBe(`<${MASK}>`);
+	});
+
+	it.each([
+		['\\u with three hex digits', '\u00e9', '\\u0e9'],
+		['\\u with a character that is no hex digit', '\u00e9', '\\u00g9'],
+		['a backslash before a letter JSON does not escape', 'q', '\\q'],
+	])('leaves %s undecoded', (_what, character, written) => {
+		expect(masks(character, written)).toBe(`<key-${written}-end>`);
+	});
+
+	it('maps a match in the decoded text back to exactly the characters that encode it', () => {
+		const redactor = new Redactor(['s3cret/é']);
+		expect(redactor.text(`a=s3cret%2F%C3%A9&b=%C3%A9`)).toBe(`a=${MASK}&b=%C3%A9`);
+		expect(redactor.text('{"a":"s3cret\\/\\u00e9","b":"\\u00e9"}')).toBe(`{"a":"${MASK}","b":"\\u00e9"}`);
+		expect(redactor.text(`x${encodeURIComponent('"s3cret\\/\\u00e9"')}y`)).toBe(`x%22${MASK}%22y`);
+	});
+});
+
 describe('credentialOf', () => {
 	it.each([
 		['Bearer abc', 'abc'],
