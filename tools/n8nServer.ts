@@ -249,42 +249,43 @@ export class N8nServer {
 	 * right after start, before a webhook can be called, and only once.
 	 */
 	private async setUpOwner(): Promise<void> {
-		const answers: string[] = [];
-		const setUp = async () => {
-			const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(OWNER),
-			});
-			const text = await response.text();
-			answers.push(`owner/setup: ${response.status} ${text.slice(0, 200)}`);
-			return response.ok || text.includes('already setup');
-		};
-		await until('the owner account to be set up', setUp, 60_000, 1000).catch((error: Error) => {
-			throw new Error(`${error.message}; n8n answered:\n${answers.slice(-3).join('\n')}`);
-		});
+		await this.postUntil('the owner account to be set up', 'owner/setup', OWNER, (response, text) => response.ok || text.includes('already setup'));
 	}
 
 	/** Logs in as the owner; the REST API needs a session. */
 	async login(): Promise<void> {
 		if (this.cookie) return;
-		const answers: string[] = [];
-		const loggedIn = async () => {
-			const response = await fetch(`${this.baseUrl}/rest/login`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
-			});
-			answers.push(`login: ${response.status} ${(await response.text()).slice(0, 200)}`);
-			return (
+		const credentials = { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password };
+		this.cookie = await this.postUntil(
+			'the owner to log in',
+			'login',
+			credentials,
+			(response) =>
 				response.ok &&
 				response.headers
 					.getSetCookie()
 					.map((c) => c.split(';')[0])
-					.join('; ')
-			);
+					.join('; '),
+		);
+	}
+
+	/**
+	 * Posts `body` to `/rest/<path>` once a second until `accepted` gives a value, for up to a
+	 * minute; n8n's last answers are kept for the error.
+	 */
+	private async postUntil<T>(what: string, path: string, body: object, accepted: (response: Response, text: string) => T | false): Promise<T> {
+		const answers: string[] = [];
+		const attempt = async () => {
+			const response = await fetch(`${this.baseUrl}/rest/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			const text = await response.text();
+			answers.push(`${path}: ${response.status} ${text.slice(0, 200)}`);
+			return accepted(response, text);
 		};
-		this.cookie = await until('the owner to log in', loggedIn, 60_000, 1000).catch((error: Error) => {
+		return await until(what, attempt, 60_000, 1000).catch((error: Error) => {
 			throw new Error(`${error.message}; n8n answered:\n${answers.slice(-3).join('\n')}`);
 		});
 	}
