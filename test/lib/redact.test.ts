@@ -1,6 +1,7 @@
 import { credentialOf, MASK, MIN_MASKED_LENGTH, Redactor } from '../../lib/redact';
 import { ALPHABETS, expectMaskedEverywhere, secretOf } from '../support/secrets';
-import { inMutationRun } from '../support/propertyRuns';
+import fc from 'fast-check';
+import { inMutationRun, propertyRuns } from '../support/propertyRuns';
 
 const TOKEN = 'tok_9f8e7d6c5b4a';
 const BEARER = `Bearer ${TOKEN}`;
@@ -174,6 +175,88 @@ describe('Redactor: hostile secrets', () => {
 			expect(redactor.json(`not json ${numeric}`)).toBeUndefined();
 			expect(redactor.json('')).toBeUndefined();
 		});
+	});
+});
+
+/**
+ * The masking a plain search gives: every occurrence of every secret (overlapping ones too),
+ * spans that overlap or touch joined under one mask, and with `atCut` the longest beginning of a
+ * secret (MIN_MASKED_LENGTH or more) that ends the text.
+ */
+function maskedByPlainSearch(text: string, secrets: string[], atCut: boolean): string {
+	const covered = new Array<boolean>(text.length).fill(false);
+	const starts = new Set<number>();
+	const cover = (start: number, end: number) => {
+		starts.add(start);
+		for (let i = start; i < end; i++) covered[i] = true;
+	};
+	for (const secret of secrets) {
+		for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) cover(at, at + secret.length);
+		if (!atCut) continue;
+		for (let length = secret.length - 1; length >= MIN_MASKED_LENGTH; length--) {
+			if (text.endsWith(secret.slice(0, length))) {
+				cover(text.length - length, text.length);
+				break;
+			}
+		}
+	}
+	let out = '';
+	for (let i = 0; i < text.length; i++) {
+		// A run of covered characters is one mask, also where two spans only touch.
+		if (!covered[i]) out += text[i];
+		else if (i === 0 || !covered[i - 1]) out += MASK;
+	}
+	return out;
+}
+
+describe('Redactor: the linear scan finds what a plain search finds', () => {
+	// Two letters make secrets that overlap themselves (aabaab…), where a scan that forgets how
+	// much of a secret it has already read misses an occurrence; no encoding applies to them.
+	const letters = fc.string({ unit: fc.constantFrom('a', 'b'), minLength: 0, maxLength: 40 });
+	const secretLetters = fc.string({ unit: fc.constantFrom('a', 'b'), minLength: MIN_MASKED_LENGTH, maxLength: 9 });
+
+	it('in text: every occurrence, overlapping or touching, and no other character', () => {
+		fc.assert(
+			fc.property(fc.array(secretLetters, { minLength: 1, maxLength: 2 }), letters, (secrets, text) => {
+				expect(new Redactor(secrets).text(text)).toBe(maskedByPlainSearch(text, secrets, false));
+			}),
+			{ numRuns: propertyRuns(2000) },
+		);
+	});
+
+	it('in text cut short: also the longest beginning of a secret that ends it', () => {
+		fc.assert(
+			fc.property(secretLetters, letters, (secret, text) => {
+				expect(new Redactor([secret]).truncatedText(text)).toBe(maskedByPlainSearch(text, [secret], true));
+			}),
+			{ numRuns: propertyRuns(2000) },
+		);
+	});
+
+	it.each([
+		// After "aabaa" the scan must fall back to "aa", not to nothing, to find the match at 3.
+		['aabaaab', 'aabaabaaab', `aab${MASK}`],
+		['abab', 'ababab', MASK],
+		['abab', 'abab-abab', `${MASK}-${MASK}`],
+		['aabb', 'aabbaabb', MASK],
+		['aaaa', 'aaaaa', MASK],
+		['abcabd', 'abcabcabd', `abc${MASK}`],
+	])('the secret %j in %j', (secret, text, expected) => {
+		expect(new Redactor([secret]).text(text)).toBe(expected);
+	});
+});
+
+describe('Redactor: number literals in JSON text', () => {
+	const redactor = new Redactor(['12345678']);
+
+	it('two secret numbers side by side are both masked', () => {
+		expect(redactor.json('[12345678,12345678]')).toEqual({ value: [MASK, MASK] });
+		expect(redactor.json('12345678')).toEqual({ value: MASK });
+	});
+
+	it('digits inside a string are not read as a number, past an escaped quote too', () => {
+		expect(redactor.json('{"a":"x\\"12345678","b":"\\\\","n":12345678}')).toEqual({ value: { a: `x"${MASK}`, b: '\\', n: MASK } });
+		expect(redactor.json('["12345678\\\\",12345678]')).toEqual({ value: [`${MASK}\\`, MASK] });
 	});
 });
 
