@@ -5,6 +5,7 @@ import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '.
 import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 import { anyLetterCase } from '../../support/arbitraries';
+import { propertyRuns } from '../../support/propertyRuns';
 
 /** The example request's timestamp (E.6), received two seconds later. */
 const SENT = 1799401460;
@@ -361,7 +362,7 @@ describe('parseBuildkiteSignature (properties)', () => {
 					expect(outcome.status).toBe(other === null || other.toLowerCase() === right ? 200 : 401);
 				},
 			),
-			{ numRuns: 50 },
+			{ numRuns: propertyRuns(50) },
 		);
 	});
 });

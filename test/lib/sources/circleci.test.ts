@@ -5,6 +5,7 @@ import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '.
 import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 import { anyLetterCase } from '../../support/arbitraries';
+import { propertyRuns } from '../../support/propertyRuns';
 
 const NOW = Date.UTC(2026, 9, 20, 9, 44, 13);
 const SECRET = 'circleci-signing-secret-1';
@@ -329,7 +330,7 @@ describe('circleciV1Signatures (properties)', () => {
 					expect(outcome.status).toBe(200);
 				},
 			),
-			{ numRuns: 50 },
+			{ numRuns: propertyRuns(50) },
 		);
 	});
 
@@ -352,7 +353,7 @@ describe('circleciV1Signatures (properties)', () => {
 					expect((await send(body, {}, headersFor(body, entries.join(',')))).status).toBe(401);
 				},
 			),
-			{ numRuns: 50 },
+			{ numRuns: propertyRuns(50) },
 		);
 	});
 });

@@ -5,6 +5,7 @@ import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '.
 import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 import { anyLetterCase } from '../../support/arbitraries';
+import { propertyRuns } from '../../support/propertyRuns';
 
 /** The time of ci-platforms.md C.6's example (`webhook-timestamp: 1799401500`). */
 const SECONDS = 1799401500;
@@ -565,7 +566,7 @@ describe('GitLab: properties of the signature header and the header names', () =
 				const outcome = await receive(headers, example);
 				expect(outcome.status).toBe(include ? 200 : 401);
 			}),
-			{ numRuns: 150 },
+			{ numRuns: propertyRuns(150) },
 		);
 	});
 
@@ -593,7 +594,7 @@ describe('GitLab: properties of the signature header and the header names', () =
 					expect((await receive(signedHeaders, example)).status).toBe(200);
 				},
 			),
-			{ numRuns: 60 },
+			{ numRuns: propertyRuns(60) },
 		);
 	});
 
@@ -603,7 +604,7 @@ describe('GitLab: properties of the signature header and the header names', () =
 				fc.pre(token !== SECRET_TOKEN);
 				expect((await receive(tokened(token), example, [SECRET_TOKEN])).status).toBe(401);
 			}),
-			{ numRuns: 150 },
+			{ numRuns: propertyRuns(150) },
 		);
 	});
 
@@ -619,7 +620,7 @@ describe('GitLab: properties of the signature header and the header names', () =
 					expect([200, 400]).toContain(outcome.status);
 				},
 			),
-			{ numRuns: 200 },
+			{ numRuns: propertyRuns(200) },
 		);
 	});
 });

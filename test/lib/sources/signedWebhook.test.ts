@@ -5,6 +5,7 @@ import { presentedSignatures } from '../../../lib/verify';
 import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
 import { SIGNED_WEBHOOK_SETTINGS } from '../../support/signedWebhook';
+import { propertyRuns } from '../../support/propertyRuns';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 const SECONDS = String(NOW / 1000);
@@ -72,7 +73,7 @@ describe('signedWebhook: the proof, for every algorithm, encoding and signed con
 				expect(outcome.status).toBe(200);
 				expect(outcome.item).toMatchObject({ event: 'RUN_FINISH', deliveryId: `signedWebhook:${deliveryId}` });
 			}),
-			{ numRuns: 150 },
+			{ numRuns: propertyRuns(150) },
 		);
 	});
 
@@ -90,7 +91,7 @@ describe('signedWebhook: the proof, for every algorithm, encoding and signed con
 				const outcome = await receive({ ...headers, 'x-signature': forged }, BODY, settingsOf(s));
 				expect(outcome.status).toBe(401);
 			}),
-			{ numRuns: 120 },
+			{ numRuns: propertyRuns(120) },
 		);
 	});
 
@@ -109,7 +110,7 @@ describe('signedWebhook: the proof, for every algorithm, encoding and signed con
 					expect((await receive({ ...headersFor(), 'x-signature': list })).status).toBe(200);
 				},
 			),
-			{ numRuns: 100 },
+			{ numRuns: propertyRuns(100) },
 		);
 	});
 
