@@ -32,7 +32,8 @@ export interface HmacScheme {
  * when the prefix holds none), those that start with the prefix (any case), without it.
  */
 export function presentedSignatures(value: string, prefix: string): string[] {
-	const separator = prefix.includes(',') ? /\s+/ : /[\s,]+/;
+	// One separator character at a time: the empty entries between two of them are dropped below.
+	const separator = prefix.includes(',') ? /\s/ : /[\s,]/;
 	const lowerPrefix = prefix.toLowerCase();
 	return value
 		.split(separator)
