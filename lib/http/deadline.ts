@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { timerDelay } from '../timers';
 
 /**
- * A request's whole-exchange deadline, in the shape undici accepts as a `signal` (an
- * EventEmitter with `aborted` and `reason`). `AbortSignal.timeout` does the same job, but
- * creating one costs about as much CPU as the loopback request itself; this is one timer,
- * cleared when the exchange ends.
+ * A request's whole-exchange deadline (every redirect hop included): one timer, cleared when the
+ * exchange ends, and the listeners that end the exchange when it passes. `AbortSignal.timeout`
+ * does the same job, but creating one and passing it to undici costs about as much CPU as the
+ * loopback request itself.
  */
 export class Deadline extends EventEmitter {
 	aborted = false;

@@ -1,7 +1,6 @@
 import type { LookupFunction } from 'node:net';
-import { pipeline, type Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
+import { exchange, type CollectedAnswer } from './answerCollector';
 import { createConnector } from './connector';
 import { Deadline } from './deadline';
 import { proxyFor } from './proxyEnv';
@@ -57,22 +56,6 @@ export const MAX_KEPT_BODY_BYTES = 1024 * 1024;
 
 /** The content codings asked for, as n8n's HTTP Request node asks for them; a request's own Accept-Encoding wins. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
-	gzip: createGunzip,
-	'x-gzip': createGunzip,
-	deflate: createInflate,
-	br: createBrotliDecompress,
-};
-
-/**
- * The body as its decoded bytes, streamed: whoever reads it stops at the cap, so a
- * decompression bomb costs no more memory or time than the cap. Destroying the result destroys
- * the raw body too. A coding not asked for (or several stacked) is left as it came.
- */
-function decodedBody(body: Readable, contentEncoding: string | undefined): Readable {
-	const decoder = DECODERS[(contentEncoding ?? '').trim().toLowerCase()];
-	return decoder ? (pipeline(body, decoder(), () => undefined) as unknown as Readable) : body;
-}
 
 function withAcceptEncoding(headers: Record<string, string> | undefined): Record<string, string> {
 	const own = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'accept-encoding');
@@ -103,14 +86,6 @@ function dispatcherFor(url: URL, timeoutMs: number, egress: EgressPolicy | undef
 	return agent;
 }
 
-export function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-	const flat: Record<string, string> = {};
-	for (const [name, value] of Object.entries(raw)) {
-		if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-	}
-	return flat;
-}
-
 const NETWORK_CODES_MEANING_TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'PROXY_CONNECT_TIMEOUT']);
 
 function classify(error: unknown, timeoutMs: number, deadline: Deadline): TransportError {
@@ -128,87 +103,27 @@ function classify(error: unknown, timeoutMs: number, deadline: Deadline): Transp
 	return new TransportError('network', code ? `${code}: ${detail}` : detail, code);
 }
 
-/** Settles with `work`, or rejects when the deadline passes first, whatever `work` does later. */
-function untilDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
-	work.catch(() => undefined);
-	return new Promise<T>((resolve, reject) => {
-		const stopListening = deadline.onExpire(() => reject(deadline.reason));
-		work.then(resolve, reject).finally(stopListening);
-	});
-}
-
-/**
- * Keeps the first `limit` bytes of a body and stops reading there. Once the status arrived the
- * answer stands: a body cut off (reset, deadline) is kept as far as it came, never an error.
- */
-function readKept(body: Readable, limit: number, deadline: Deadline): Promise<{ text: string; truncated: boolean }> {
-	return new Promise((resolve) => {
-		const parts: Buffer[] = [];
-		let kept = 0;
-		let settled = false;
-		let stopListening = () => undefined as void;
-		// Settles once: destroying a body cut at the cap emits an 'error' that lands here too.
-		const finish = (truncated: boolean) => {
-			if (settled) return;
-			settled = true;
-			stopListening();
-			body.removeAllListeners('data');
-			body.destroy();
-			const bytes = Buffer.concat(parts, kept);
-			// A multi-byte character cut at the end of what was kept is dropped rather than shown broken.
-			resolve({ text: truncated ? new TextDecoder().decode(bytes, { stream: true }) : bytes.toString('utf8'), truncated });
-		};
-		body.on('data', (chunk: Buffer) => {
-			const room = limit - kept;
-			if (chunk.length > room) {
-				parts.push(chunk.subarray(0, room));
-				kept = limit;
-				finish(true);
-				return;
-			}
-			parts.push(chunk);
-			kept += chunk.length;
-		});
-		body.once('end', () => finish(false));
-		// A reset, a body that does not decode, or the destroy() below at the deadline.
-		body.once('error', () => finish(true));
-		stopListening = deadline.onExpire(() => body.destroy());
-	});
-}
-
 /** Sends one request; fails with a TransportError only when no status arrived. */
 export async function sendHttp(call: HttpCall): Promise<HttpAnswer> {
 	const started = performance.now();
 	const deadline = call.deadline ?? new Deadline(call.timeoutMs);
 	try {
 		const url = new URL(call.url);
-		let answer: Dispatcher.ResponseData;
+		const options = {
+			origin: url.origin,
+			path: `${url.pathname}${url.search}`,
+			method: call.method,
+			headers: withAcceptEncoding(call.headers),
+			body: call.body,
+		};
+		let answer: CollectedAnswer;
 		try {
-			// undici honours the signal only once a connection carries the request, so a proxy that
-			// never answers would hold it queued: the deadline is enforced here as well.
-			answer = await untilDeadline(
-				dispatcherFor(url, call.timeoutMs, call.egress).request({
-					origin: url.origin,
-					path: `${url.pathname}${url.search}`,
-					method: call.method,
-					headers: withAcceptEncoding(call.headers),
-					body: call.body,
-					signal: deadline,
-				}),
-				deadline,
-			);
+			answer = await exchange(dispatcherFor(url, call.timeoutMs, call.egress), options, { deadline, limit: MAX_KEPT_BODY_BYTES });
 		} catch (error) {
 			throw classify(error, call.timeoutMs, deadline);
 		}
-		const headers = flattenHeaders(answer.headers);
-		const body = await readKept(decodedBody(answer.body, headers['content-encoding']), MAX_KEPT_BODY_BYTES, deadline);
-		return {
-			statusCode: answer.statusCode,
-			headers,
-			bodyText: body.text,
-			bodyTruncated: body.truncated,
-			durationMs: Math.round(performance.now() - started),
-		};
+		const { statusCode, headers, text, truncated } = answer;
+		return { statusCode, headers, bodyText: text, bodyTruncated: truncated, durationMs: Math.round(performance.now() - started) };
 	} finally {
 		if (!call.deadline) deadline.clear();
 	}

@@ -111,6 +111,37 @@ describe('answer bodies', () => {
 		await expect(sendHttp({ method: 'GET', url: server.url, timeoutMs: 300 })).rejects.toMatchObject({ kind: 'timeout', message: 'no answer within 0.3 s' });
 	});
 
+	it('informational answers (103 Early Hints) before the status are passed over', async () => {
+		server = await startLoopbackServer((_req, res) => {
+			res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+			res.writeHead(201, { 'x-final': 'yes' });
+			res.end('created');
+		});
+		const answer = await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 });
+		expect(answer).toMatchObject({ statusCode: 201, bodyText: 'created', bodyTruncated: false });
+		expect(answer.headers).toMatchObject({ 'x-final': 'yes' });
+		expect(answer.headers).not.toHaveProperty('link');
+	});
+
+	it('a repeated header is one value, joined by commas', async () => {
+		server = await startLoopbackServer((_req, res) => {
+			res.setHeader('set-cookie', ['a=1', 'b=2']);
+			res.end();
+		});
+		expect((await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 })).headers['set-cookie']).toBe('a=1, b=2');
+	});
+
+	it('after an answer cut at the cap, the next request to the same receiver is answered whole', async () => {
+		let calls = 0;
+		server = await startLoopbackServer((_req, res) => {
+			if (++calls > 1) return void res.end('small');
+			res.on('error', () => undefined);
+			res.end(Buffer.alloc(3 * MAX_KEPT_BODY_BYTES, 'b'));
+		});
+		expect((await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 })).bodyTruncated).toBe(true);
+		expect(await sendHttp({ method: 'GET', url: server.url, timeoutMs: 5000 })).toMatchObject({ statusCode: 200, bodyText: 'small', bodyTruncated: false });
+	});
+
 	it('a 200 whose body is cut off is a Success, sent once', async () => {
 		server = await bigAnswer(10 * MiB, 256 * 1024);
 		const outcome = await deliver(plainPost(server.url), TX, policy, { clock: new FakeClock() });
