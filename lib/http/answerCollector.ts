@@ -73,7 +73,8 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 		const decoder = (this.decoder = makeDecoder());
 		decoder.on('data', (chunk: Buffer) => this.keep(chunk));
 		decoder.once('end', () => this.finish(false));
-		decoder.once('error', () => this.finish(true));
+		// `on`, not `once`: an error after the first (a write racing destroy) must not go unheard.
+		decoder.on('error', () => this.finish(true));
 		decoder.on('drain', () => controller.resume());
 	}
 
@@ -84,6 +85,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 	}
 
 	onResponseEnd(): void {
+		if (this.settled) return;
 		if (this.decoder) this.decoder.end();
 		else this.finish(false);
 	}
