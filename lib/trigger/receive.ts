@@ -83,12 +83,9 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 
 	const keys = deliveryKeys(definition, request, parsed.value, verification);
 	if ('ok' in keys) return refused(keys, options);
-	let first = true;
+	let first: boolean;
 	try {
-		for (const key of keys.remember) {
-			first = await options.memory.firstSeen(`${options.memoryScope}:${key}`, options.deduplicationWindowSeconds * 1000, nowMs);
-			if (!first) break;
-		}
+		first = await seenForTheFirstTime(keys.remember, options, nowMs);
 	} catch (error) {
 		// Unknown whether it is a repeat: neither start it (it could run twice) nor drop it.
 		// The sender learns only that it should retry; where Redis is and why it failed is for n8n's log.
@@ -105,6 +102,14 @@ export async function receiveDelivery(request: ReceiveRequest, options: ReceiveO
 		...(options.includeRawPayload ? { raw: payload } : {}),
 	};
 	return { status: 200, body: { received: true }, item };
+}
+
+/** Whether none of the keys was seen before; each is remembered as it is checked, and the first repeat ends the check. */
+async function seenForTheFirstTime(keys: readonly string[], options: ReceiveOptions, nowMs: number): Promise<boolean> {
+	for (const key of keys) {
+		if (!(await options.memory.firstSeen(`${options.memoryScope}:${key}`, options.deduplicationWindowSeconds * 1000, nowMs))) return false;
+	}
+	return true;
 }
 
 /** The source's definition for this trigger: a configurable source's is built from the node's parameters. */
@@ -143,7 +148,7 @@ function deliveryKeys(
 	const rule = definition.deliveryId;
 	if (!rule) return { deliveryId: bodyHash, remember: [bodyHash] };
 	const { where, raw } = 'header' in rule ? idFromHeader(rule, request.headers) : { where: `body field ${rule.bodyField}`, raw: rule.read(payload) };
-	const id = raw === null || raw === undefined ? '' : String(raw).trim();
+	const id = String(raw ?? '').trim();
 	if (id === '') return refuse(`${where} is missing or empty`, 400);
 	if (id.length > MAX_DELIVERY_ID_LENGTH) return refuse(`${where} is longer than ${MAX_DELIVERY_ID_LENGTH} characters`, 400);
 	const deliveryId = `${definition.value}:${id}`;

@@ -257,6 +257,11 @@ describe('circleci: delivery id and replays', () => {
 		expect(await send({ ...example(), id })).toEqual({ status: 400, body: { error: reason } });
 	});
 
+	it('takes an id of exactly 256 characters', async () => {
+		const id = 'x'.repeat(256);
+		expect((await send({ ...example(), id })).item!.deliveryId).toBe(`circleci:${id}`);
+	});
+
 	it.each([
 		[{ id: 12 }, 'id: Expected string, received number'],
 		[{ id: undefined }, 'id: Required'],

@@ -165,6 +165,15 @@ describe('Cypress Cloud (cypressCloud)', () => {
 		expect((await deliver(cypressHeaders(cypressExample, { 'x-cypress-event-id': 'evt_forged_new_id' }))).body).toEqual({ received: true, duplicate: true });
 	});
 
+	it('the same event id with another body (signed anew) is a duplicate too: the first repeat settles it', async () => {
+		const options = optionsFor();
+		const other = cypressExample.replace('"runNumber": 318', '"runNumber":  318');
+		expect(other).not.toBe(cypressExample);
+		expect((await receiveDelivery({ headers: cypressHeaders(cypressExample), rawBody: Buffer.from(cypressExample) }, options)).item).toBeDefined();
+		const again = await receiveDelivery({ headers: cypressHeaders(other), rawBody: Buffer.from(other) }, options);
+		expect(again).toEqual({ status: 200, body: { received: true, duplicate: true } });
+	});
+
 	it('reads values out of range or of the wrong type as null, never throwing', async () => {
 		const body = JSON.stringify({
 			status: 'passed',
