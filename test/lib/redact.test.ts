@@ -261,10 +261,13 @@ describe('Redactor: number literals in JSON text', () => {
 });
 
 // Apart from the other sizes as it takes seconds: the lib-level mutation run (stryker.lib.config.mjs,
-// whose workers carry STRYKER_MUTATOR_WORKER) leaves it out, the code paths are the same.
-const describeUnlessMutating = inMutationRun ? describe.skip : describe;
-describeUnlessMutating('Redactor: a secret of a million characters', () => {
-	it('mixing regular-expression characters, unicode, CR/LF and base64 is masked in every echoed form', () => {
-		expectMaskedEverywhere(secretOf(ALPHABETS.map(([, alphabet]) => alphabet).join(''), 1_000_000));
+// whose workers carry STRYKER_MUTATOR_WORKER) leaves it out, the code paths are the same. Not
+// even registered there: Stryker counted a skipped test as covering the modules' load-time code,
+// then reported those mutants as survivors of zero tests.
+if (!inMutationRun) {
+	describe('Redactor: a secret of a million characters', () => {
+		it('mixing regular-expression characters, unicode, CR/LF and base64 is masked in every echoed form', () => {
+			expectMaskedEverywhere(secretOf(ALPHABETS.map(([, alphabet]) => alphabet).join(''), 1_000_000));
+		});
 	});
-});
+}
