@@ -254,6 +254,12 @@ describe('Redactor: number literals in JSON text', () => {
 		expect(redactor.json('12345678')).toEqual({ value: MASK });
 	});
 
+	it('long numbers (which parsing would round) side by side, and inside strings past an escaped quote', () => {
+		const long = new Redactor(['98765432109876543210']);
+		expect(long.json('[98765432109876543210,98765432109876543210]')).toEqual({ value: [MASK, MASK] });
+		expect(long.json('{"a":"x\\"98765432109876543210 \\"","n":98765432109876543210}')).toEqual({ value: { a: `x"${MASK} "`, n: MASK } });
+	});
+
 	it('digits inside a string are not read as a number, past an escaped quote too', () => {
 		expect(redactor.json('{"a":"x\\"12345678","b":"\\\\","n":12345678}')).toEqual({ value: { a: `x"${MASK}`, b: '\\', n: MASK } });
 		expect(redactor.json('["12345678\\\\",12345678]')).toEqual({ value: [`${MASK}\\`, MASK] });
