@@ -227,6 +227,11 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 				return await work();
 			} finally {
 				for (const other of others) process.kill(other.pid, 'SIGCONT');
+				// A paused n8n misses its database pings and answers 503 "Database is not ready!"
+				// until the next one succeeds: it is ready again before anything is asked of it.
+				for (const other of others) {
+					await until(`${other.mode} n8n ready after the pause`, async () => (await fetch(`${other.n8n.baseUrl}/healthz/readiness`)).ok, 60_000, 100);
+				}
 			}
 		};
 		const measure = async (...args: Parameters<typeof phase>) => await alone(args[0], async () => await phase(...args));
