@@ -99,14 +99,9 @@ const ALLOWED = [
 	{
 		rule: '@n8n/community-nodes/no-restricted-imports',
 		name: 'node:zlib',
-		file: 'dist/lib/http/transport.js',
-		reason: "decodes gzip, deflate and br answers as n8n's HTTP Request node does, the 1 MiB cap counted on the decoded bytes",
-	},
-	{
-		rule: '@n8n/community-nodes/no-restricted-imports',
-		name: 'node:stream',
-		file: 'dist/lib/http/transport.js',
-		reason: 'pipes an answer through its decoder with back-pressure, so a decompression bomb stops at the cap',
+		file: 'dist/lib/http/answerCollector.js',
+		reason:
+			"decodes gzip, deflate and br answers as n8n's HTTP Request node does, with back-pressure, the 1 MiB cap counted on the decoded bytes (a decompression bomb stops there)",
 	},
 	{
 		rule: '@n8n/community-nodes/no-restricted-imports',
