@@ -37,3 +37,21 @@ export function signedWebhookHeaders(body: string, secret: string, nowMs: number
 	const signature = createHmac('sha256', secret).update(`${seconds}.${body}`).digest('hex');
 	return { 'X-Signature': `sha256=${signature}`, 'X-Signature-Timestamp': seconds, 'X-Delivery-Id': deliveryId };
 }
+
+export type RecipeAlgorithm = 'sha256' | 'sha512' | 'sha1';
+export type RecipeEncoding = 'hex' | 'base64';
+export type RecipeContent = '{body}' | '{timestamp}.{body}' | '{id}.{timestamp}.{body}';
+
+/** How a configurable HMAC sender signs (the Signed Webhook source's settings, by meaning). */
+export interface SignerScheme {
+	algorithm: RecipeAlgorithm;
+	encoding: RecipeEncoding;
+	prefix: string;
+	content: RecipeContent;
+}
+
+/** That sender's recipe, written here (node:crypto): HMAC over the chosen content, its parts joined by dots, encoded, after the prefix. */
+export function signByRecipe(scheme: SignerScheme, secret: string, { body, timestamp, id }: { body: string; timestamp: string; id: string }): string {
+	const message = { '{body}': body, '{timestamp}.{body}': `${timestamp}.${body}`, '{id}.{timestamp}.{body}': `${id}.${timestamp}.${body}` }[scheme.content];
+	return scheme.prefix + createHmac(scheme.algorithm, secret).update(message).digest(scheme.encoding);
+}

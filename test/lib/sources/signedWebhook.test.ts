@@ -1,10 +1,16 @@
 import fc from 'fast-check';
-import { createHmac } from 'node:crypto';
 import { InProcessDeliveryMemory, receiveDelivery, type ReceiveOptions } from '../../../lib/trigger';
 import { presentedSignatures } from '../../../lib/verify';
 import { fixtureText } from '../../support/fixtures';
 import { receiveOptions } from '../../support/receiveOptions';
-import { SIGNED_WEBHOOK_SETTINGS } from '../../support/signedWebhook';
+import {
+	SIGNED_WEBHOOK_SETTINGS,
+	signByRecipe,
+	type RecipeAlgorithm,
+	type RecipeContent,
+	type RecipeEncoding,
+	type SignerScheme,
+} from '../../support/signedWebhook';
 import { propertyRuns } from '../../support/propertyRuns';
 
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -13,21 +19,8 @@ const SECRET = 'signed-webhook-secret-1';
 const BODY = fixtureText('signed-webhook-run.json');
 
 type Settings = Record<string, unknown>;
-type Algorithm = 'sha256' | 'sha512' | 'sha1';
-type Encoding = 'hex' | 'base64';
-type Content = '{body}' | '{timestamp}.{body}' | '{id}.{timestamp}.{body}';
-interface Scheme {
-	algorithm: Algorithm;
-	encoding: Encoding;
-	prefix: string;
-	content: Content;
-}
 
-/** The sender's recipe, written here: HMAC over the chosen content, encoded, after the prefix. */
-function sign(scheme: Scheme, secret: string, body: string, id: string, timestamp: string): string {
-	const message = { '{body}': body, '{timestamp}.{body}': `${timestamp}.${body}`, '{id}.{timestamp}.{body}': `${id}.${timestamp}.${body}` }[scheme.content];
-	return scheme.prefix + createHmac(scheme.algorithm, secret).update(message).digest(scheme.encoding);
-}
+const sign = (scheme: SignerScheme, secret: string, body: string, id: string, timestamp: string) => signByRecipe(scheme, secret, { body, id, timestamp });
 
 /** The shared test settings (sha256, hex, `sha256=`, `{timestamp}.{body}`) signed from the recipe. */
 function headersFor(body = BODY, { secret = SECRET, timestamp = SECONDS, id = 'dlv_1' } = {}): Record<string, string> {
@@ -49,12 +42,12 @@ const errorOf = (outcome: { body: Record<string, unknown> }) => outcome.body.err
 
 describe('signedWebhook: the proof, for every algorithm, encoding and signed content', () => {
 	const scheme = fc.record({
-		algorithm: fc.constantFrom<Algorithm>('sha256', 'sha512', 'sha1'),
-		encoding: fc.constantFrom<Encoding>('hex', 'base64'),
+		algorithm: fc.constantFrom<RecipeAlgorithm>('sha256', 'sha512', 'sha1'),
+		encoding: fc.constantFrom<RecipeEncoding>('hex', 'base64'),
 		prefix: fc.constantFrom('', 'sha256=', 'v1=', 'SHA512:', 'v1,'),
-		content: fc.constantFrom<Content>('{body}', '{timestamp}.{body}', '{id}.{timestamp}.{body}'),
+		content: fc.constantFrom<RecipeContent>('{body}', '{timestamp}.{body}', '{id}.{timestamp}.{body}'),
 	});
-	const settingsOf = (s: Scheme) => ({
+	const settingsOf = (s: SignerScheme) => ({
 		...SIGNED_WEBHOOK_SETTINGS,
 		signatureAlgorithm: s.algorithm,
 		signatureEncoding: s.encoding,

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { presentedSignatures, verifyHmacSignature, type HmacScheme, type VerificationInput } from '../../../lib/verify';
+import { signByRecipe } from '../../support/signedWebhook';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const SECONDS = String(NOW / 1000);
@@ -16,13 +16,13 @@ const SCHEME: HmacScheme = {
 	idHeader: 'X-Id',
 };
 
-/** The sender's recipe, written here: HMAC of the signed content, encoded, after the prefix. */
-function sign(scheme: HmacScheme, { secret = SECRET, body = BODY, timestamp = SECONDS, id = 'dlv_1' } = {}): string {
-	const signed = { '{body}': body, '{timestamp}.{body}': `${timestamp}.${body}`, '{id}.{timestamp}.{body}': `${id}.${timestamp}.${body}` }[
-		scheme.signedContent
-	];
-	return scheme.prefix + createHmac(scheme.algorithm, secret).update(signed).digest(scheme.encoding);
-}
+/** The sender's recipe (test/support): signed as the scheme says, never by the package. */
+const sign = (scheme: HmacScheme, { secret = SECRET, body = BODY, timestamp = SECONDS, id = 'dlv_1' } = {}) =>
+	signByRecipe({ algorithm: scheme.algorithm, encoding: scheme.encoding, prefix: scheme.prefix, content: scheme.signedContent }, secret, {
+		body,
+		timestamp,
+		id,
+	});
 
 const input = (headers: Record<string, string>, overrides: Partial<VerificationInput> = {}): VerificationInput => ({
 	headers,
