@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import type { RunEvent } from '../../lib/currents';
 import type { Source } from '../../lib/sources';
 import { NUMERIC_FIELDS, readNumericField } from '../../lib/numericFields';
-import { RedisDeliveryMemory } from '../../lib/redis';
+import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, type RedisSettings } from '../../lib/redis';
 import {
 	CoalescedSecretReader,
 	SECRET_FRESHNESS_SECONDS,
@@ -68,13 +68,29 @@ async function rawBodyOf(request: RawRequest): Promise<Buffer | undefined> {
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 }
 
+/**
+ * The Redis credential's settings, read as the secret is (a read costs n8n an expression
+ * sandbox too): on the Production URL at most every SECRET_FRESHNESS_SECONDS.accepted per
+ * trigger, fresh on the Test URL. The settings travel through the reader as one JSON text.
+ */
+const redisSettingsReader = new CoalescedSecretReader<RedisSettings>({ prepare: ([json]) => JSON.parse(json) as RedisSettings });
+
+async function recentRedisSettings(fn: IWebhookFunctions): Promise<RedisSettings> {
+	const node = fn.getNode();
+	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${REDIS_CREDENTIAL}:${node.credentials?.[REDIS_CREDENTIAL]?.id ?? ''}`;
+	const read = async () => [JSON.stringify(readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL)))];
+	const maxAgeMs = fn.getMode() === 'manual' ? 0 : SECRET_FRESHNESS_SECONDS.accepted * 1000;
+	return (await redisSettingsReader.recent(scope, read, maxAgeMs)).value;
+}
+
 /** The Redis credential's shared memory when one is attached, else this process's. */
 async function sharedMemory(fn: IWebhookFunctions): Promise<Leased<DeliveryMemory> | { error: string }> {
 	try {
-		return await redisOrInProcess<DeliveryMemory>(fn, {
-			redis: (client, settings) => new RedisDeliveryMemory(client, settings),
-			inProcess: () => deliveryMemory,
-		});
+		return await redisOrInProcess<DeliveryMemory>(
+			fn,
+			{ redis: (client, settings) => new RedisDeliveryMemory(client, settings), inProcess: () => deliveryMemory },
+			async () => await recentRedisSettings(fn),
+		);
 	} catch (error) {
 		return { error: (error as Error).message };
 	}

@@ -16,9 +16,11 @@ export interface Leased<T> {
 export async function redisOrInProcess<T>(
 	fn: IExecuteFunctions | IWebhookFunctions,
 	build: { redis: (client: Redis, settings: RedisSettings) => T; inProcess: () => T },
+	/** How the credential is read (a caller may keep a recent read); by default, now. */
+	readSettings: () => Promise<RedisSettings> = async () => readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL)),
 ): Promise<Leased<T>> {
 	if (!fn.getNode().credentials?.[REDIS_CREDENTIAL]) return { value: build.inProcess(), release: () => {} };
-	const settings = readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL));
+	const settings = await readSettings();
 	const { client, release } = redisPool.acquire(settings);
 	return { value: build.redis(client, settings), release };
 }

@@ -1,4 +1,5 @@
 import { redisPool } from '../../lib/redis';
+import { SECRET_FRESHNESS_SECONDS } from '../../lib/trigger';
 import { TestRunTrigger } from '../../nodes/TestRunTrigger/TestRunTrigger.node';
 import { WebhookDispatch } from '../../nodes/WebhookDispatch/WebhookDispatch.node';
 import { startReceiver, type LoopbackServer } from '../../tools/httpServer';
@@ -112,6 +113,36 @@ describeWithRedis('nodes with the Redis credential, against a real redis-server'
 		expect(answer.status).toBe(503);
 		expect(JSON.stringify(answer.body)).not.toContain('a-wrong-redis-password');
 		expect(harness.executions).toHaveLength(0);
+	});
+
+	it(`trigger: the Redis credential is read at most every ${SECRET_FRESHNESS_SECONDS.accepted} s on the Production URL, fresh on the Test URL; an edit counts within that bound`, async () => {
+		const { harness, send } = trigger(true, REDIS_PASSWORD, `wf-redis-reads-${counter}`);
+		const secretCredential = harness.credentials.testRunWebhookSecret;
+		let redisCredentialNow = redisCredential();
+		let redisReads = 0;
+		harness.credentials = {
+			testRunWebhookSecret: secretCredential,
+			get redis() {
+				redisReads++;
+				return redisCredentialNow;
+			},
+		};
+		for (let i = 0; i < 5; i++) expect((await send(`msg_reads_${Date.now()}_${i}`)).status).toBe(200);
+		expect(redisReads).toBe(1);
+		// A password edited to a wrong one counts once the last read is older than the bound.
+		redisCredentialNow = redisCredential('a-wrong-redis-password');
+		expect((await send(`msg_reads_${Date.now()}_5`)).status).toBe(200);
+		const real = Date.now.bind(Date);
+		jest.spyOn(Date, 'now').mockImplementation(() => real() + SECRET_FRESHNESS_SECONDS.accepted * 1000 + 1);
+		try {
+			expect((await send(`msg_reads_${real()}_6`)).status).toBe(503);
+			expect(redisReads).toBe(2);
+		} finally {
+			jest.restoreAllMocks();
+		}
+		redisCredentialNow = redisCredential();
+		for (let i = 0; i < 2; i++) expect((await send(`msg_reads_test_${Date.now()}_${i}`, true)).status).toBe(200);
+		expect(redisReads).toBe(4);
 	});
 
 	it('trigger without the credential: unchanged, in-process (Redis down does not matter)', async () => {
