@@ -25,7 +25,7 @@ const START = Date.now();
 const BUDGET_MS = 9.5 * 60_000;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const memoryDeliveries = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 200);
 
 /**
@@ -35,12 +35,12 @@ const memoryDeliveries = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 200);
  */
 const modules: Array<BenchModule & { enabledBy?: string; estimateMs: number }> = [
 	{ name: 'verify', estimateMs: 15_000, run: async () => (await import('./micro.bench')).runVerifyBench() },
-	{ name: 'template', estimateMs: 15_000, run: async () => (await import('./micro.bench')).runTemplateBench() },
+	{ name: 'template', estimateMs: 20_000, run: async () => (await import('./micro.bench')).runTemplateBench() },
 	{ name: 'dispatch-engine', estimateMs: 30_000, run: async () => (await import('./micro.bench')).runDispatchEngineBench() },
 	{ name: 'rate-limit', estimateMs: 25_000, run: async () => (await import('./micro.bench')).runRateLimitBench() },
 	{
 		name: 'n8n-2',
-		estimateMs: 540_000,
+		estimateMs: 720_000,
 		run: async () =>
 			(await import('./n8n.bench')).runN8nBench({
 				version: N8N_2,

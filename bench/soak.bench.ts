@@ -161,7 +161,7 @@ async function main() {
 	const install = installN8n(N8N_2);
 	const [engine] = engineModes(process.env.BENCH_SOAK_ENGINE ?? 'default');
 	const tarball = process.env.BENCH_TARBALL ?? packPackage();
-	const targets = (process.env.BENCH_SOAK_TARGETS?.split(',') ?? [...TARGETS]) as Target[];
+	const targets = (process.env.BENCH_SOAK_TARGETS?.split(',') ?? TARGETS.filter((t) => t !== 'bareCredential')) as Target[];
 	const perPhase = Math.ceil(DELIVERIES / PHASES);
 	const contenders: Contender[] = [];
 	const timer = setInterval(() => void Promise.all(contenders.map(sample)), SAMPLE_MS);

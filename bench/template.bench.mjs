@@ -2,7 +2,7 @@
 // handlebars in one process, in alternating rounds, and prints renders per CPU-second and the
 // ratios with their spread over the rounds.
 //   npm run bench:template     (also part of `npm run bench`, through measureTemplates())
-//   BENCH_TEMPLATE_ROUNDS=15 npm run bench:template     (more rounds; 9 by default)
+//   BENCH_TEMPLATE_ROUNDS=25 npm run bench:template     (more rounds; 15 by default)
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -49,9 +49,9 @@ const cases = [
 // Handlebars has no comparisons: the equivalent template reads precomputed flags.
 const handlebarsData = { ...data, failed: true, passed: false, many: true, some: true };
 
-const ROUNDS = Number(process.env.BENCH_TEMPLATE_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_TEMPLATE_ROUNDS ?? 15);
 /** CPU time one contender renders for in one round. */
-const SLICE_CPU_MS = 60;
+const SLICE_CPU_MS = 100;
 
 const cpuMs = () => {
 	const { user, system } = process.cpuUsage();

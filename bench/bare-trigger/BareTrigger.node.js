@@ -3,7 +3,9 @@
 // item 2). The same shape as the Test Run Trigger (node version 1.1, POST, responseMode
 // onReceived, responseData '', the raw body read as ours reads it, the 200 answer sent by n8n
 // after the execution is registered), but no credential, no verification, no deduplication:
-// every request is accepted and its JSON body becomes one item.
+// every request is accepted and its JSON body becomes one item. It declares an optional credential
+// and never reads it: the bench's second bare workflow attaches one, to show what n8n charges an
+// execution whose trigger carries a credential (its pre-execution permission check).
 class BareTrigger {
 	constructor() {
 		this.description = {
@@ -16,6 +18,7 @@ class BareTrigger {
 			defaults: { name: 'Bench Bare Trigger' },
 			inputs: [],
 			outputs: ['main'],
+			credentials: [{ name: 'httpHeaderAuth', required: false }],
 			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'test-run' }],
 			properties: [],
 		};

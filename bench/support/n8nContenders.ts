@@ -2,7 +2,8 @@
  * The trigger contenders inside one real n8n, shared by `n8n.bench.ts` and `soak.bench.ts`:
  * n8n's Webhook node, n8n's Currents Trigger, the Test Run Trigger and a bare community trigger
  * (`bench/bare-trigger`, the ceiling: no credential, no verification), each in a workflow of its
- * own, and the requests that reach them.
+ * own, and the requests that reach them. The same bare trigger with a credential attached (one it
+ * never reads) shows what n8n charges any execution whose trigger carries a credential.
  */
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,13 +18,14 @@ const CURRENTS_SECRET = 'bench-currents-trigger-secret-0123456789';
 const FORGED_SECRET = 'forged-secret-000000000000000000';
 const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'currents-run-finish.json'), 'utf8')) as Record<string, unknown>;
 
-export type Target = 'webhook' | 'currents' | 'ours' | 'bare';
-export const TARGETS: readonly Target[] = ['webhook', 'currents', 'ours', 'bare'];
+export type Target = 'webhook' | 'currents' | 'ours' | 'bare' | 'bareCredential';
+export const TARGETS: readonly Target[] = ['webhook', 'currents', 'ours', 'bare', 'bareCredential'];
 export const TARGET_NAMES: Record<Target, string> = {
 	webhook: "n8n's Webhook node",
 	currents: "n8n's Currents Trigger",
 	ours: 'Test Run Trigger',
 	bare: 'bare community trigger',
+	bareCredential: 'bare trigger with a credential attached',
 };
 
 /**
@@ -48,6 +50,7 @@ export const ID = {
 	currents: { workflow: 'benchCurrents001', webhook: 'b0000000-0000-4000-8000-000000000002' },
 	ours: { workflow: 'benchOurs0000001', webhook: 'b0000000-0000-4000-8000-000000000003' },
 	bare: { workflow: 'benchBare0000001', webhook: 'b0000000-0000-4000-8000-000000000006' },
+	bareCredential: { workflow: 'benchBareCred001', webhook: 'b0000000-0000-4000-8000-000000000007' },
 };
 
 export const webhookNode = (id: { webhook: string }, path: string, parameters: object = {}) => ({
@@ -108,6 +111,18 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 		bare: workflowJson(ID.bare.workflow, 'Bench: bare community trigger', [
 			triggerNode(ID.bare, 'Bench Bare Trigger', 'n8n-nodes-bench-bare-trigger.benchBareTrigger', 1.1, {}),
 		]),
+		bareCredential: workflowJson(ID.bareCredential.workflow, 'Bench: bare trigger with a credential', [
+			triggerNode(
+				ID.bareCredential,
+				'Bench Bare Trigger',
+				'n8n-nodes-bench-bare-trigger.benchBareTrigger',
+				1.1,
+				{},
+				{
+					httpHeaderAuth: { id: 'benchCredHeader01', name: 'Unused header (bench)' },
+				},
+			),
+		]),
 	};
 	return targets.map((target) => all[target]);
 }
@@ -115,6 +130,7 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 const TRIGGER_CREDENTIALS: ImportedCredential[] = [
 	{ id: 'benchCredSecret01', name: 'Bench secret', type: 'testRunWebhookSecret', data: { secret: SECRET, previousSecret: '' } },
 	{ id: 'benchCredCurrApi', name: 'Currents API (bench)', type: 'currentsApi', data: { apiKey: 'bench-offline-key' } },
+	{ id: 'benchCredHeader01', name: 'Unused header (bench)', type: 'httpHeaderAuth', data: { name: 'x-unused', value: 'unused' } },
 ];
 
 export type RequestKind = 'genuine' | 'forged' | 'replay';
@@ -169,7 +185,7 @@ export async function startBenchN8n(options: StartBenchN8nOptions): Promise<Benc
 		...settings,
 		NODE_OPTIONS: [`--require=${preload}`, settings.NODE_OPTIONS ?? ''].join(' ').trim(),
 	});
-	if (targets.includes('bare'))
+	if (targets.includes('bare') || targets.includes('bareCredential'))
 		cpSync(BARE_PACKAGE_DIR, join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare-trigger'), { recursive: true });
 	n8n.importAndActivate([...TRIGGER_CREDENTIALS, ...(options.extra?.credentials ?? [])], [...triggerWorkflows(targets), ...(options.extra?.workflows ?? [])]);
 	await n8n.start();
@@ -178,6 +194,7 @@ export async function startBenchN8n(options: StartBenchN8nOptions): Promise<Benc
 		currents: n8n.webhookUrl(ID.currents.webhook, 'webhook'),
 		ours: n8n.webhookUrl(ID.ours.webhook),
 		bare: n8n.webhookUrl(ID.bare.webhook),
+		bareCredential: n8n.webhookUrl(ID.bareCredential.webhook),
 	};
 	for (const target of targets) await n8n.waitForWebhook(url[target]);
 	await n8n.login();
