@@ -27,7 +27,7 @@ export interface BenchResult {
 /** A benchmark module: the runner calls them in order; issue 18 adds `queue` here. */
 export interface BenchModule {
 	name: string;
-	run(context: { deadline: number }): Promise<BenchResult>;
+	run(): Promise<BenchResult>;
 }
 
 export const ratioRow = (row: Omit<Row, 'ratio' | 'met'> & { lowerIsBetter?: boolean; min?: number }): Row => {
