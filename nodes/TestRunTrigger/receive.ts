@@ -33,6 +33,11 @@ const deliveryMemory = new InProcessDeliveryMemory();
  */
 const secretReader = new CoalescedSecretReader<readonly string[]>({ prepare: (secrets) => Object.freeze([...secrets]) });
 
+/** How old a credential read may be: on the Test URL (getMode() 'manual') always a fresh one. */
+function maxReadAgeMs(fn: IWebhookFunctions, maxAgeSeconds: number): number {
+	return fn.getMode() === 'manual' ? 0 : maxAgeSeconds * 1000;
+}
+
 /**
  * The secrets a delivery may prove itself with: derived (automatic Currents) or the
  * credential's, from a read at most `maxAgeSeconds` old (on the Test URL always a fresh one).
@@ -47,8 +52,7 @@ async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, maxAge
 		const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
 		return [secret ?? '', previousSecret ?? ''];
 	};
-	// getMode() is 'manual' on the Test URL.
-	return await secretReader.recent(scope, read, fn.getMode() === 'manual' ? 0 : maxAgeSeconds * 1000);
+	return await secretReader.recent(scope, read, maxReadAgeMs(fn, maxAgeSeconds));
 }
 
 type RawRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer; readRawBody?: () => Promise<void> };
@@ -79,8 +83,7 @@ async function recentRedisSettings(fn: IWebhookFunctions): Promise<RedisSettings
 	const node = fn.getNode();
 	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${REDIS_CREDENTIAL}:${node.credentials?.[REDIS_CREDENTIAL]?.id ?? ''}`;
 	const read = async () => [JSON.stringify(readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL)))];
-	const maxAgeMs = fn.getMode() === 'manual' ? 0 : SECRET_FRESHNESS_SECONDS.accepted * 1000;
-	return (await redisSettingsReader.recent(scope, read, maxAgeMs)).value;
+	return (await redisSettingsReader.recent(scope, read, maxReadAgeMs(fn, SECRET_FRESHNESS_SECONDS.accepted))).value;
 }
 
 /** The Redis credential's shared memory when one is attached, else this process's. */
