@@ -33,6 +33,7 @@ const memoryDeliveries = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 200);
  */
 const modules: Array<BenchModule & { enabledBy?: string }> = [
 	{ name: 'verify', run: async () => (await import('./micro.bench')).runVerifyBench() },
+	{ name: 'trigger-webhook', run: async () => (await import('./trigger.bench')).runTriggerWebhookBench() },
 	{ name: 'template', run: async () => (await import('./micro.bench')).runTemplateBench() },
 	{ name: 'dispatch-engine', run: async () => (await import('./micro.bench')).runDispatchEngineBench() },
 	{ name: 'rate-limit', run: async () => (await import('./micro.bench')).runRateLimitBench() },
