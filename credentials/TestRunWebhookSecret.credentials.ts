@@ -1,5 +1,5 @@
 import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { SECRET_FRESHNESS_SECONDS } from '../lib/trigger/secretCache';
+import { SECRET_FRESHNESS_SECONDS } from '../lib/trigger/credentialReader';
 
 // SPEC.md fixes this credential's public name; it holds a shared secret, not an API's key,
 // so the "-Api" naming rules meant for API credentials do not fit it.

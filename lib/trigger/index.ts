@@ -1,3 +1,3 @@
 export * from './deduplication';
 export * from './receive';
-export * from './secretCache';
+export * from './credentialReader';

@@ -4,14 +4,14 @@ import type { Source } from '../../lib/sources';
 import { NUMERIC_FIELDS, readNumericField } from '../../lib/numericFields';
 import { readRedisSettings, REDIS_CREDENTIAL, RedisDeliveryMemory, type RedisSettings } from '../../lib/redis';
 import {
-	CoalescedSecretReader,
+	CoalescedCredentialReader,
 	SECRET_FRESHNESS_SECONDS,
 	InProcessDeliveryMemory,
 	receiveDelivery,
 	type DeliveryMemory,
 	type ReceiveOptions,
 	type ReceiveOutcome,
-	type SecretRead,
+	type CredentialRead,
 } from '../../lib/trigger';
 import { PLATFORM_CREDENTIAL } from '../shared/platform';
 import { redisOrInProcess, type Leased } from '../shared/redisOrInProcess';
@@ -27,11 +27,11 @@ const DERIVED_SECRET_MISMATCH =
 const deliveryMemory = new InProcessDeliveryMemory();
 
 /**
- * The credential reads of this process's triggers (see CoalescedSecretReader). The same list
+ * The credential reads of this process's triggers (see CoalescedCredentialReader). The same list
  * instance is handed out until the credential changes, so the verifiers' per-list preparation
  * (hashed secrets, decoded keys) is done once per credential change.
  */
-const secretReader = new CoalescedSecretReader<readonly string[]>({ prepare: (secrets) => Object.freeze([...secrets]) });
+const secretReader = new CoalescedCredentialReader<readonly string[]>({ prepare: (secrets) => Object.freeze([...secrets]) });
 
 /** How old a credential read may be: on the Test URL (getMode() 'manual') always a fresh one. */
 function maxReadAgeMs(fn: IWebhookFunctions, maxAgeSeconds: number): number {
@@ -42,7 +42,7 @@ function maxReadAgeMs(fn: IWebhookFunctions, maxAgeSeconds: number): number {
  * The secrets a delivery may prove itself with: derived (automatic Currents) or the
  * credential's, from a read at most `maxAgeSeconds` old (on the Test URL always a fresh one).
  */
-async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, maxAgeSeconds: number): Promise<SecretRead<readonly string[]>> {
+async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, maxAgeSeconds: number): Promise<CredentialRead<readonly string[]>> {
 	const node = fn.getNode();
 	const credentialType = automatic ? PLATFORM_CREDENTIAL : SECRET_CREDENTIAL;
 	// One scope per trigger (the derived secret depends on workflow and node) and credential.
@@ -75,14 +75,14 @@ async function rawBodyOf(request: RawRequest): Promise<Buffer | undefined> {
 /**
  * The Redis credential's settings, read as the secret is (a read costs n8n an expression
  * sandbox too): on the Production URL at most every SECRET_FRESHNESS_SECONDS.accepted per
- * trigger, fresh on the Test URL. The settings travel through the reader as one JSON text.
+ * trigger, fresh on the Test URL.
  */
-const redisSettingsReader = new CoalescedSecretReader<RedisSettings>({ prepare: ([json]) => JSON.parse(json) as RedisSettings });
+const redisSettingsReader = new CoalescedCredentialReader<RedisSettings>({ prepare: (settings) => settings });
 
 async function recentRedisSettings(fn: IWebhookFunctions): Promise<RedisSettings> {
 	const node = fn.getNode();
 	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${REDIS_CREDENTIAL}:${node.credentials?.[REDIS_CREDENTIAL]?.id ?? ''}`;
-	const read = async () => [JSON.stringify(readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL)))];
+	const read = async () => readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL));
 	return (await redisSettingsReader.recent(scope, read, maxReadAgeMs(fn, SECRET_FRESHNESS_SECONDS.accepted))).value;
 }
 
@@ -154,7 +154,11 @@ function receiveOptions(
  */
 async function judgedByCurrentSecrets(
 	fn: IWebhookFunctions,
-	{ secrets, automatic, judge }: { secrets: SecretRead<readonly string[]>; automatic: boolean; judge: (secrets: readonly string[]) => Promise<ReceiveOutcome> },
+	{
+		secrets,
+		automatic,
+		judge,
+	}: { secrets: CredentialRead<readonly string[]>; automatic: boolean; judge: (secrets: readonly string[]) => Promise<ReceiveOutcome> },
 ): Promise<ReceiveOutcome> {
 	const outcome = await judge(secrets.value);
 	if (outcome.status !== 401 || Date.now() - secrets.startedAt <= SECRET_FRESHNESS_SECONDS.refused * 1000) return outcome;
@@ -187,7 +191,7 @@ export async function receiveWebhook(this: IWebhookFunctions): Promise<IWebhookR
 	if (!rawBody) return answer(400, { error: 'The request body could not be read as raw bytes' });
 
 	const automatic = isAutomaticRegistration(this);
-	let secrets: SecretRead<readonly string[]>;
+	let secrets: CredentialRead<readonly string[]>;
 	try {
 		secrets = await acceptedSecrets(this, automatic, SECRET_FRESHNESS_SECONDS.accepted);
 	} catch {

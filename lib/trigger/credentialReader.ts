@@ -1,4 +1,4 @@
-import { sameSecrets } from '../verify/secrets';
+import { isDeepStrictEqual } from 'node:util';
 
 /**
  * How old a credential read may be when it judges a production delivery: to accept it, and to
@@ -10,8 +10,9 @@ import { sameSecrets } from '../verify/secrets';
 export const SECRET_FRESHNESS_SECONDS = { accepted: 5, refused: 1 } as const;
 
 /**
- * The secrets a trigger verifies with, read from n8n once for many requests instead of once per
- * request, with a stated bound on how stale a decision can be.
+ * A credential a trigger needs on every request (its secrets, the Redis login), read from n8n
+ * once for many requests instead of once per request, with a stated bound on how stale a
+ * decision can be.
  *
  * n8n does not tell an active trigger that its credential was edited (saving a credential
  * emits `credentials-updated` to n8n's event relays only; active webhooks keep running), and
@@ -26,16 +27,17 @@ export const SECRET_FRESHNESS_SECONDS = { accepted: 5, refused: 1 } as const;
  *   when its read started, so a caller can ask again with a smaller bound when it matters.
  *
  * What a read yields is prepared once per distinct credential content (`prepare`, e.g. key
- * decoding) and kept only in this process's memory: nothing is written to workflow static data.
+ * decoding; two reads are the same content when deeply equal) and kept only in this process's
+ * memory: nothing is written to workflow static data.
  */
-export class CoalescedSecretReader<T> {
-	private readonly slots = new Map<string, Slot<T>>();
-	private readonly prepare: (secrets: readonly string[]) => T;
+export class CoalescedCredentialReader<Read, Prepared = Read> {
+	private readonly slots = new Map<string, Slot<Read, Prepared>>();
+	private readonly prepare: (read: Read) => Prepared;
 	private readonly maxScopes: number;
 	private readonly now: () => number;
 
 	constructor(options: {
-		prepare: (secrets: readonly string[]) => T;
+		prepare: (read: Read) => Prepared;
 		/** Scopes remembered at most (one per trigger and credential); the oldest is dropped. */
 		maxScopes?: number;
 		now?: () => number;
@@ -46,19 +48,19 @@ export class CoalescedSecretReader<T> {
 	}
 
 	/**
-	 * The prepared secrets of `scope` from a read that starts now or, if one is running, right
-	 * after it. `read` fetches the current secrets (n8n's `getCredentials`).
+	 * The prepared credential of `scope` from a read that starts now or, if one is running, right
+	 * after it. `read` fetches the credential's current content (n8n's `getCredentials`).
 	 */
-	async get(scope: string, read: () => Promise<readonly string[]>): Promise<T> {
+	async get(scope: string, read: () => Promise<Read>): Promise<Prepared> {
 		return (await this.freshRead(this.slot(scope), read)).value;
 	}
 
 	/**
-	 * The prepared secrets of `scope` from a read that started at most `maxAgeMs` ago (a
+	 * The prepared credential of `scope` from a read that started at most `maxAgeMs` ago (a
 	 * finished one, else the one in flight), or from a fresh read as `get` makes one (always,
 	 * when `maxAgeMs` is 0).
 	 */
-	async recent(scope: string, read: () => Promise<readonly string[]>, maxAgeMs: number): Promise<SecretRead<T>> {
+	async recent(scope: string, read: () => Promise<Read>, maxAgeMs: number): Promise<CredentialRead<Prepared>> {
 		const slot = this.slot(scope);
 		// 0: only a read that starts after this call (one in the same millisecond may not).
 		const oldestStart = maxAgeMs > 0 ? this.now() - maxAgeMs : Infinity;
@@ -67,7 +69,7 @@ export class CoalescedSecretReader<T> {
 		return await this.freshRead(slot, read);
 	}
 
-	private slot(scope: string): Slot<T> {
+	private slot(scope: string): Slot<Read, Prepared> {
 		let slot = this.slots.get(scope);
 		if (!slot) {
 			if (this.slots.size >= this.maxScopes) this.slots.delete(this.slots.keys().next().value!);
@@ -77,7 +79,7 @@ export class CoalescedSecretReader<T> {
 		return slot;
 	}
 
-	private async freshRead(slot: Slot<T>, read: () => Promise<readonly string[]>): Promise<SecretRead<T>> {
+	private async freshRead(slot: Slot<Read, Prepared>, read: () => Promise<Read>): Promise<CredentialRead<Prepared>> {
 		if (!slot.running) return await this.start(slot, read);
 		// The running read may have started before this request arrived: wait for the next one.
 		slot.next ??= slot.running.read.then(noop, noop).then(async () => {
@@ -87,12 +89,12 @@ export class CoalescedSecretReader<T> {
 		return await slot.next;
 	}
 
-	private start(slot: Slot<T>, read: () => Promise<readonly string[]>): Promise<SecretRead<T>> {
+	private start(slot: Slot<Read, Prepared>, read: () => Promise<Read>): Promise<CredentialRead<Prepared>> {
 		const startedAt = this.now();
 		const prepared = (async () => {
-			const secrets = await read();
-			if (!slot.prepared || !sameSecrets(slot.prepared.secrets, secrets)) {
-				slot.prepared = { secrets: [...secrets], value: this.prepare(secrets), startedAt };
+			const content = await read();
+			if (!slot.prepared || !isDeepStrictEqual(slot.prepared.content, content)) {
+				slot.prepared = { content, value: this.prepare(content), startedAt };
 			} else {
 				// Reads of a scope run one after another, so this one is the newest.
 				slot.prepared.startedAt = startedAt;
@@ -109,19 +111,19 @@ export class CoalescedSecretReader<T> {
 	}
 }
 
-/** Prepared secrets, and when the read that gave them started (epoch ms). */
-export interface SecretRead<T> {
-	value: T;
+/** A prepared credential, and when the read that gave it started (epoch ms). */
+export interface CredentialRead<Prepared> {
+	value: Prepared;
 	startedAt: number;
 }
 
-interface Slot<T> {
+interface Slot<Read, Prepared> {
 	/** The read in flight, and when it started. */
-	running?: { read: Promise<SecretRead<T>>; startedAt: number };
+	running?: { read: Promise<CredentialRead<Prepared>>; startedAt: number };
 	/** The read that starts when `running` ends, shared by everyone who arrived meanwhile. */
-	next?: Promise<SecretRead<T>>;
-	/** The last secrets read, what was prepared from them, and when the read that gave them started. */
-	prepared?: { secrets: readonly string[]; value: T; startedAt: number };
+	next?: Promise<CredentialRead<Prepared>>;
+	/** The last content read, what was prepared from it, and when the read that gave it started. */
+	prepared?: { content: Read; value: Prepared; startedAt: number };
 }
 
 const noop = () => undefined;

@@ -1,4 +1,4 @@
-import { CoalescedSecretReader } from '../../../lib/trigger';
+import { CoalescedCredentialReader } from '../../../lib/trigger';
 
 /** A credential store whose reads the test releases one by one. */
 function controlledStore(initial: string[]) {
@@ -35,9 +35,9 @@ const settle = async <T>(promise: Promise<T>, store: { releaseAll(): Promise<voi
 	return await result;
 };
 
-describe('CoalescedSecretReader', () => {
+describe('CoalescedCredentialReader', () => {
 	it('reads again for a request that arrives after the previous read ended: an edit takes effect at once', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['old-secret-0000000000']);
 		expect(await settle(reader.get('t', store.read), store)).toEqual(['old-secret-0000000000']);
 		store.set(['new-secret-0000000000']);
@@ -46,7 +46,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('never answers a request with a read that started before it arrived', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['old-secret-0000000000']);
 		const early = reader.get('t', store.read);
 		// The credential is saved while that read is in flight; then a request arrives.
@@ -59,7 +59,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('serves every request that arrived during a read with one next read', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['secret-000000000000000']);
 		const first = reader.get('t', store.read);
 		const waiting = Array.from({ length: 20 }, () => reader.get('t', store.read));
@@ -70,7 +70,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('keeps rotation: both secrets while previousSecret is set, only the new one once it is cleared', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['secret-a-0000000000000', '']);
 		store.set(['secret-b-0000000000000', 'secret-a-0000000000000']);
 		expect(await settle(reader.get('t', store.read), store)).toEqual(['secret-b-0000000000000', 'secret-a-0000000000000']);
@@ -80,7 +80,7 @@ describe('CoalescedSecretReader', () => {
 
 	it('prepares once per distinct credential content and hands out the same prepared value', async () => {
 		const prepare = jest.fn((secrets: readonly string[]) => ({ keys: secrets.map((s) => s.length) }));
-		const reader = new CoalescedSecretReader({ prepare });
+		const reader = new CoalescedCredentialReader({ prepare });
 		const store = controlledStore(['secret-000000000000000']);
 		const a = await settle(reader.get('t', store.read), store);
 		const b = await settle(reader.get('t', store.read), store);
@@ -91,8 +91,21 @@ describe('CoalescedSecretReader', () => {
 		expect(prepare).toHaveBeenCalledTimes(2);
 	});
 
+	it('reads an object credential (the Redis login): an equal fresh read keeps the prepared value, a changed field prepares again', async () => {
+		const prepare = jest.fn((settings: { host: string; port: number; password: string }) => ({ ...settings }));
+		const reader = new CoalescedCredentialReader({ prepare });
+		let password = 'redis-password-0000';
+		// Every read builds a new object, as reading n8n's credential does.
+		const read = async () => ({ host: 'redis.internal', port: 6379, password });
+		const first = await reader.get('t', read);
+		expect(await reader.get('t', read)).toBe(first);
+		password = 'redis-password-1111';
+		expect(await reader.get('t', read)).toEqual({ host: 'redis.internal', port: 6379, password: 'redis-password-1111' });
+		expect(prepare).toHaveBeenCalledTimes(2);
+	});
+
 	it('fails every waiter of a failed read, and the next request reads again', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		let fail = true;
 		const read = jest.fn(async () => {
 			if (fail) throw new Error('no credential');
@@ -104,14 +117,14 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('keeps scopes apart: a recent read of one scope never answers another', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: () => 1_000_000 });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: () => 1_000_000 });
 		await reader.recent('a', async () => ['a-secret-0000000000000'], 5000);
 		expect((await reader.recent('b', async () => ['b-secret-0000000000000'], 5000)).value).toEqual(['b-secret-0000000000000']);
 		expect((await reader.recent('a', async () => ['a-secret-1111111111111'], 5000)).value).toEqual(['a-secret-0000000000000']);
 	});
 
 	it('prepares again when a secret is added: a list that grows is not the same list', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => [...secrets] });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets: readonly string[]) => [...secrets] });
 		expect(await reader.get('t', async () => ['secret-b-0000000000000'])).toEqual(['secret-b-0000000000000']);
 		expect(await reader.get('t', async () => ['secret-b-0000000000000', 'secret-a-0000000000000'])).toEqual([
 			'secret-b-0000000000000',
@@ -120,7 +133,7 @@ describe('CoalescedSecretReader', () => {
 	});
 
 	it('a request that arrives while no read is in flight starts its read at once', async () => {
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		const store = controlledStore(['secret-000000000000000']);
 		await settle(reader.get('t', store.read), store);
 		const again = reader.get('t', store.read);
@@ -131,7 +144,7 @@ describe('CoalescedSecretReader', () => {
 
 	it('beyond maxScopes, forgets the scope remembered first, and only that one', async () => {
 		const prepare = jest.fn((secrets: readonly string[]) => ({ secrets }));
-		const reader = new CoalescedSecretReader({ prepare, maxScopes: 2 });
+		const reader = new CoalescedCredentialReader({ prepare, maxScopes: 2 });
 		const read = async () => ['secret-000000000000000'];
 		const a = await reader.get('a', read);
 		const b = await reader.get('b', read);
@@ -146,7 +159,7 @@ describe('CoalescedSecretReader', () => {
 	});
 });
 
-describe('CoalescedSecretReader.recent', () => {
+describe('CoalescedCredentialReader.recent', () => {
 	/** A clock the test moves. */
 	const clock = () => {
 		let now = 1_000_000;
@@ -155,7 +168,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('serves a read that started within maxAgeMs without reading; one that started earlier reads again', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['old-secret-0000000000']);
 		expect(await settle(reader.recent('t', store.read, 5000), store)).toEqual({ value: ['old-secret-0000000000'], startedAt: 1_000_000 });
 		store.set(['new-secret-0000000000']);
@@ -169,7 +182,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('the age is that of the read that started last, even when it found the same secrets', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['secret-000000000000000']);
 		await settle(reader.recent('t', store.read, 5000), store);
 		time.advance(4000);
@@ -181,7 +194,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('shares a read in flight that started within maxAgeMs instead of starting another', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['secret-000000000000000']);
 		const first = reader.recent('t', store.read, 5000);
 		time.advance(100);
@@ -194,7 +207,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('does not share a read in flight that started longer ago than maxAgeMs: waits for the next', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['old-secret-0000000000']);
 		const first = reader.recent('t', store.read, 5000);
 		time.advance(5001);
@@ -209,7 +222,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('a failed read leaves nothing newer: the previous secrets serve until they are older than maxAgeMs', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		let fail = false;
 		const read = jest.fn(async () => {
 			if (fail) throw new Error('no credential');
@@ -225,7 +238,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('maxAgeMs 0 always reads, even in the millisecond of the last read', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['old-secret-0000000000']);
 		await settle(reader.recent('t', store.read, 0), store);
 		store.set(['new-secret-0000000000']);
@@ -235,7 +248,7 @@ describe('CoalescedSecretReader.recent', () => {
 
 	it('shares a read in flight that started exactly maxAgeMs ago', async () => {
 		const time = clock();
-		const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets, now: time.now });
+		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets, now: time.now });
 		const store = controlledStore(['secret-000000000000000']);
 		const first = reader.recent('t', store.read, 5000);
 		time.advance(5000);
@@ -249,7 +262,7 @@ describe('CoalescedSecretReader.recent', () => {
 	it('measures ages with Date.now when given no clock', async () => {
 		const now = jest.spyOn(Date, 'now').mockReturnValue(2_000_000);
 		try {
-			const reader = new CoalescedSecretReader({ prepare: (secrets) => secrets });
+			const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 			const read = jest.fn(async () => ['secret-000000000000000']);
 			expect(await reader.recent('t', read, 5000)).toEqual({ value: ['secret-000000000000000'], startedAt: 2_000_000 });
 			now.mockReturnValue(2_005_000);
