@@ -8,16 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
-import {
-	ICredentialsHelper,
-	Workflow,
-	type IDataObject,
-	type INode,
-	type INodeType,
-	type INodeTypes,
-	type IWebhookData,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
+import { Workflow, type IDataObject, type INode, type INodeType, type INodeTypes, type IWebhookData, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { TestCredentialsHelper } from '../test/support/credentialsHelper';
 import { median, ratioRow, type BenchResult, type Row } from './support/measure';
 
 const ROOT = resolve(__dirname, '..');
@@ -35,36 +27,6 @@ const { TestRunTrigger } = require(
 ) as typeof import('../nodes/TestRunTrigger/TestRunTrigger.node');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { BareTrigger } = require('./bare-trigger/BareTrigger.node.js') as { BareTrigger: new () => INodeType };
-
-/** Hands every credential read the bench secret, decrypted, as n8n's helper does after its checks. */
-class BenchCredentials extends ICredentialsHelper {
-	getParentTypes(): string[] {
-		return [];
-	}
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-	async getDecrypted() {
-		return { secret: SECRET, previousSecret: '' };
-	}
-	async authenticate(_credentials: unknown, _type: string, requestOptions: never) {
-		return requestOptions;
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	async getCredentials(): Promise<never> {
-		throw new Error('not used by this bench');
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getCredentialsProperties() {
-		return [];
-	}
-}
 
 type Contender = 'ours' | 'bare';
 
@@ -111,7 +73,7 @@ async function deliverOnce(contender: Contender, buildOnly: boolean): Promise<vo
 		setHeader: () => response,
 	};
 	const additionalData = {
-		credentialsHelper: new BenchCredentials(),
+		credentialsHelper: new TestCredentialsHelper({ testRunWebhookSecret: { secret: SECRET, previousSecret: '' } }),
 		hooks: new ExecutionLifecycleHooks('webhook', `bench-${i}`, { id: workflow.id } as never),
 		httpRequest: { headers, body: JSON.parse(rawBody.toString('utf8')), rawBody, query: {}, params: {} },
 		httpResponse: response,

@@ -1,7 +1,6 @@
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
-	ICredentialsHelper,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IConnections,
@@ -18,6 +17,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { Container } from '@n8n/di';
+import { TestCredentialsHelper } from './credentialsHelper';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 
 // n8n-core's SSH client manager keeps a 60 s interval that would hold jest open. Registered here,
@@ -71,41 +71,6 @@ export class NodeTypeRegistry implements INodeTypes {
 
 	getKnownTypes(): IDataObject {
 		return {};
-	}
-}
-
-/** Hands the engine the test's credentials, decrypted, by credential type. */
-class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(private readonly byType: Record<string, ICredentialDataDecryptedObject>) {
-		super();
-	}
-	getParentTypes(): string[] {
-		return [];
-	}
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: never) {
-		return requestOptions;
-	}
-	async preAuthentication() {
-		return undefined;
-	}
-	async runPreAuthentication() {
-		return undefined;
-	}
-	async getCredentials(): Promise<never> {
-		throw new Error('not used by these tests');
-	}
-	async getDecrypted(_data: unknown, _details: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
-		const credentials = this.byType[type];
-		if (!credentials) throw new Error(`No test credential of type ${type}`);
-		return credentials;
-	}
-	async updateCredentials() {}
-	async updateCredentialsOauthTokenData() {}
-	getCredentialsProperties() {
-		return [];
 	}
 }
 
