@@ -1,5 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
-
 /**
  * How old a credential read may be when it judges a production delivery: to accept it, and to
  * refuse it. A secret removed from the credential stops verifying within `accepted`; a new
@@ -27,7 +25,8 @@ export const SECRET_FRESHNESS_SECONDS = { accepted: 5, refused: 1 } as const;
  *   when its read started, so a caller can ask again with a smaller bound when it matters.
  *
  * What a read yields is prepared once per distinct credential content (`prepare`, e.g. key
- * decoding; two reads are the same content when deeply equal) and kept only in this process's
+ * decoding; two reads are the same content when they hold the same values, see `sameContent`)
+ * and kept only in this process's
  * memory: nothing is written to workflow static data.
  */
 export class CoalescedCredentialReader<Read, Prepared = Read> {
@@ -93,7 +92,7 @@ export class CoalescedCredentialReader<Read, Prepared = Read> {
 		const startedAt = this.now();
 		const prepared = (async () => {
 			const content = await read();
-			if (!slot.prepared || !isDeepStrictEqual(slot.prepared.content, content)) {
+			if (!slot.prepared || !sameContent(slot.prepared.content, content)) {
 				slot.prepared = { content, value: this.prepare(content), startedAt };
 			} else {
 				// Reads of a scope run one after another, so this one is the newest.
@@ -127,3 +126,17 @@ interface Slot<Read, Prepared> {
 }
 
 const noop = () => undefined;
+
+/**
+ * Whether two reads hold the same content: the same values under the same keys or indexes.
+ * Credentials are flat (a list of secrets, a Redis login), so one level is all there is; not
+ * `util.isDeepStrictEqual`, because n8n's community package rules refuse `node:util`.
+ */
+function sameContent(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+	const left = a as Record<string, unknown>;
+	const right = b as Record<string, unknown>;
+	const keys = Object.keys(left);
+	return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && left[key] === right[key]);
+}

@@ -104,6 +104,37 @@ describe('CoalescedCredentialReader', () => {
 		expect(prepare).toHaveBeenCalledTimes(2);
 	});
 
+	it.each([
+		['a field renamed, the same number of fields', { host: 'redis.internal', password: 'pw-0' }, { host: 'redis.internal', user: 'pw-0' }],
+		['a field dropped', { host: 'redis.internal', port: 6379 }, { host: 'redis.internal' }],
+		['a secret dropped from the list', ['secret-b-0000000000000', 'secret-a-0000000000000'], ['secret-b-0000000000000']],
+		['a list, then an object with the same entries', ['secret-b-0000000000000'], { 0: 'secret-b-0000000000000' }],
+		['nothing, then a value', null, { host: 'redis.internal' }],
+		['a value, then nothing', { host: 'redis.internal' }, null],
+		['a number where a string was', { port: '6379' }, { port: 6379 }],
+		['one number, then another', 5, 6],
+		['a number, then an empty object', 5, {}],
+		['an empty object, then a number', {}, 5],
+	])('prepares again when the content changes: %s', async (_case, before, after) => {
+		const prepare = jest.fn((content: unknown) => ({ content }));
+		const reader = new CoalescedCredentialReader({ prepare });
+		await reader.get('t', async () => before);
+		expect(await reader.get('t', async () => after)).toEqual({ content: after });
+		expect(prepare).toHaveBeenCalledTimes(2);
+	});
+
+	it.each([
+		['the same text', 'secret-000000000000000', 'secret-000000000000000'],
+		['an equal list', ['secret-b-0000000000000', ''], ['secret-b-0000000000000', '']],
+		['an equal object, its fields in another order', { host: 'redis.internal', port: 6379 }, { port: 6379, host: 'redis.internal' }],
+	])('keeps the prepared value when a read brings %s', async (_case, before, after) => {
+		const prepare = jest.fn((content: unknown) => ({ content }));
+		const reader = new CoalescedCredentialReader({ prepare });
+		const first = await reader.get('t', async () => before);
+		expect(await reader.get('t', async () => after)).toBe(first);
+		expect(prepare).toHaveBeenCalledTimes(1);
+	});
+
 	it('fails every waiter of a failed read, and the next request reads again', async () => {
 		const reader = new CoalescedCredentialReader({ prepare: (secrets) => secrets });
 		let fail = true;
