@@ -26,8 +26,7 @@ export const SECRET_FRESHNESS_SECONDS = { accepted: 5, refused: 1 } as const;
  *
  * What a read yields is prepared once per distinct credential content (`prepare`, e.g. key
  * decoding; two reads are the same content when they hold the same values, see `sameContent`)
- * and kept only in this process's
- * memory: nothing is written to workflow static data.
+ * and kept only in this process's memory: nothing is written to workflow static data.
  */
 export class CoalescedCredentialReader<Read, Prepared = Read> {
 	private readonly slots = new Map<string, Slot<Read, Prepared>>();

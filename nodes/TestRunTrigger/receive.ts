@@ -33,9 +33,19 @@ const deliveryMemory = new InProcessDeliveryMemory();
  */
 const secretReader = new CoalescedCredentialReader<readonly string[]>({ prepare: (secrets) => Object.freeze([...secrets]) });
 
-/** How old a credential read may be: on the Test URL (getMode() 'manual') always a fresh one. */
-function maxReadAgeMs(fn: IWebhookFunctions, maxAgeSeconds: number): number {
-	return fn.getMode() === 'manual' ? 0 : maxAgeSeconds * 1000;
+/**
+ * A credential of this trigger through `reader`, from a read at most `maxAgeSeconds` old; on
+ * the Test URL (getMode() 'manual') always a fresh one. One scope per trigger (a derived
+ * secret depends on workflow and node) and attached credential.
+ */
+async function recentRead<Read, Prepared>(
+	fn: IWebhookFunctions,
+	reader: CoalescedCredentialReader<Read, Prepared>,
+	{ credentialType, read, maxAgeSeconds }: { credentialType: string; read: () => Promise<Read>; maxAgeSeconds: number },
+): Promise<CredentialRead<Prepared>> {
+	const node = fn.getNode();
+	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${node.webhookId ?? ''}:${credentialType}:${node.credentials?.[credentialType]?.id ?? ''}`;
+	return await reader.recent(scope, read, fn.getMode() === 'manual' ? 0 : maxAgeSeconds * 1000);
 }
 
 /**
@@ -43,16 +53,12 @@ function maxReadAgeMs(fn: IWebhookFunctions, maxAgeSeconds: number): number {
  * credential's, from a read at most `maxAgeSeconds` old (on the Test URL always a fresh one).
  */
 async function acceptedSecrets(fn: IWebhookFunctions, automatic: boolean, maxAgeSeconds: number): Promise<CredentialRead<readonly string[]>> {
-	const node = fn.getNode();
-	const credentialType = automatic ? PLATFORM_CREDENTIAL : SECRET_CREDENTIAL;
-	// One scope per trigger (the derived secret depends on workflow and node) and credential.
-	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${node.webhookId ?? ''}:${credentialType}:${node.credentials?.[credentialType]?.id ?? ''}`;
 	const read = async () => {
 		if (automatic) return [await derivedSecret(fn)];
 		const { secret, previousSecret } = await fn.getCredentials<{ secret?: string; previousSecret?: string }>(SECRET_CREDENTIAL);
 		return [secret ?? '', previousSecret ?? ''];
 	};
-	return await secretReader.recent(scope, read, maxReadAgeMs(fn, maxAgeSeconds));
+	return await recentRead(fn, secretReader, { credentialType: automatic ? PLATFORM_CREDENTIAL : SECRET_CREDENTIAL, read, maxAgeSeconds });
 }
 
 type RawRequest = ReturnType<IWebhookFunctions['getRequestObject']> & { rawBody?: Buffer; readRawBody?: () => Promise<void> };
@@ -80,10 +86,8 @@ async function rawBodyOf(request: RawRequest): Promise<Buffer | undefined> {
 const redisSettingsReader = new CoalescedCredentialReader<RedisSettings>({ prepare: (settings) => settings });
 
 async function recentRedisSettings(fn: IWebhookFunctions): Promise<RedisSettings> {
-	const node = fn.getNode();
-	const scope = `${fn.getWorkflow().id ?? ''}:${node.id}:${REDIS_CREDENTIAL}:${node.credentials?.[REDIS_CREDENTIAL]?.id ?? ''}`;
 	const read = async () => readRedisSettings(await fn.getCredentials(REDIS_CREDENTIAL));
-	return (await redisSettingsReader.recent(scope, read, maxReadAgeMs(fn, SECRET_FRESHNESS_SECONDS.accepted))).value;
+	return (await recentRead(fn, redisSettingsReader, { credentialType: REDIS_CREDENTIAL, read, maxAgeSeconds: SECRET_FRESHNESS_SECONDS.accepted })).value;
 }
 
 /** The Redis credential's shared memory when one is attached, else this process's. */
