@@ -4,16 +4,15 @@
  * execution bookkeeping, whose run-to-run swings (±20 % per phase) hide a few percent there.
  * Ours against the bare trigger (`bare-trigger/`), alternating rounds, CPU time per delivery.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ExecutionLifecycleHooks, WebhookContext } from 'n8n-core';
-import { Workflow, type IDataObject, type INode, type INodeType, type INodeTypes, type IWebhookData, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import { Workflow, type INode, type INodeType, type INodeTypes, type IWebhookData, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { TestCredentialsHelper } from '../test/support/credentialsHelper';
 import { median, ratioRow, type BenchResult, type Row } from './support/measure';
+import { BENCH_SECRET_CREDENTIAL, genuineBody, headersFor } from './support/n8nContenders';
 
 const ROOT = resolve(__dirname, '..');
-const SECRET = 'bench-shared-secret-0123456789abcdef';
 const ROUNDS = 9;
 const SLICE_MS = 600;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,7 +51,6 @@ const nodes: Record<Contender, INode> = {
 	bare: { id: 'bench-bare', name: 'Trigger', type: 'bare', typeVersion: 1.1, position: [0, 0], webhookId: 'bench-bare', parameters: {} },
 };
 
-const fixture = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'currents-run-finish.json'), 'utf8')) as IDataObject;
 let sequence = 0;
 
 /**
@@ -64,8 +62,9 @@ async function deliverOnce(contender: Contender, buildOnly: boolean): Promise<vo
 	const node = nodes[contender];
 	const workflow = new Workflow({ id: `wf-${contender}`, nodes: [node], connections: {}, active: true, nodeTypes, settings: { executionOrder: 'v1' } });
 	const i = sequence++;
-	const rawBody = Buffer.from(JSON.stringify({ ...fixture, buildId: `bench-${i}`, runUrl: `https://app.currents.dev/run/bench-${i}` }));
-	const headers = { 'content-type': 'application/json', 'x-webhook-secret': SECRET, 'x-timestamp': String(Date.now()) };
+	const rawBody = Buffer.from(genuineBody('bench', i));
+	// The bare trigger gets ours too, as in the n8n rows (same bytes, ignored).
+	const headers = { 'content-type': 'application/json', ...headersFor('ours', 'genuine') };
 	const answered: { status?: number } = {};
 	const response = {
 		status: (status: number) => ((answered.status = status), response),
@@ -73,7 +72,7 @@ async function deliverOnce(contender: Contender, buildOnly: boolean): Promise<vo
 		setHeader: () => response,
 	};
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper({ testRunWebhookSecret: { secret: SECRET, previousSecret: '' } }),
+		credentialsHelper: new TestCredentialsHelper({ testRunWebhookSecret: BENCH_SECRET_CREDENTIAL }),
 		hooks: new ExecutionLifecycleHooks('webhook', `bench-${i}`, { id: workflow.id } as never),
 		httpRequest: { headers, body: JSON.parse(rawBody.toString('utf8')), rawBody, query: {}, params: {} },
 		httpResponse: response,

@@ -16,6 +16,8 @@ const BARE_PACKAGE_DIR = join(ROOT, 'bench', 'bare-trigger');
 const SECRET = 'bench-shared-secret-0123456789abcdef';
 const CURRENTS_SECRET = 'bench-currents-trigger-secret-0123456789';
 const FORGED_SECRET = 'forged-secret-000000000000000000';
+/** The Test Run Trigger's secret credential in every bench, as n8n decrypts it. */
+export const BENCH_SECRET_CREDENTIAL = { secret: SECRET, previousSecret: '' };
 const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'currents-run-finish.json'), 'utf8')) as Record<string, unknown>;
 
 export type Target = 'webhook' | 'currents' | 'ours' | 'bare' | 'bareCredential';
@@ -128,7 +130,7 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 }
 
 const TRIGGER_CREDENTIALS: ImportedCredential[] = [
-	{ id: 'benchCredSecret01', name: 'Bench secret', type: 'testRunWebhookSecret', data: { secret: SECRET, previousSecret: '' } },
+	{ id: 'benchCredSecret01', name: 'Bench secret', type: 'testRunWebhookSecret', data: BENCH_SECRET_CREDENTIAL },
 	{ id: 'benchCredCurrApi', name: 'Currents API (bench)', type: 'currentsApi', data: { apiKey: 'bench-offline-key' } },
 	{ id: 'benchCredHeader01', name: 'Unused header (bench)', type: 'httpHeaderAuth', data: { name: 'x-unused', value: 'unused' } },
 ];
