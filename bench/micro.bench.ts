@@ -191,19 +191,24 @@ export async function runDispatchEngineBench(): Promise<BenchResult> {
 		};
 		// Items per CPU-second of this process (the receiver runs in its own): what the machine's
 		// other load does to wall time does not move it, and the contenders alternate each round.
-		const samples: Record<string, { cpuRate: number[]; wallRate: number[] }> = { ours: { cpuRate: [], wallRate: [] }, undici: { cpuRate: [], wallRate: [] } };
+		// The loop runs twice a round (`undiciTwin`): the A/A control, how far the same code reads
+		// from round to round here.
+		type Contender = 'ours' | 'undici' | 'undiciTwin';
+		const contenders: [Contender, () => Promise<void>][] = [
+			['ours', ours],
+			['undici', plain],
+			['undiciTwin', plain],
+		];
+		const samples = Object.fromEntries(contenders.map(([name]) => [name, { cpuRate: [] as number[], wallRate: [] as number[] }])) as Record<
+			Contender,
+			{ cpuRate: number[]; wallRate: number[] }
+		>;
 		await ours();
 		await plain();
 		for (let round = 0; round < DISPATCH_ROUNDS; round++) {
-			for (const [name, fn] of round % 2
-				? ([
-						['undici', plain],
-						['ours', ours],
-					] as const)
-				: ([
-						['ours', ours],
-						['undici', plain],
-					] as const)) {
+			// Rotated every round: none always runs first or last.
+			for (let k = 0; k < contenders.length; k++) {
+				const [name, fn] = contenders[(k + round) % contenders.length];
 				const cpu0 = process.cpuUsage();
 				const t0 = performance.now();
 				await fn();
@@ -222,9 +227,26 @@ export async function runDispatchEngineBench(): Promise<BenchResult> {
 			const note = `per round ${spread.min.toFixed(2)}–${spread.max.toFixed(2)}× (${DISPATCH_ROUNDS} rounds)`;
 			return { ...row, ratio: spread.median, note, ...(goal ? { goal: `≥ ${goal}×`, met: spread.median >= goal } : {}) };
 		};
+		const controlSpread = ratioSpread(samples.undici.cpuRate, samples.undiciTwin.cpuRate);
+		const control: Row = {
+			...ratioRow({
+				group,
+				metric: 'A/A control: the plain undici loop, items per CPU-second',
+				ours: median(samples.undici.cpuRate),
+				peer: median(samples.undiciTwin.cpuRate),
+				peerName: 'the same loop, run again',
+				unit: '/s',
+			}),
+			ratio: controlSpread.median,
+			note: `per round ${controlSpread.min.toFixed(2)}–${controlSpread.max.toFixed(2)}× (${DISPATCH_ROUNDS} rounds)`,
+		};
+		const microsecondsPerItem = (name: Contender) => samples[name].cpuRate.map((rate) => 1e6 / rate);
 		return {
-			rows: [spreadRow('items delivered per CPU-second', 'cpuRate', 0.8), spreadRow('items delivered/s (wall clock)', 'wallRate')],
-			raw: { samples, cpuMicrosecondsPerItem: { ours: samples.ours.cpuRate.map((r) => 1e6 / r), undici: samples.undici.cpuRate.map((r) => 1e6 / r) } },
+			rows: [spreadRow('items delivered per CPU-second', 'cpuRate', 0.8), spreadRow('items delivered/s (wall clock)', 'wallRate'), control],
+			raw: {
+				samples,
+				cpuMicrosecondsPerItem: { ours: microsecondsPerItem('ours'), undici: microsecondsPerItem('undici'), undiciTwin: microsecondsPerItem('undiciTwin') },
+			},
 		};
 	} finally {
 		receiver.stop();

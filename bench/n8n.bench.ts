@@ -368,6 +368,18 @@ function triggerRows(group: string, mode: EngineMode, phases: Phase[]): Row[] {
 				}),
 			);
 	}
+	// The A/A control: two identical bare triggers. Their spread is what the measurement itself
+	// resolves; a ratio of ours that stays inside it is no evidence either way.
+	const [bare, twin] = [of('bare', 'genuine'), of('bareTwin', 'genuine')];
+	if (bare.length > 0 && twin.length === bare.length) {
+		const control = { group, peerName: TARGET_NAMES.bareTwin };
+		rows.push(
+			roundsRow({ ...control, metric: 'A/A control: the bare trigger executed/s', unit: '/s' }, executedRates(bare), executedRates(twin)),
+			roundsRow({ ...control, metric: 'A/A control: the bare trigger, n8n CPU per execution', unit: 'ms' }, cpuPerExecution(bare), cpuPerExecution(twin), {
+				lowerIsBetter: true,
+			}),
+		);
+	}
 	const forged = of('ours', 'forged');
 	if (present(forged)) {
 		rows.push(

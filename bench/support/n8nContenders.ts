@@ -3,7 +3,9 @@
  * n8n's Webhook node, n8n's Currents Trigger, the Test Run Trigger and a bare community trigger
  * (`bench/bare-trigger`, the ceiling: no credential, no verification), each in a workflow of its
  * own, and the requests that reach them. The same bare trigger with a credential attached (one it
- * never reads) shows what n8n charges any execution whose trigger carries a credential.
+ * never reads) shows what n8n charges any execution whose trigger carries a credential, and a
+ * second, identical bare trigger (its twin) how far two contenders that do the same work differ
+ * in a run: the measurement's own resolution.
  */
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,14 +22,15 @@ const FORGED_SECRET = 'forged-secret-000000000000000000';
 export const BENCH_SECRET_CREDENTIAL = { secret: SECRET, previousSecret: '' };
 const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'currents-run-finish.json'), 'utf8')) as Record<string, unknown>;
 
-export type Target = 'webhook' | 'currents' | 'ours' | 'bare' | 'bareCredential';
-export const TARGETS: readonly Target[] = ['webhook', 'currents', 'ours', 'bare', 'bareCredential'];
+export type Target = 'webhook' | 'currents' | 'ours' | 'bare' | 'bareCredential' | 'bareTwin';
+export const TARGETS: readonly Target[] = ['webhook', 'currents', 'ours', 'bare', 'bareCredential', 'bareTwin'];
 export const TARGET_NAMES: Record<Target, string> = {
 	webhook: "n8n's Webhook node",
 	currents: "n8n's Currents Trigger",
 	ours: 'Test Run Trigger',
 	bare: 'bare community trigger',
 	bareCredential: 'bare trigger with a credential attached',
+	bareTwin: 'an identical bare trigger (A/A)',
 };
 
 /**
@@ -53,6 +56,7 @@ export const ID = {
 	ours: { workflow: 'benchOurs0000001', webhook: 'b0000000-0000-4000-8000-000000000003' },
 	bare: { workflow: 'benchBare0000001', webhook: 'b0000000-0000-4000-8000-000000000006' },
 	bareCredential: { workflow: 'benchBareCred001', webhook: 'b0000000-0000-4000-8000-000000000007' },
+	bareTwin: { workflow: 'benchBareTwin001', webhook: 'b0000000-0000-4000-8000-000000000008' },
 };
 
 export const webhookNode = (id: { webhook: string }, path: string, parameters: object = {}) => ({
@@ -112,6 +116,9 @@ function triggerWorkflows(targets: readonly Target[]): object[] {
 		]),
 		bare: workflowJson(ID.bare.workflow, 'Bench: bare community trigger', [
 			triggerNode(ID.bare, 'Bench Bare Trigger', 'n8n-nodes-bench-bare-trigger.benchBareTrigger', 1.1, {}),
+		]),
+		bareTwin: workflowJson(ID.bareTwin.workflow, 'Bench: bare community trigger (twin)', [
+			triggerNode(ID.bareTwin, 'Bench Bare Trigger', 'n8n-nodes-bench-bare-trigger.benchBareTrigger', 1.1, {}),
 		]),
 		bareCredential: workflowJson(ID.bareCredential.workflow, 'Bench: bare trigger with a credential', [
 			triggerNode(
@@ -187,7 +194,7 @@ export async function startBenchN8n(options: StartBenchN8nOptions): Promise<Benc
 		...settings,
 		NODE_OPTIONS: [`--require=${preload}`, settings.NODE_OPTIONS ?? ''].join(' ').trim(),
 	});
-	if (targets.includes('bare') || targets.includes('bareCredential'))
+	if (targets.some((target) => target.startsWith('bare')))
 		cpSync(BARE_PACKAGE_DIR, join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare-trigger'), { recursive: true });
 	n8n.importAndActivate([...TRIGGER_CREDENTIALS, ...(options.extra?.credentials ?? [])], [...triggerWorkflows(targets), ...(options.extra?.workflows ?? [])]);
 	await n8n.start();
@@ -197,6 +204,7 @@ export async function startBenchN8n(options: StartBenchN8nOptions): Promise<Benc
 		ours: n8n.webhookUrl(ID.ours.webhook),
 		bare: n8n.webhookUrl(ID.bare.webhook),
 		bareCredential: n8n.webhookUrl(ID.bareCredential.webhook),
+		bareTwin: n8n.webhookUrl(ID.bareTwin.webhook),
 	};
 	for (const target of targets) await n8n.waitForWebhook(url[target]);
 	await n8n.login();
