@@ -243,10 +243,11 @@ export async function runN8nBench(options: N8nBenchOptions): Promise<BenchResult
 		// the lazy mode, where they take under a second).
 		for (const instance of instances) for (const target of instance.targets) await measure(instance, target, 'genuine', -1);
 		for (let round = 0; round < rounds; round++) {
-			// Rotate the order of the modes and of the triggers every round: none always runs first or last.
+			// Rotate the order of the modes and of the triggers every round, and reverse the triggers'
+			// every other round: none always runs first or last, nor always after the same one.
 			for (let m = 0; m < instances.length; m++) {
 				const instance = instances[(m + round) % instances.length];
-				const order = instance.targets;
+				const order = round % 2 ? [...instance.targets].reverse() : instance.targets;
 				for (let k = 0; k < order.length; k++) phases.push(await measure(instance, order[(k + round) % order.length], 'genuine', round));
 				if (quick) continue;
 				if (order.includes('ours')) phases.push(await measure(instance, 'ours', 'forged', round));
