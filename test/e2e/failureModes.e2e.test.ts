@@ -169,13 +169,24 @@ describe.each(VERSIONS)('real n8n %s: failing like a built-in node', (version) =
 	};
 	/** Executions of a workflow so far; waiting for webhooks to register started some. */
 	const executionCount = async (workflowId: string) => (await n8n.executions(workflowId)).length;
-	/** The `count` executions after the first `since`, newest first, once all have finished. */
-	const finished = (workflowId: string, since: number, count: number) =>
-		until(`${count} finished execution(s) of ${workflowId}`, async () => {
-			const list = await n8n.executions(workflowId);
-			const fresh = list.slice(0, list.length - since);
-			return fresh.length >= count && fresh.every((execution) => ['success', 'error', 'crashed'].includes(execution.status)) ? fresh : undefined;
-		});
+	/**
+	 * The `count` executions after the first `since`, newest first, once all have finished. A
+	 * timeout says what the executions list last held (a rare one on n8n 1.x in cold CI: an
+	 * execution finished in the database, yet not seen finished here).
+	 */
+	const finished = async (workflowId: string, since: number, count: number) => {
+		let lastRead: Array<{ id: string; status: string }> = [];
+		try {
+			return await until(`${count} finished execution(s) of ${workflowId}`, async () => {
+				const list = (lastRead = await n8n.executions(workflowId));
+				const fresh = list.slice(0, list.length - since);
+				return fresh.length >= count && fresh.every((execution) => ['success', 'error', 'crashed'].includes(execution.status)) ? fresh : undefined;
+			});
+		} catch (error) {
+			const seen = lastRead.map(({ id, status }) => `${id} ${status}`).join(', ');
+			throw new Error(`${(error as Error).message} (after the first ${since}; the list last held: ${seen || 'nothing'})`);
+		}
+	};
 
 	beforeAll(async () => {
 		const install = installN8n(version);
