@@ -174,18 +174,17 @@ describe.each(VERSIONS)('real n8n %s: failing like a built-in node', (version) =
 	 * timeout says what the executions list last held (a rare one on n8n 1.x in cold CI: an
 	 * execution finished in the database, yet not seen finished here).
 	 */
-	const finished = async (workflowId: string, since: number, count: number) => {
+	const finished = (workflowId: string, since: number, count: number) => {
 		let lastRead: Array<{ id: string; status: string }> = [];
-		try {
-			return await until(`${count} finished execution(s) of ${workflowId}`, async () => {
+		const held = () => lastRead.map(({ id, status }) => `${id} ${status}`).join(', ') || 'nothing';
+		return until(
+			() => `${count} finished execution(s) of ${workflowId} (after the first ${since}; the list last held: ${held()})`,
+			async () => {
 				const list = (lastRead = await n8n.executions(workflowId));
 				const fresh = list.slice(0, list.length - since);
 				return fresh.length >= count && fresh.every((execution) => ['success', 'error', 'crashed'].includes(execution.status)) ? fresh : undefined;
-			});
-		} catch (error) {
-			const seen = lastRead.map(({ id, status }) => `${id} ${status}`).join(', ');
-			throw new Error(`${(error as Error).message} (after the first ${since}; the list last held: ${seen || 'nothing'})`);
-		}
+			},
+		);
 	};
 
 	beforeAll(async () => {
