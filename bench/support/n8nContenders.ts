@@ -24,6 +24,8 @@ const FIXTURE = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'currents
 
 export type Target = 'webhook' | 'currents' | 'ours' | 'bare' | 'bareCredential' | 'bareTwin';
 export const TARGETS: readonly Target[] = ['webhook', 'currents', 'ours', 'bare', 'bareCredential', 'bareTwin'];
+/** The targets that run the bench's bare trigger package (`bench/bare-trigger`). */
+const BARE_TRIGGER_TARGETS: readonly Target[] = ['bare', 'bareCredential', 'bareTwin'];
 export const TARGET_NAMES: Record<Target, string> = {
 	webhook: "n8n's Webhook node",
 	currents: "n8n's Currents Trigger",
@@ -194,7 +196,7 @@ export async function startBenchN8n(options: StartBenchN8nOptions): Promise<Benc
 		...settings,
 		NODE_OPTIONS: [`--require=${preload}`, settings.NODE_OPTIONS ?? ''].join(' ').trim(),
 	});
-	if (targets.some((target) => target.startsWith('bare')))
+	if (targets.some((target) => BARE_TRIGGER_TARGETS.includes(target)))
 		cpSync(BARE_PACKAGE_DIR, join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-bench-bare-trigger'), { recursive: true });
 	n8n.importAndActivate([...TRIGGER_CREDENTIALS, ...(options.extra?.credentials ?? [])], [...triggerWorkflows(targets), ...(options.extra?.workflows ?? [])]);
 	await n8n.start();
